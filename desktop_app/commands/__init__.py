@@ -1,0 +1,1 @@
+"""Command-line command groups (top layer: may use every other layer)."""

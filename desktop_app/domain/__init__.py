@@ -1,0 +1,1 @@
+"""Pure-Python domain objects and calculations; no Qt, no database."""

@@ -1,0 +1,1 @@
+"""Blocking adapters to the outside world (files, probes, HTTP, processes); no Qt."""

@@ -1,0 +1,139 @@
+"""Start the Qt application: the real window, the smoke test and screenshots."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from desktop_app import APP_ID, APP_NAME, __version__, paths
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.views import VIEWS
+
+_errors: list[str] = []
+
+
+def _log_path() -> Path:
+    return paths.user_data_dir() / "errors.log"
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """Unexpected errors: logged to a file, shown as one sentence, never a traceback."""
+    text = "".join(traceback.format_exception(kind, exc, tb))
+    _errors.append(text)
+    try:
+        with _log_path().open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}\n{text}\n")
+    except OSError:
+        pass
+    app = QApplication.instance()
+    if app is not None and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        QMessageBox.warning(
+            None,
+            APP_NAME,
+            f"Something went wrong: {exc}\n\nYour data is safe. Details were written to "
+            f"{_log_path()}.",
+        )
+
+
+def _application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(argv or [sys.argv[0]])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName(APP_ID)
+    return app
+
+
+def _wait_until(condition: object, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    loop_app = QApplication.instance()
+    assert loop_app is not None
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return True
+        loop_app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.005)
+    return bool(callable(condition) and condition())
+
+
+def launch(
+    smoke_test: bool = False, exit_when_shown: bool = False, exit_when_ready: bool = False
+) -> int:
+    """Run the app; with `smoke_test` build everything offscreen and print ok."""
+    if smoke_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.excepthook = _excepthook
+    app = _application()
+    window = MainWindow(show_errors_in_dialog=not smoke_test)
+    if smoke_test:
+        return _smoke(window)
+    if exit_when_shown:
+        QTimer.singleShot(0, app.quit)
+    if exit_when_ready:
+        window.ready.connect(app.quit)
+        window.load_failed.connect(lambda _m: app.exit(1))
+    window.show()
+    QTimer.singleShot(0, window.start_loading)
+    code = app.exec()
+    return code
+
+
+def _smoke(window: MainWindow) -> int:
+    window.show()
+    window.start_loading()
+    if not _wait_until(lambda: window.ctx is not None or window.error is not None, 60):
+        print("smoke test failed: the data did not load within 60 s", file=sys.stderr)
+        return 1
+    if window.error:
+        print(f"smoke test failed: {window.error}", file=sys.stderr)
+        return 1
+    for spec in VIEWS:
+        widget = window.show_view(spec.key)
+        _wait_until(lambda: False, 0.05)
+        if widget.grab().isNull():
+            print(f"smoke test failed: the {spec.title} view did not render", file=sys.stderr)
+            return 1
+    window.close()
+    if _errors:
+        print(f"smoke test failed: {_errors[0].strip().splitlines()[-1]}", file=sys.stderr)
+        return 1
+    print("ok")
+    return 0
+
+
+def render_screenshots(out: Path, width: int, height: int) -> list[Path]:
+    """Render every view to a PNG in `out`; returns the files written."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    _application()
+    window = MainWindow(show_errors_in_dialog=False)
+    window.resize(width, height)
+    window.show()
+    window.start_loading()
+    if not _wait_until(lambda: window.ctx is not None or window.error is not None, 60):
+        raise RuntimeError("the data did not load within 60 s")
+    if window.error:
+        raise RuntimeError(window.error)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for spec in VIEWS:
+        window.show_view(spec.key)
+        settle = getattr(window.views[spec.key], "settle_for_screenshot", None)
+        if callable(settle):
+            settle()
+        _wait_until(lambda: False, 0.3)
+        path = out / f"{spec.key}.png"
+        if not window.grab().save(str(path)):
+            raise RuntimeError(f"could not write {path}")
+        written.append(path)
+    window.close()
+    return written

@@ -1,0 +1,179 @@
+"""The main window: a sidebar of screens, a notice banner and a status bar.
+
+The window paints first and loads the stores afterwards, off the GUI thread, so the
+user sees it at once; views are built when the data is there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import APP_NAME, __version__, paths
+from desktop_app.services.stores import Stores, open_stores
+from desktop_app.storage.bundled import StoreError
+from desktop_app.ui import theme
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.views import VIEWS, ViewSpec
+from desktop_app.ui.workers import BackgroundRunner
+
+
+class NoticeBanner(QWidget):
+    """A dismissible yellow banner for things the user must know (never a traceback)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setStyleSheet(f"background: {theme.WARNING_BG}; color: {theme.WARNING_FG};")
+        layout = QHBoxLayout(self)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        close = QPushButton("Dismiss")
+        close.clicked.connect(self.hide)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        """Show (or append) a message."""
+        current = self.label.text() if self.isVisible() else ""
+        self.label.setText(f"{current}\n{text}".strip())
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    """Sidebar + stacked views."""
+
+    ready = Signal()
+    load_failed = Signal(str)
+
+    def __init__(
+        self,
+        runner: BackgroundRunner | None = None,
+        loader: Callable[[], Stores] = open_stores,
+        show_errors_in_dialog: bool = True,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(f"{APP_NAME} {__version__}")
+        icon = paths.resources_dir() / "icons" / "infernav.png"
+        if icon.is_file():
+            self.setWindowIcon(QIcon(str(icon)))
+        self.resize(1360, 860)
+        self.runner = runner or BackgroundRunner(parent=self)
+        self._loader = loader
+        self._dialogs = show_errors_in_dialog
+        self.ctx: AppContext | None = None
+        self.views: dict[str, QWidget] = {}
+        self.error: str | None = None
+
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.banner = NoticeBanner()
+        outer.addWidget(self.banner)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        self.sidebar.setFixedWidth(180)
+        self.sidebar.setStyleSheet(
+            "#sidebar { background: #1F2937; color: #E5E7EB; border: none; font-size: 15px; }"
+            "#sidebar::item { padding: 10px 14px; }"
+            "#sidebar::item:selected { background: #374151; color: white;"
+            " border-left: 4px solid #56B4E9; }"
+        )
+        for spec in VIEWS:
+            item = QListWidgetItem(spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.key)
+            self.sidebar.addItem(item)
+        self.stack = QStackedWidget()
+        self.loading = QLabel("Loading the bundled data…")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setStyleSheet(f"color: {theme.MUTED_FG}; font-size: 16px;")
+        self.stack.addWidget(self.loading)
+        body.addWidget(self.sidebar)
+        body.addWidget(self.stack, 1)
+        outer.addLayout(body, 1)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage("Loading…")
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
+        for i in range(min(len(VIEWS), 9)):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
+            shortcut.activated.connect(lambda row=i: self.sidebar.setCurrentRow(row))
+
+    def start_loading(self) -> None:
+        """Load the stores in the background; views appear when they are ready."""
+        self.runner.submit(self._loader, self._on_stores_loaded, self._on_stores_failed)
+
+    def _on_stores_loaded(self, stores: Stores) -> None:
+        self.ctx = AppContext(stores=stores, runner=self.runner)
+        for notice in stores.notices:
+            self.banner.show_message(notice)
+        self.statusBar().showMessage(
+            f"{len(stores.bundled.figures())} sourced figures loaded · "
+            f"user data in {stores.user.path.parent}"
+        )
+        self.sidebar.setCurrentRow(0)
+        self._on_sidebar_row_changed(0)
+        self.ready.emit()
+
+    def _on_stores_failed(self, exc: BaseException) -> None:
+        if isinstance(exc, StoreError):
+            message = str(exc)
+        else:
+            message = f"Inference Navigator could not load its data: {exc}"
+        self.error = message
+        self.loading.setText(message)
+        self.statusBar().showMessage("Data could not be loaded")
+        self.load_failed.emit(message)
+        if self._dialogs:
+            QMessageBox.critical(self, APP_NAME, message)
+
+    def view(self, key: str) -> QWidget:
+        """The view for `key`, built on first use."""
+        if key not in self.views:
+            if self.ctx is None:
+                raise RuntimeError("the data is not loaded yet")
+            spec: ViewSpec = next(v for v in VIEWS if v.key == key)
+            widget = spec.factory()(self.ctx)
+            self.views[key] = widget
+            self.stack.addWidget(widget)
+        return self.views[key]
+
+    def show_view(self, key: str) -> QWidget:
+        """Switch to a view by key."""
+        row = next(i for i, v in enumerate(VIEWS) if v.key == key)
+        self.sidebar.setCurrentRow(row)
+        self._on_sidebar_row_changed(row)
+        return self.views[key]
+
+    @Slot(int)
+    def _on_sidebar_row_changed(self, row: int) -> None:
+        if row < 0 or self.ctx is None:
+            return
+        widget = self.view(VIEWS[row].key)
+        self.stack.setCurrentWidget(widget)
+
+    def closeEvent(self, event: object) -> None:
+        """Let every view clean up (engines, timers) before the window goes."""
+        for widget in self.views.values():
+            shutdown = getattr(widget, "shutdown", None)
+            if callable(shutdown):
+                shutdown()
+        self.runner.wait(5000)
+        super().closeEvent(event)  # type: ignore[arg-type]

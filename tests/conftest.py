@@ -1,0 +1,38 @@
+"""Shared fixtures: every test runs with its own home, data and cache folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point every user path (platformdirs, XDG, HOME) at a temporary folder."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("INFERNAV_HOME", str(home / "infernav"))
+    for var, sub in (
+        ("XDG_DATA_HOME", ".local/share"),
+        ("XDG_CACHE_HOME", ".cache"),
+        ("XDG_CONFIG_HOME", ".config"),
+    ):
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.delenv("INFERNAV_BUNDLED_STORE", raising=False)
+    yield home
+
+
+@pytest.fixture(scope="session")
+def bundled_store():  # type: ignore[no-untyped-def]
+    """The real bundled store shipped in the package."""
+    from desktop_app import paths
+    from desktop_app.storage.bundled import BundledStore
+
+    return BundledStore(paths.bundled_store_path())

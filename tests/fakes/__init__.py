@@ -1,0 +1,1 @@
+"""Test doubles: fake NVML readings, an Ollama-protocol server."""
