@@ -1,0 +1,1 @@
+"""pyqtgraph wrappers: every chart is a ChartPanel with PNG/CSV export and copy."""
