@@ -87,7 +87,7 @@ class ChartPanel(QWidget):
 
     def save_png(self, path: Path) -> bool:
         """Render the plot to a PNG file."""
-        return self.plot.grab().save(str(path), "PNG")
+        return bool(self.plot.grab().save(str(path), "PNG"))
 
     def save_csv(self, path: Path) -> None:
         """Write the plotted data to a CSV file."""
