@@ -22,10 +22,9 @@ from desktop_app.domain.catalog import (
 from desktop_app.domain.figures import Conflict, Figure, Provenance
 from desktop_app.domain.frameworks import Fact, Framework
 from desktop_app.storage import models as m
+from desktop_app.storage.errors import StoreError
 
-
-class StoreError(Exception):
-    """The bundled store is missing or damaged: the installation is broken."""
+__all__ = ["BundledStore", "StoreError"]
 
 
 def _prov(row: m._Sourced) -> Provenance:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from desktop_app.domain.hardware import HardwareProfile
-from desktop_app.services.stores import Stores
 from desktop_app.ui.workers import BackgroundRunner
+
+if TYPE_CHECKING:
+    from desktop_app.services.stores import Stores
 
 
 class HardwareState(QObject):

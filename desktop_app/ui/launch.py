@@ -9,7 +9,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -78,12 +78,15 @@ def launch(
     if smoke_test:
         return _smoke(window)
     if exit_when_shown:
-        QTimer.singleShot(0, app.quit)
+        window.first_painted.connect(app.quit)
+        window.show()
+        return app.exec()
     if exit_when_ready:
         window.ready.connect(app.quit)
         window.load_failed.connect(lambda _m: app.exit(1))
+    # Load after the first paint, so the user sees the window at once.
+    window.first_painted.connect(window.start_loading)
     window.show()
-    QTimer.singleShot(0, window.start_loading)
     code = app.exec()
     return code
 

@@ -7,8 +7,9 @@ user sees it at once; views are built when the data is there.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,12 +25,21 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME, __version__, paths
-from desktop_app.services.stores import Stores, open_stores
-from desktop_app.storage.bundled import StoreError
+from desktop_app.storage.errors import StoreError
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views import VIEWS, ViewSpec
 from desktop_app.ui.workers import BackgroundRunner
+
+if TYPE_CHECKING:
+    from desktop_app.services.stores import Stores
+
+
+def _open_stores() -> Stores:
+    # Imported here so SQLAlchemy loads on the background thread, after the first paint.
+    from desktop_app.services.stores import open_stores
+
+    return open_stores()
 
 
 class NoticeBanner(QWidget):
@@ -59,11 +69,12 @@ class MainWindow(QMainWindow):
 
     ready = Signal()
     load_failed = Signal(str)
+    first_painted = Signal()
 
     def __init__(
         self,
         runner: BackgroundRunner | None = None,
-        loader: Callable[[], Stores] = open_stores,
+        loader: Callable[[], Stores] = _open_stores,
         show_errors_in_dialog: bool = True,
     ) -> None:
         super().__init__()
@@ -112,9 +123,19 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.statusBar().showMessage("Loading…")
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
+        self._painted = False
+        self.sidebar.viewport().installEventFilter(self)
         for i in range(min(len(VIEWS), 9)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
             shortcut.activated.connect(lambda row=i: self.sidebar.setCurrentRow(row))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Announce the first paint of the window (for start-up measurements)."""
+        if not self._painted and event.type() == QEvent.Type.Paint:
+            self._painted = True
+            self.sidebar.viewport().removeEventFilter(self)
+            QTimer.singleShot(0, self.first_painted.emit)
+        return False
 
     def start_loading(self) -> None:
         """Load the stores in the background; views appear when they are ready."""
