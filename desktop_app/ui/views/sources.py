@@ -235,6 +235,8 @@ class SourcesView(QWidget):
         self.conflict_list.currentRowChanged.connect(self._on_conflict_selected)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self._update_count()
+        if self.conflict_list.count():
+            self.conflict_list.setCurrentRow(0)
 
     def _update_count(self) -> None:
         self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} figures shown")
