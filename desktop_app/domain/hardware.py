@@ -120,6 +120,7 @@ class HardwareProfile:
     apple: AppleSilicon | None = None
     disk_free_bytes: int | None = None
     probe_notes: tuple[str, ...] = field(default=())  # timeouts and partial failures
+    detected_at: str = ""  # ISO 8601 UTC time of the probe ("" for planned profiles)
 
     @property
     def nvidia_gpus(self) -> tuple[GpuDevice, ...]:
@@ -177,6 +178,7 @@ class HardwareProfile:
             apple=AppleSilicon(**pick(AppleSilicon, apple)) if apple else None,
             disk_free_bytes=data.get("disk_free_bytes"),
             probe_notes=tuple(data.get("probe_notes") or ()),
+            detected_at=str(data.get("detected_at") or ""),
         )
 
 

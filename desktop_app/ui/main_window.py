@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME, __version__, paths
+from desktop_app.services.hardware import probe_hardware
 from desktop_app.services.stores import Stores, open_stores
 from desktop_app.storage.bundled import StoreError
 from desktop_app.ui import theme
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
 
     def _on_stores_loaded(self, stores: Stores) -> None:
         self.ctx = AppContext(stores=stores, runner=self.runner)
+        self.runner.submit(probe_hardware, self.ctx.hardware.set_detected)
         for notice in stores.notices:
             self.banner.show_message(notice)
         self.statusBar().showMessage(

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -117,4 +118,5 @@ def probe_hardware(
         apple=apple,
         disk_free_bytes=results["disk"],
         probe_notes=tuple(notes),
+        detected_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
