@@ -171,9 +171,15 @@ def _paths(profile: HardwareProfile, fw: Framework) -> list[_Path]:
 
 def eligibility_for(profile: HardwareProfile, fw: Framework) -> Eligibility:
     """Whether `fw` runs on `profile`, with reasons and the facts used."""
-    paths = sorted(_paths(profile, fw), key=lambda p: -p.status.rank)
+    found = _paths(profile, fw)
+    paths = sorted(found, key=lambda p: -p.status.rank)
     status = paths[0].status
     reasons = [p.reason for p in paths]
+    gpu_paths = found[:-1] if profile.os_name != "macOS" else []
+    if gpu_paths and all(p.status is Status.NO for p in gpu_paths) and status is Status.RUNS:
+        # The machine's GPU cannot be used: running on the CPU instead is a real limit.
+        status = Status.LIMITED
+        reasons.insert(0, "only on the CPU: this GPU is not supported")
     facts = [p.fact for p in paths]
     if profile.os_name == "Windows":
         win = fw.fact("windows_native")

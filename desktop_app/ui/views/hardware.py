@@ -242,9 +242,12 @@ class HardwareView(QWidget):
     def _on_plan_changed(self) -> None:
         was_cpu = self.plan_count_unit.text() == "cores:"
         self._sync_plan_widgets()
-        if (self.plan_gpu.currentText() == CPU_ONLY) != was_cpu:
-            self.plan_count.setValue(32 if not was_cpu else 1)  # re-enters this slot
-            return
+        cpu_only = self.plan_gpu.currentText() == CPU_ONLY
+        if cpu_only != was_cpu:
+            # A GPU count is not a core count: start from a typical value for the new kind.
+            self.plan_count.blockSignals(True)
+            self.plan_count.setValue(32 if cpu_only else 1)
+            self.plan_count.blockSignals(False)
         if self.mode.currentText() == PLAN:
             self.ctx.hardware.set_active(self.planned_profile())
 
