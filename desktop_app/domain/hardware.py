@@ -7,8 +7,32 @@ A value nobody could read is None and is shown as "unknown", never 0.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+# The instruction sets llama.cpp picks kernels by, as (lower-case flag, display name), in the
+# order the Hardware view lists them. ARM names are normalised by the probe (asimd → neon,
+# asimddp → dotprod) so one list serves every platform.
+INSTRUCTION_SETS: tuple[tuple[str, str], ...] = (
+    ("sse4_2", "SSE4.2"),
+    ("avx", "AVX"),
+    ("avx2", "AVX2"),
+    ("fma", "FMA"),
+    ("f16c", "F16C"),
+    ("avx_vnni", "AVX-VNNI"),
+    ("avx512f", "AVX-512F"),
+    ("avx512bw", "AVX-512BW"),
+    ("avx512_vnni", "AVX-512 VNNI"),
+    ("amx_tile", "AMX"),
+    ("amx_int8", "AMX-INT8"),
+    ("amx_bf16", "AMX-BF16"),
+    ("neon", "NEON"),
+    ("dotprod", "dotprod"),
+    ("i8mm", "I8MM"),
+    ("sve", "SVE"),
+    ("sve2", "SVE2"),
+    ("sme", "SME"),
+)
 
 
 @dataclass(frozen=True)
@@ -50,6 +74,16 @@ class CpuInfo:
     frequency_mhz: float | None
     flags: tuple[str, ...] = ()  # lower-case, e.g. ("avx2", "fma", "avx512f")
 
+    @property
+    def instruction_sets(self) -> tuple[str, ...]:
+        """Display names of the llama.cpp-relevant instruction sets present, in fixed order."""
+        present = set(self.flags)
+        return tuple(name for flag, name in INSTRUCTION_SETS if flag in present)
+
+    def has(self, flag: str) -> bool:
+        """True when the lower-case flag is present."""
+        return flag in self.flags
+
 
 @dataclass(frozen=True)
 class MemoryInfo:
@@ -77,7 +111,7 @@ class HardwareProfile:
 
     label: str
     planned: bool
-    os_name: str
+    os_name: str  # "Linux", "macOS" or "Windows" (platform.system() otherwise)
     os_version: str
     cpu: CpuInfo
     memory: MemoryInfo
@@ -86,6 +120,7 @@ class HardwareProfile:
     apple: AppleSilicon | None = None
     disk_free_bytes: int | None = None
     probe_notes: tuple[str, ...] = field(default=())  # timeouts and partial failures
+    detected_at: str = ""  # ISO 8601 UTC time of the probe ("" for planned profiles)
 
     @property
     def nvidia_gpus(self) -> tuple[GpuDevice, ...]:
@@ -103,6 +138,82 @@ class HardwareProfile:
         sizes = [g.memory_total_bytes for g in self.gpus if g.memory_total_bytes is not None]
         return sum(sizes) if sizes else None
 
+    @property
+    def os_label(self) -> str:
+        """OS name and version in one string, e.g. "Linux 6.8.0"."""
+        return f"{self.os_name} {self.os_version}".strip()
+
     def to_json(self) -> dict[str, Any]:
-        """A JSON-serialisable dict of the whole profile."""
-        return asdict(self)
+        """A JSON-serialisable dict of the whole profile (plus an `os` summary object)."""
+        data = asdict(self)
+        data["os"] = {"name": self.os_name, "version": self.os_version}
+        data["cpu"]["instruction_sets"] = list(self.cpu.instruction_sets)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> HardwareProfile:
+        """Rebuild a profile from `to_json()` output (unknown keys are ignored)."""
+
+        def pick(kind: type, raw: dict[str, Any]) -> dict[str, Any]:
+            names = {f.name for f in fields(kind)}
+            return {k: v for k, v in raw.items() if k in names}
+
+        cpu = dict(pick(CpuInfo, data["cpu"]))
+        cpu["flags"] = tuple(cpu.get("flags") or ())
+        gpus = []
+        for raw in data.get("gpus") or ():
+            gpu = pick(GpuDevice, raw)
+            gpu["notes"] = tuple(gpu.get("notes") or ())
+            gpus.append(GpuDevice(**gpu))
+        apple = data.get("apple")
+        return cls(
+            label=data["label"],
+            planned=bool(data["planned"]),
+            os_name=data["os_name"],
+            os_version=data["os_version"],
+            cpu=CpuInfo(**cpu),
+            memory=MemoryInfo(**pick(MemoryInfo, data["memory"])),
+            gpus=tuple(gpus),
+            gpu_error=data.get("gpu_error"),
+            apple=AppleSilicon(**pick(AppleSilicon, apple)) if apple else None,
+            disk_free_bytes=data.get("disk_free_bytes"),
+            probe_notes=tuple(data.get("probe_notes") or ()),
+            detected_at=str(data.get("detected_at") or ""),
+        )
+
+
+@dataclass(frozen=True)
+class GpuSample:
+    """One live reading of one GPU; None where the reading failed or is unsupported."""
+
+    index: int
+    name: str
+    utilization_pct: float | None
+    memory_used_bytes: int | None
+    memory_total_bytes: int | None
+    temperature_c: float | None
+
+    @property
+    def memory_pct(self) -> float | None:
+        """Memory in use as a percentage of the total (None when either is unknown)."""
+        if self.memory_used_bytes is None or not self.memory_total_bytes:
+            return None
+        return 100.0 * self.memory_used_bytes / self.memory_total_bytes
+
+
+@dataclass(frozen=True)
+class LiveSample:
+    """A live reading of this machine for the gauges: CPU, RAM and each GPU."""
+
+    cpu_pct: float | None
+    ram_used_bytes: int | None
+    ram_total_bytes: int | None
+    gpus: tuple[GpuSample, ...] = ()
+    gpu_error: str | None = None  # e.g. "GPU is lost" after a driver error mid-sample
+
+    @property
+    def ram_pct(self) -> float | None:
+        """RAM in use as a percentage (None when unknown)."""
+        if self.ram_used_bytes is None or not self.ram_total_bytes:
+            return None
+        return 100.0 * self.ram_used_bytes / self.ram_total_bytes

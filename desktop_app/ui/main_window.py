@@ -32,6 +32,7 @@ from desktop_app.ui.views import VIEWS, ViewSpec
 from desktop_app.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:
+    from desktop_app.domain.hardware import HardwareProfile
     from desktop_app.services.stores import Stores
 
 
@@ -40,6 +41,13 @@ def _open_stores() -> Stores:
     from desktop_app.services.stores import open_stores
 
     return open_stores()
+
+
+def _probe_hardware() -> HardwareProfile:
+    # Imported here: the probe runs on the background helper after the data is shown.
+    from desktop_app.services.hardware import probe_hardware
+
+    return probe_hardware()
 
 
 class NoticeBanner(QWidget):
@@ -143,6 +151,7 @@ class MainWindow(QMainWindow):
 
     def _on_stores_loaded(self, stores: Stores) -> None:
         self.ctx = AppContext(stores=stores, runner=self.runner)
+        self.runner.submit(_probe_hardware, self.ctx.hardware.set_detected)
         for notice in stores.notices:
             self.banner.show_message(notice)
         self.statusBar().showMessage(

@@ -29,5 +29,6 @@ class ViewSpec:
 
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("overview", "Overview", "overview", "OverviewView"),
+    ViewSpec("hardware", "Hardware", "hardware", "HardwareView"),
     ViewSpec("sources", "Sources", "sources", "SourcesView"),
 )
