@@ -1,0 +1,672 @@
+"""Criteria scores (1-5) for each framework, each derived from sourced figures and facts.
+
+Every score carries a sentence saying how it was derived and the ids of the figures,
+facts (`F:<framework>:<attribute>`), benchmarks and matrix rows it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from desktop_app.domain.catalog import Benchmark, DecisionRow, Scenario
+from desktop_app.domain.decide_guide import GUIDE, GUIDE_PASSAGES, GuideStatement
+from desktop_app.domain.figures import Conflict, Figure
+from desktop_app.domain.frameworks import Fact, Framework
+from desktop_app.domain.hardware import HardwareProfile
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A column of the criteria table."""
+
+    id: str
+    label: str
+    meaning: str
+
+
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion("guide", "Fits your constraints", "How many of the guide's answers for you name it"),
+    Criterion("throughput", "Throughput", "Requests served per second on a GPU server"),
+    Criterion("latency", "Latency under load", "Time to first token with many users"),
+    Criterion("setup", "Setup effort", "5 = least effort to get it running"),
+    Criterion("cost", "Infrastructure cost", "5 = cheapest hardware to run it on"),
+    Criterion("hardware", "Hardware fit", "How well it supports the hardware you chose"),
+    Criterion("stability", "Concurrency stability", "Does latency hold as users grow"),
+    Criterion("ecosystem", "Ecosystem and maturity", "Age, OpenAI-compatible API, install paths"),
+    Criterion("health", "Project health", "Maintenance or end-of-life notices"),
+)
+CRITERION_IDS: tuple[str, ...] = tuple(c.id for c in CRITERIA)
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    """One cell of the criteria table: the score, how it was derived, and from what."""
+
+    criterion: str
+    framework: str
+    value: float
+    explanation: str
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DecisionData:
+    """The sourced records the recommendation is computed from."""
+
+    frameworks: tuple[Framework, ...]
+    figures: tuple[Figure, ...]
+    matrix: tuple[DecisionRow, ...]
+    benchmarks: tuple[Benchmark, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+
+    def figure(self, figure_id: str) -> Figure | None:
+        """One figure by id."""
+        return next((f for f in self.figures if f.id == figure_id), None)
+
+    def figures_of(self, framework: str, topic: str) -> list[Figure]:
+        """A framework's figures of one topic, in source order."""
+        return [f for f in self.figures if f.framework == framework and f.topic == topic]
+
+    def evidence_tooltip(self, evidence_id: str) -> str:
+        """Hover text for a cited id: the value, its source and its date."""
+        if evidence_id.startswith("F:"):
+            _, fw_id, attribute = evidence_id.split(":", 2)
+            fw = next((f for f in self.frameworks if f.id == fw_id), None)
+            if fw is None:
+                return f"{evidence_id}: not in the store"
+            return f"{fw.name} — {fw.fact(attribute).tooltip()}"
+        fig = self.figure(evidence_id)
+        if fig is not None:
+            return fig.tooltip()
+        for row in self.matrix:
+            if row.id == evidence_id:
+                names = " or ".join(self._name(f) for f in row.frameworks)
+                return (
+                    f"Quick Decision Matrix {row.id}: {row.constraint} → {names}\n"
+                    f"Why: {row.why}\n{row.provenance.describe()}"
+                )
+        for bench in self.benchmarks:
+            if bench.id == evidence_id:
+                value = "unknown" if bench.value is None else f"{bench.value:g} {bench.unit}"
+                return (
+                    f"{bench.study} ({bench.study_date}): {bench.framework}, {bench.model}, "
+                    f"{bench.hardware}, {bench.concurrency} users — {bench.metric}: {value}\n"
+                    f"{bench.provenance.describe()}\nNote: {bench.note}"
+                )
+        for conflict in self.conflicts:
+            if conflict.id == evidence_id:
+                return (
+                    f"⚠ {conflict.title}\n{conflict.description}\n{conflict.provenance.describe()}"
+                )
+        for sc in self.scenarios:
+            if sc.id == evidence_id:
+                return f"{sc.title}: {sc.hardware} → {self._name(sc.framework)}\n" + (
+                    sc.provenance.describe()
+                )
+        if evidence_id in GUIDE_PASSAGES:
+            return f"{GUIDE_PASSAGES[evidence_id]}\nSource: {GUIDE} (guide claim)"
+        return f"{evidence_id}: not in the store"
+
+    def _name(self, framework_id: str) -> str:
+        fw = next((f for f in self.frameworks if f.id == framework_id), None)
+        return fw.name if fw else framework_id
+
+
+class DecisionSource(Protocol):
+    """Anything that serves the store's records (the bundled store does)."""
+
+    def frameworks(self) -> list[Framework]: ...
+    def figures(self) -> list[Figure]: ...
+    def decision_matrix(self) -> list[DecisionRow]: ...
+    def benchmarks(self) -> list[Benchmark]: ...
+    def conflicts(self) -> list[Conflict]: ...
+    def scenarios(self) -> list[Scenario]: ...
+
+
+def decision_data(store: DecisionSource) -> DecisionData:
+    """Collect the records the recommendation needs from a store."""
+    return DecisionData(
+        frameworks=tuple(store.frameworks()),
+        figures=tuple(store.figures()),
+        matrix=tuple(store.decision_matrix()),
+        benchmarks=tuple(store.benchmarks()),
+        conflicts=tuple(store.conflicts()),
+        scenarios=tuple(store.scenarios()),
+    )
+
+
+# ------------------------------------------------------------------ hardware
+
+
+@dataclass(frozen=True)
+class HardwareTarget:
+    """The hardware the recommendation is for: a class plus, when known, the real profile."""
+
+    cls: str  # "nvidia" | "amd" | "apple" | "cpu"
+    label: str
+    known: bool = True  # False: nothing detected yet, CPU-only assumed for eligibility
+    os_name: str | None = None
+    gpu_name: str | None = None
+    compute_capability: float | None = None
+    cpu_flags: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def big_nvidia(self) -> bool:
+        """True for A100/H100-class data-centre GPUs (the guide's Question 4)."""
+        name = (self.gpu_name or "").upper()
+        return self.cls == "nvidia" and any(k in name for k in ("A100", "H100", "H200", "B200"))
+
+
+def _cc(text: str | None) -> float | None:
+    match = re.match(r"\s*(\d+(?:\.\d+)?)", text or "")
+    return float(match.group(1)) if match else None
+
+
+def hardware_target(choice: str, profile: HardwareProfile | None) -> HardwareTarget:
+    """What "auto" means for this profile; an explicit choice keeps the class, not the OS."""
+    if choice != "auto":
+        labels = {"nvidia": "NVIDIA GPUs", "amd": "AMD GPUs", "apple": "Apple silicon"}
+        return HardwareTarget(choice, labels.get(choice, "CPU only"))
+    if profile is None:
+        return HardwareTarget(
+            "cpu",
+            "unknown hardware",
+            known=False,
+            note="Hardware is unknown (not detected yet), so only CPU-only eligibility is "
+            "assumed; pick the hardware to be sure.",
+        )
+    flags = tuple(profile.cpu.flags)
+    base = {"os_name": profile.os_name, "cpu_flags": flags}
+    nvidia = profile.nvidia_gpus
+    if nvidia:
+        gpu = nvidia[0]
+        label = f"{len(nvidia)}× {gpu.name}" if len(nvidia) > 1 else gpu.name
+        return HardwareTarget(
+            "nvidia",
+            label,
+            gpu_name=gpu.name,
+            compute_capability=_cc(gpu.compute_capability),
+            **base,  # type: ignore[arg-type]
+        )
+    amd = [g for g in profile.gpus if g.vendor == "AMD"]
+    if amd:
+        return HardwareTarget("amd", amd[0].name, gpu_name=amd[0].name, **base)  # type: ignore[arg-type]
+    if profile.apple is not None or any(g.vendor == "Apple" for g in profile.gpus):
+        chip = profile.apple.chip if profile.apple else None
+        return HardwareTarget("apple", chip or "Apple silicon", **base)  # type: ignore[arg-type]
+    label = profile.cpu.brand or "CPU only"
+    return HardwareTarget("cpu", f"{label} (no GPU)", **base)  # type: ignore[arg-type]
+
+
+def support_level(fact: Fact) -> str:
+    """ "no", "unknown", "limited" or "yes", read from a platform fact's wording."""
+    if not fact.value:
+        return "unknown"
+    text = fact.value.strip().lower()
+    if text.startswith("no"):
+        return "no"
+    # Qualifiers inside parentheses describe versions or devices, not the support itself.
+    outside = re.sub(r"\([^)]*\)", "", text)
+    if any(q in outside for q in ("experimental", "plugin", "only", "partial", "via ")):
+        return "limited"
+    return "yes" if text.startswith("yes") else "limited"
+
+
+@dataclass(frozen=True)
+class HardwareFit:
+    """Hardware fit of one framework: a 1-5 score, or an exclusion, with the reason."""
+
+    score: int
+    excluded: bool
+    reason: str
+    evidence: tuple[str, ...]
+
+
+_PLATFORM_FACT = {"amd": "amd_rocm", "apple": "apple_metal", "cpu": "cpu"}
+_CPU_ISAS = ("avx512", "avx2", "avx", "amx", "neon")
+
+
+def hardware_fit(fw: Framework, target: HardwareTarget) -> HardwareFit:
+    """Eligibility and fit of a framework for the target hardware, from its platform facts.
+
+    This is the single place hardware rules live; it can later defer to the shared
+    eligibility module.
+    """
+    if target.os_name and target.os_name.lower().startswith("win"):
+        win = fw.fact("windows_native")
+        if support_level(win) == "no":
+            return HardwareFit(
+                1,
+                True,
+                f"Not native on Windows: {win.short_value(70)}.",
+                (f"F:{fw.id}:windows_native",),
+            )
+    if target.cls == "nvidia":
+        return _nvidia_fit(fw, target)
+    attribute = _PLATFORM_FACT[target.cls]
+    fact = fw.fact(attribute)
+    ev = (f"F:{fw.id}:{attribute}",)
+    what = {"amd": "AMD GPUs (ROCm)", "apple": "Apple silicon", "cpu": "CPU-only machines"}
+    level = support_level(fact)
+    if level == "no":
+        return HardwareFit(1, True, f"Does not run on {what[target.cls]}: {fact.value}.", ev)
+    if level == "unknown":
+        note = f" ({fact.note})" if fact.note else ""
+        return HardwareFit(1, False, f"Support for {what[target.cls]} is not documented{note}.", ev)
+    if level == "limited":
+        return HardwareFit(
+            2 if target.cls == "cpu" else 3,
+            False,
+            f"Limited support for {what[target.cls]}: {fact.short_value(70)}.",
+            ev,
+        )
+    if target.cls == "cpu":
+        isas = [i for i in _CPU_ISAS if i in (fact.value or "").lower()]
+        if isas:
+            have = [f for f in target.cpu_flags if any(f.startswith(i) for i in isas)]
+            mine = f"; this CPU has {', '.join(sorted(set(have))[:3])}" if have else ""
+            return HardwareFit(
+                5, False, f"Optimised CPU backend: {fact.short_value(60)}{mine}.", ev
+            )
+    return HardwareFit(4, False, f"Supports {what[target.cls]}: {fact.short_value(60)}.", ev)
+
+
+def _nvidia_fit(fw: Framework, target: HardwareTarget) -> HardwareFit:
+    cc_fact = fw.fact("nvidia_cuda_min_compute_capability")
+    ev: tuple[str, ...] = (f"F:{fw.id}:nvidia_cuda_min_compute_capability",)
+    need = _cc(cc_fact.value)
+    if need is None:
+        note = f" ({cc_fact.note})" if cc_fact.note else ""
+        return HardwareFit(
+            3, False, f"Runs on NVIDIA; minimum compute capability not stated{note}.", ev
+        )
+    have = target.compute_capability
+    if have is None:
+        return HardwareFit(4, False, f"Runs on NVIDIA GPUs from compute capability {need:g}.", ev)
+    gpu = target.gpu_name or "this GPU"
+    if have < need:
+        return HardwareFit(1, True, f"Needs compute capability ≥ {need:g}; {gpu} has {have:g}.", ev)
+    listed = fw.facts.get("supported_gpus")
+    if listed is not None and listed.value:
+        ev = (*ev, f"F:{fw.id}:supported_gpus")
+        tokens = re.findall(r"[A-Z]+\d+[A-Z]*", listed.value.upper())
+        if not any(t in gpu.upper() for t in tokens):
+            return HardwareFit(
+                4, False, f"{gpu} (CC {have:g}) meets the minimum but is not on its list.", ev
+            )
+        return HardwareFit(5, False, f"{gpu} is on its supported-GPU list.", ev)
+    return HardwareFit(5, False, f"{gpu} has compute capability {have:g} ≥ {need:g}.", ev)
+
+
+# ------------------------------------------------------------------ criteria
+
+
+def _mid(fig: Figure) -> float | None:
+    vals = [v for v in (fig.low, fig.high) if v is not None]
+    return sum(vals) / len(vals) if vals else None
+
+
+def _first(figs: Iterable[Figure], pred: Callable[[Figure], bool]) -> Figure | None:
+    return next((f for f in figs if pred(f)), None)
+
+
+def _not_enough(data: DecisionData, fw: Framework) -> Figure | None:
+    return _first(data.figures_of(fw.id, "concurrency"), lambda f: "NOT" in f.metric)
+
+
+def _bench(data: DecisionData, fw: Framework, *words: str) -> Benchmark | None:
+    return next(
+        (b for b in data.benchmarks if b.framework == fw.id and any(w in b.note for w in words)),
+        None,
+    )
+
+
+def score_throughput(data: DecisionData, fw: Framework) -> CriterionScore:
+    """Requests/s from the guide; a decode benchmark or a "not fast enough" figure otherwise."""
+    fig = fw.throughput
+    mid = _mid(fig) if fig else None
+    if fig is not None and mid is not None and fig.unit == "requests/s":
+        value = 5 if mid >= 180 else 4 if mid >= 120 else 3 if mid >= 90 else 2 if mid >= 10 else 1
+        return _s(
+            "throughput",
+            fw,
+            value,
+            f"{fig.display_value()} (guide) → {value}/5 "
+            "(scale: ≥180 req/s = 5, ≥120 = 4, ≥90 = 3, ≥10 = 2, less = 1).",
+            fig.id,
+        )
+    bench = next(
+        (b for b in data.benchmarks if b.framework == fw.id and b.value and "token" in b.metric),
+        None,
+    )
+    if bench is not None:
+        return _s(
+            "throughput",
+            fw,
+            4,
+            f"No requests/s figure; {bench.study} measured {bench.value:g} {bench.unit} for "
+            f"{bench.concurrency} users ({bench.model}) → 4/5.",
+            bench.id,
+        )
+    slow = _not_enough(data, fw)
+    if slow is not None:
+        return _s(
+            "throughput",
+            fw,
+            2,
+            f"The guide: not fast enough for {slow.display_value()} → 2/5.",
+            slow.id,
+        )
+    return _s("throughput", fw, 3, "Unknown: no throughput figure in the store → neutral 3/5.")
+
+
+def score_latency(data: DecisionData, fw: Framework, tuned: bool = False) -> CriterionScore:
+    """Time to first token, preferring figures measured with many users.
+
+    `tuned`: a dedicated ML-infrastructure team configures it properly, so figures that hold
+    only "when not properly tuned" weigh less.
+    """
+    ttfts = data.figures_of(fw.id, "ttft")
+    loaded = _first(ttfts, lambda f: "concurrent" in f.metric or "100" in f.metric)
+    if loaded is not None and loaded.high is not None and loaded.high <= 100:
+        return _s(
+            "latency", fw, 5, f"TTFT {loaded.display_value()} at {_at(loaded)} → 5/5.", loaded.id
+        )
+    untuned = _first(ttfts, lambda f: (f.low or 0) >= 1000)
+    fast = _first(ttfts, lambda f: f.high is not None and f.high <= 100)
+    if untuned is not None and fast is not None and tuned:
+        return _s(
+            "latency",
+            fw,
+            4,
+            f"TTFT {fast.display_value()} when tuned, and your dedicated team can tune it "
+            f"(untuned: {untuned.display_value()} under load) → 4/5.",
+            fast.id,
+            untuned.id,
+        )
+    if untuned is not None and fast is not None:
+        return _s(
+            "latency",
+            fw,
+            3,
+            f"TTFT {fast.display_value()} at low load, but {untuned.display_value()} under load "
+            "when not tuned → 3/5.",
+            fast.id,
+            untuned.id,
+        )
+    if fast is not None:
+        return _s("latency", fw, 4, f"TTFT {fast.display_value()}; load not stated → 4/5.", fast.id)
+    per_token = _first(data.figures_of(fw.id, "latency"), lambda f: "load" in f.note)
+    if per_token is not None:
+        return _s(
+            "latency",
+            fw,
+            4,
+            f"Per-token latency {per_token.display_value()} across load patterns → 4/5.",
+            per_token.id,
+        )
+    return _load_evidence("latency", data, fw)
+
+
+def score_stability(data: DecisionData, fw: Framework, tuned: bool = False) -> CriterionScore:
+    """Whether latency holds as concurrency grows (`tuned` as for latency)."""
+    steady = _first(data.figures_of(fw.id, "concurrency"), lambda f: "consistent" in f.metric)
+    if steady is not None:
+        return _s(
+            "stability",
+            fw,
+            5,
+            f"Consistently low latency from {steady.display_value()} → 5/5.",
+            steady.id,
+        )
+    per_token = _first(data.figures_of(fw.id, "latency"), lambda f: "load" in f.note)
+    if per_token is not None:
+        return _s(
+            "stability",
+            fw,
+            5,
+            f"Stable per-token latency ({per_token.display_value()}) across load → 5/5.",
+            per_token.id,
+        )
+    untuned = _first(data.figures_of(fw.id, "ttft"), lambda f: (f.low or 0) >= 1000)
+    if untuned is not None and tuned:
+        return _s(
+            "stability",
+            fw,
+            4,
+            f"Holds up when tuned; untuned, TTFT can reach {untuned.display_value()} under "
+            "load, and your dedicated team can tune it → 4/5.",
+            untuned.id,
+        )
+    if untuned is not None:
+        return _s(
+            "stability",
+            fw,
+            3,
+            f"TTFT can reach {untuned.display_value()} under load when not tuned → 3/5.",
+            untuned.id,
+        )
+    return _load_evidence("stability", data, fw)
+
+
+def _load_evidence(criterion: str, data: DecisionData, fw: Framework) -> CriterionScore:
+    parallel = fw.facts.get("parallel_requests_default")
+    if parallel is not None and parallel.value and parallel.value.rstrip().endswith("1"):
+        return _s(
+            criterion,
+            fw,
+            1,
+            f"Serves one request at a time by default ({parallel.value}); others queue → 1/5.",
+            f"F:{fw.id}:parallel_requests_default",
+        )
+    slow = _not_enough(data, fw)
+    if slow is not None:
+        return _s(
+            criterion,
+            fw,
+            2,
+            f"The guide: not fast enough for {slow.display_value()} → 2/5.",
+            slow.id,
+        )
+    good = _bench(data, fw, "low TTFT as users increase", "lowest TTFT")
+    if good is not None:
+        return _s(criterion, fw, 4, f"{good.study}: {good.note.split(': ')[-1]} → 4/5.", good.id)
+    bad = _bench(data, fw, "rose significantly", "increased significantly")
+    if bad is not None:
+        return _s(criterion, fw, 2, f"{bad.study}: {bad.note.split(': ')[-1]} → 2/5.", bad.id)
+    return _s(criterion, fw, 3, "Unknown: no figure under load in the store → neutral 3/5.")
+
+
+def _at(fig: Figure) -> str:
+    return fig.metric.replace("time to first token at ", "")
+
+
+_HOURS = {"minutes": 1 / 60, "hours": 1, "days": 8, "weeks": 40, "months": 160}
+
+
+def score_setup(data: DecisionData, fw: Framework) -> CriterionScore:
+    """Working hours to get it running (8 h a day, 40 h a week); install paths otherwise."""
+    fig = fw.setup_time
+    if fig is not None:
+        hours: float | None = None
+        if fig.high is not None and fig.unit in _HOURS:
+            hours = fig.high * _HOURS[fig.unit]
+        elif fig.text:
+            words = [u for u in _HOURS if u in fig.text]
+            hours = _HOURS[words[-1]] * 2 if words else None
+        if hours is not None:
+            value = 5 if hours <= 2 else 4 if hours <= 8 else 3 if hours <= 16 else 2
+            value = 1 if hours > 40 else value
+            clash = f" (the guide disagrees with itself: {', '.join(fig.conflicts)})"
+            return _s(
+                "setup",
+                fw,
+                value,
+                f"Setup {fig.display_value()} (guide) → {value}/5 "
+                f"(≤2 h = 5, ≤1 day = 4, ≤2 days = 3, ≤1 week = 2, more = 1)"
+                f"{clash if fig.conflicts else ''}.",
+                fig.id,
+                *fig.conflicts,
+            )
+    for attribute, value, text in (
+        ("install_binary", 4, "prebuilt binaries or an installer"),
+        ("install_pip", 3, "a pip package"),
+        ("install_docker", 3, "a Docker image"),
+    ):
+        fact = fw.facts.get(attribute)
+        if fact is not None and fact.value:
+            if "nightly" in fact.value:
+                value, text = 2, "nightly wheels only"
+            return _s(
+                "setup",
+                fw,
+                value,
+                f"No setup-time figure; installs from {text} ({fact.short_value(40)}) → {value}/5.",
+                f"F:{fw.id}:{attribute}",
+            )
+    return _s("setup", fw, 2, "No setup-time figure and no documented install path → 2/5.")
+
+
+def score_cost(data: DecisionData, fw: Framework) -> CriterionScore:
+    """Cheapest hardware it runs on: CPU servers and laptops beat data-centre GPUs."""
+    cpu, apple = fw.fact("cpu"), fw.fact("apple_metal")
+    budget_row = next(
+        (r for r in data.matrix if "budget" in r.constraint.lower() and fw.id in r.frameworks),
+        None,
+    )
+    cpu_cost = _first(
+        (f for f in data.figures if f.topic == "cpu_server_cost" and f.unit.startswith("INR")),
+        lambda f: "FAQ" in f.conditions or "Frequently" in f.conditions,
+    )
+    if budget_row is not None and support_level(cpu) == "yes":
+        ev = [budget_row.id, f"F:{fw.id}:cpu"] + ([cpu_cost.id] if cpu_cost else [])
+        cost = f" (CPU servers from {cpu_cost.display_value()})" if cpu_cost else ""
+        return _s(
+            "cost",
+            fw,
+            5,
+            f"Runs on CPU servers; the guide's matrix row {budget_row.id} calls it the "
+            f"lowest infrastructure cost{cost} → 5/5.",
+            *ev,
+        )
+    if support_level(cpu) == "yes" and support_level(apple) == "yes":
+        return _s(
+            "cost",
+            fw,
+            4,
+            "Runs on CPU servers and laptops, no GPU bill needed → 4/5.",
+            f"F:{fw.id}:cpu",
+            f"F:{fw.id}:apple_metal",
+        )
+    rent = _first(data.figures, lambda f: f.topic == "cloud_gpu_rental" and "FAQ" in f.conditions)
+    rent = rent or _first(data.figures, lambda f: f.id == "G161")
+    rent_ev = (rent.id,) if rent else ()
+    if support_level(apple) == "yes":
+        return _s(
+            "cost",
+            fw,
+            3,
+            "Runs on laptops and consumer GPUs (Metal/Vulkan); no data-centre GPU needed → 3/5.",
+            f"F:{fw.id}:apple_metal",
+        )
+    fig = fw.throughput
+    mid = _mid(fig) if fig else None
+    gain = _first(data.figures, lambda f: f.topic == "performance_gain" and f.framework == "")
+    if fig is not None and mid is not None and mid >= 180:
+        return _s(
+            "cost",
+            fw,
+            3,
+            f"Needs data-centre GPUs, but its throughput ({fig.display_value()}) means fewer "
+            f"of them{' (' + gain.display_value() + ' more per GPU)' if gain else ''} → 3/5.",
+            fig.id,
+            *((gain.id,) if gain else ()),
+            *rent_ev,
+        )
+    rent_text = f" ({rent.display_value()} in the cloud)" if rent else ""
+    return _s("cost", fw, 2, f"Built for GPU servers{rent_text} → 2/5.", *rent_ev)
+
+
+def score_ecosystem(data: DecisionData, fw: Framework) -> CriterionScore:
+    """One point each: released by 2023, an OpenAI-compatible API, up to two install paths."""
+    points, parts, ev = 1, [], []
+    first = fw.fact("first_release")
+    year = _cc(first.value)
+    if year is not None and year <= 2023:
+        points += 1
+        parts.append(f"released {first.short_value(20)}")
+        ev.append(f"F:{fw.id}:first_release")
+    elif year is not None:
+        parts.append(f"newer (released {first.short_value(20)})")
+        ev.append(f"F:{fw.id}:first_release")
+    api = fw.fact("openai_compatible_api")
+    if support_level(api) == "yes":
+        points += 1
+        parts.append("OpenAI-compatible API")
+        ev.append(f"F:{fw.id}:openai_compatible_api")
+    paths = [a for a in ("install_pip", "install_docker", "install_binary") if fw.fact(a).value]
+    points += min(2, len(paths))
+    if paths:
+        parts.append(f"installs via {', '.join(p.removeprefix('install_') for p in paths)}")
+        ev += [f"F:{fw.id}:{p}" for p in paths]
+    value = min(5, points)
+    return _s("ecosystem", fw, value, f"{_cap('; '.join(parts))} → {value}/5.", *ev)
+
+
+def score_health(data: DecisionData, fw: Framework) -> CriterionScore:
+    """Maintenance mode scores 1; a project another one's notice points users to scores 5."""
+    status = fw.facts.get("status")
+    if fw.in_maintenance and status is not None:
+        return _s("health", fw, 1, f"⚠ {_cap(fw.status)} → 1/5.", f"F:{fw.id}:status")
+    for other in data.frameworks:
+        note = other.facts.get("status")
+        if other.in_maintenance and note and note.value and fw.name.lower() in note.value.lower():
+            return _s(
+                "health",
+                fw,
+                5,
+                f"Active; {other.name}'s maintenance notice points users to it → 5/5.",
+                f"F:{other.id}:status",
+            )
+    return _s("health", fw, 4, "No maintenance or end-of-life notice recorded → 4/5.")
+
+
+def score_guide(fw: Framework, statements: list[GuideStatement]) -> CriterionScore:
+    """Share of the guide's statements for these answers that name the framework."""
+    if not statements:
+        return _s("guide", fw, 3, "No answers yet that the guide speaks to → neutral 3/5.")
+    named = [s for s in statements if fw.id in s.frameworks]
+    value = round(1 + 4 * len(named) / len(statements), 1)
+    ev = [e for s in named for e in s.evidence]
+    which = "; ".join(s.text for s in named) if named else "none of them"
+    return _s(
+        "guide",
+        fw,
+        value,
+        f"Named by {len(named)} of the guide's {len(statements)} answers for you ({which}) "
+        f"→ {value:g}/5.",
+        *ev,
+    )
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _s(criterion: str, fw: Framework, value: float, text: str, *ev: str) -> CriterionScore:
+    return CriterionScore(criterion, fw.id, float(value), text, tuple(dict.fromkeys(ev)))
+
+
+Scorer = Callable[[DecisionData, Framework], CriterionScore]
+SCORERS: Mapping[str, Scorer] = {
+    "throughput": score_throughput,
+    "setup": score_setup,
+    "cost": score_cost,
+    "ecosystem": score_ecosystem,
+    "health": score_health,
+}
