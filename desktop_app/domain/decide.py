@@ -23,7 +23,6 @@ from desktop_app.domain.decide_scoring import (
     score_guide,
     score_latency,
     score_stability,
-    support_level,
 )
 from desktop_app.domain.hardware import HardwareProfile
 
@@ -188,8 +187,6 @@ def recommend(
         flags: list[str] = []
         if fw.in_maintenance:
             flags.append(f"⚠ {fw.name} is in maintenance mode: {fw.status}.")
-        if target.os_name is None and support_level(fw.fact("windows_native")) == "no":
-            flags.append(f"{fw.name} is not native on Windows; this assumes a Linux server.")
         rival = second_id if fid == top_id else top_id
         ranking.append(
             Ranked(

@@ -43,7 +43,7 @@ NEED_LABELS: Mapping[str, str] = {
     "prototype": "Prototyping / learning",
     "hf-ecosystem": "Hugging Face ecosystem",
     "agentic": "Agentic / multi-step workflows",
-    "data-sovereignty": "Data sovereignty (data stays in a region)",
+    "data-sovereignty": "Data sovereignty",
     "edge": "Edge or offline devices",
     "tight-budget": "Tight budget, moderate traffic",
 }

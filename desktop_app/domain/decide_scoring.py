@@ -20,23 +20,76 @@ from desktop_app.domain.hardware import HardwareProfile
 
 @dataclass(frozen=True)
 class Criterion:
-    """A column of the criteria table."""
+    """A column of the criteria table, and how its scores are derived."""
 
     id: str
     label: str
     meaning: str
+    method: str
 
 
 CRITERIA: tuple[Criterion, ...] = (
-    Criterion("guide", "Fits your constraints", "How many of the guide's answers for you name it"),
-    Criterion("throughput", "Throughput", "Requests served per second on a GPU server"),
-    Criterion("latency", "Latency under load", "Time to first token with many users"),
-    Criterion("setup", "Setup effort", "5 = least effort to get it running"),
-    Criterion("cost", "Infrastructure cost", "5 = cheapest hardware to run it on"),
-    Criterion("hardware", "Hardware fit", "How well it supports the hardware you chose"),
-    Criterion("stability", "Concurrency stability", "Does latency hold as users grow"),
-    Criterion("ecosystem", "Ecosystem and maturity", "Age, OpenAI-compatible API, install paths"),
-    Criterion("health", "Project health", "Maintenance or end-of-life notices"),
+    Criterion(
+        "guide",
+        "Guide fit",
+        "how many of the guide's answers for your constraints name it",
+        "1 + 4 × (guide statements naming it ÷ guide statements for your answers); "
+        "3 when no answer is given",
+    ),
+    Criterion(
+        "throughput",
+        "Throughput",
+        "requests served per second on a GPU server",
+        "guide req/s (midpoint): ≥180 = 5, ≥120 = 4, ≥90 = 3, ≥10 = 2, less = 1; "
+        "else a decode benchmark = 4; 'not fast enough' = 2; unknown = 3",
+    ),
+    Criterion(
+        "latency",
+        "Latency under load",
+        "time to first token with many users",
+        "TTFT ≤100 ms at 100 users = 5; ≤100 ms, load not stated = 4; fast but >1 s untuned "
+        "= 3 (4 with a dedicated team); one request at a time = 1; unknown = 3",
+    ),
+    Criterion(
+        "setup",
+        "Setup effort",
+        "5 = least effort to get it running",
+        "guide setup time (8 h days, 40 h weeks): ≤2 h = 5, ≤1 day = 4, ≤2 days = 3, "
+        "≤1 week = 2, more = 1; else from install paths (binary 4, pip/Docker 3, nightly 2)",
+    ),
+    Criterion(
+        "cost",
+        "Infrastructure cost",
+        "5 = cheapest hardware to run it on",
+        "the guide's low-budget pick on CPU = 5; CPU and laptops = 4; consumer GPUs or the "
+        "highest GPU throughput = 3; data-centre GPUs = 2",
+    ),
+    Criterion(
+        "hardware",
+        "Hardware fit",
+        "how well it supports the hardware you chose",
+        "from its platform facts: not supported = excluded; not documented = 1; limited = 2-3; "
+        "supported = 4; optimised backend or your GPU meets/is on its list = 5",
+    ),
+    Criterion(
+        "stability",
+        "Concurrency stability",
+        "does latency hold as users grow",
+        "consistently low / stable under load = 5; a benchmark's low TTFT as users grow = 4; "
+        "untuned spikes = 3; 'not fast enough' = 2; one request at a time = 1; unknown = 3",
+    ),
+    Criterion(
+        "ecosystem",
+        "Ecosystem and maturity",
+        "age, OpenAI-compatible API, install paths",
+        "1 + released by 2023 + OpenAI-compatible API + up to two install paths",
+    ),
+    Criterion(
+        "health",
+        "Project health",
+        "maintenance or end-of-life notices",
+        "maintenance mode = 1; no notice = 4; named as the successor in another's notice = 5",
+    ),
 )
 CRITERION_IDS: tuple[str, ...] = tuple(c.id for c in CRITERIA)
 
@@ -246,8 +299,19 @@ def hardware_fit(fw: Framework, target: HardwareTarget) -> HardwareFit:
                 f"Not native on Windows: {win.short_value(70)}.",
                 (f"F:{fw.id}:windows_native",),
             )
-    if target.cls == "nvidia":
-        return _nvidia_fit(fw, target)
+    fit = _nvidia_fit(fw, target) if target.cls == "nvidia" else _platform_fit(fw, target)
+    if target.os_name is None and support_level(fw.fact("windows_native")) == "no":
+        # An explicit hardware choice says nothing about the OS: assume a Linux server.
+        return HardwareFit(
+            fit.score,
+            fit.excluded,
+            f"{fit.reason} Not native on Windows: this assumes a Linux server.",
+            (*fit.evidence, f"F:{fw.id}:windows_native"),
+        )
+    return fit
+
+
+def _platform_fit(fw: Framework, target: HardwareTarget) -> HardwareFit:
     attribute = _PLATFORM_FACT[target.cls]
     fact = fw.fact(attribute)
     ev = (f"F:{fw.id}:{attribute}",)
@@ -336,8 +400,7 @@ def score_throughput(data: DecisionData, fw: Framework) -> CriterionScore:
             "throughput",
             fw,
             value,
-            f"{fig.display_value()} (guide) → {value}/5 "
-            "(scale: ≥180 req/s = 5, ≥120 = 4, ≥90 = 3, ≥10 = 2, less = 1).",
+            f"{fig.display_value()} (guide) → {value}/5.",
             fig.id,
         )
     bench = next(
@@ -507,9 +570,7 @@ def score_setup(data: DecisionData, fw: Framework) -> CriterionScore:
                 "setup",
                 fw,
                 value,
-                f"Setup {fig.display_value()} (guide) → {value}/5 "
-                f"(≤2 h = 5, ≤1 day = 4, ≤2 days = 3, ≤1 week = 2, more = 1)"
-                f"{clash if fig.conflicts else ''}.",
+                f"Setup {fig.display_value()} (guide) → {value}/5{clash if fig.conflicts else ''}.",
                 fig.id,
                 *fig.conflicts,
             )

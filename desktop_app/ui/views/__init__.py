@@ -29,5 +29,6 @@ class ViewSpec:
 
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("overview", "Overview", "overview", "OverviewView"),
+    ViewSpec("decide", "Decide", "decide", "DecideView"),
     ViewSpec("sources", "Sources", "sources", "SourcesView"),
 )
