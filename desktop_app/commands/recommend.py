@@ -71,8 +71,8 @@ def recommend_command(args: argparse.Namespace) -> int:
     """Print the ranking for the given answers."""
     from desktop_app import paths
     from desktop_app.domain.decide import recommend
+    from desktop_app.domain.decide_data import decision_data
     from desktop_app.domain.decide_guide import Answers
-    from desktop_app.domain.decide_scoring import decision_data
     from desktop_app.storage.bundled import BundledStore
 
     answers = Answers(

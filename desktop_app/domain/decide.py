@@ -10,16 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from desktop_app.domain.decide_data import DecisionData
 from desktop_app.domain.decide_guide import Answers, GuideStatement, derived_rows, guide_statements
+from desktop_app.domain.decide_hardware import (
+    HardwareFit,
+    HardwareTarget,
+    hardware_fit,
+    hardware_target,
+)
 from desktop_app.domain.decide_scoring import (
     CRITERIA,
     CRITERION_IDS,
     SCORERS,
     CriterionScore,
-    DecisionData,
-    HardwareTarget,
-    hardware_fit,
-    hardware_target,
     score_guide,
     score_latency,
     score_stability,
@@ -122,6 +125,18 @@ class Recommendation:
         return self.ranking[0]
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """Criteria scores and eligibility for some answers and hardware (weights not applied)."""
+
+    answers: Answers
+    hardware: HardwareTarget
+    ticked_rows: Mapping[str, str]
+    statements: tuple[GuideStatement, ...]
+    scores: Mapping[tuple[str, str], CriterionScore]
+    fits: Mapping[str, HardwareFit]
+
+
 def recommend(
     data: DecisionData,
     answers: Answers,
@@ -129,6 +144,11 @@ def recommend(
     weights: Mapping[str, int] | None = None,
 ) -> Recommendation:
     """Score, weigh and rank every framework for these answers and this hardware."""
+    return rank(data, assess(data, answers, profile), weights)
+
+
+def assess(data: DecisionData, answers: Answers, profile: HardwareProfile | None) -> Assessment:
+    """Score every framework on every criterion and check its hardware eligibility."""
     target = hardware_target(answers.hardware, profile)
     names = {fw.id: fw.name for fw in data.frameworks}
     hw_class = target.cls if target.known else "unknown"
@@ -142,19 +162,15 @@ def recommend(
     ticked = derived_rows(answers, hw_class)
     for row in sorted(answers.rows - set(ticked)):
         ticked[row] = "ticked by hand"
-    w = dict(default_weights(answers) if weights is None else weights)
-    for c in CRITERION_IDS:
-        w[c] = max(0, min(WEIGHT_MAX, int(w.get(c, 0))))
-
     scores: dict[tuple[str, str], CriterionScore] = {}
-    fits = {}
+    fits: dict[str, HardwareFit] = {}
+    tuned = answers.time == "dedicated-team"
     for fw in data.frameworks:
         fit = hardware_fit(fw, target)
         fits[fw.id] = fit
         scores["guide", fw.id] = score_guide(fw, statements)
         for cid, scorer in SCORERS.items():
             scores[cid, fw.id] = scorer(data, fw)
-        tuned = answers.time == "dedicated-team"
         scores["latency", fw.id] = score_latency(data, fw, tuned)
         scores["stability", fw.id] = score_stability(data, fw, tuned)
         scores["hardware", fw.id] = CriterionScore(
@@ -163,6 +179,24 @@ def recommend(
         if target.cls == "cpu" and target.known and fit.score < 5:
             for c in ("throughput", "latency", "stability"):
                 scores[c, fw.id] = _cap_on_cpu(scores[c, fw.id])
+    return Assessment(answers, target, ticked, tuple(statements), scores, fits)
+
+
+def rank(
+    data: DecisionData, assessment: Assessment, weights: Mapping[str, int] | None = None
+) -> Recommendation:
+    """Apply weights (the answers' defaults when None) and rank, eligible frameworks first."""
+    answers, target, scores, fits = (
+        assessment.answers,
+        assessment.hardware,
+        assessment.scores,
+        assessment.fits,
+    )
+    statements = list(assessment.statements)
+    names = {fw.id: fw.name for fw in data.frameworks}
+    w = dict(default_weights(answers) if weights is None else weights)
+    for c in CRITERION_IDS:
+        w[c] = max(0, min(WEIGHT_MAX, int(w.get(c, 0))))
 
     total_w = sum(w.values())
     totals: dict[str, float] = {}
@@ -206,8 +240,8 @@ def recommend(
         answers=answers,
         hardware=target,
         weights=w,
-        ticked_rows=ticked,
-        statements=tuple(statements),
+        ticked_rows=assessment.ticked_rows,
+        statements=assessment.statements,
         scores=scores,
         ranking=tuple(ranking),
         guide_notes=_guide_notes(data, statements, ranking, names),

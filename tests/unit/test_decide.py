@@ -5,13 +5,10 @@ from __future__ import annotations
 import pytest
 
 from desktop_app.domain.decide import Recommendation, default_weights, recommend
+from desktop_app.domain.decide_data import DecisionData, decision_data
 from desktop_app.domain.decide_guide import Answers
-from desktop_app.domain.decide_scoring import (
-    CRITERION_IDS,
-    DecisionData,
-    decision_data,
-    hardware_target,
-)
+from desktop_app.domain.decide_hardware import hardware_target
+from desktop_app.domain.decide_scoring import CRITERION_IDS
 from desktop_app.domain.hardware import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
 
 

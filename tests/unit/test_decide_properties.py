@@ -6,8 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from desktop_app.domain.decide import WEIGHT_MAX, recommend
+from desktop_app.domain.decide_data import decision_data
 from desktop_app.domain.decide_guide import BUDGETS, HARDWARE, NEEDS, TIMES, Answers
-from desktop_app.domain.decide_scoring import CRITERION_IDS, decision_data
+from desktop_app.domain.decide_scoring import CRITERION_IDS
 from desktop_app.domain.frameworks import FRAMEWORK_IDS
 
 

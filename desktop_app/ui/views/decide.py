@@ -16,7 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.decide import Recommendation, default_weights, recommend
+from desktop_app.domain.decide import Assessment, Recommendation, assess, default_weights, rank
+from desktop_app.domain.decide_data import decision_data
 from desktop_app.domain.decide_guide import (
     BUDGET_LABELS,
     BUDGETS,
@@ -28,19 +29,12 @@ from desktop_app.domain.decide_guide import (
     TIMES,
     Answers,
 )
-from desktop_app.domain.decide_scoring import decision_data, hardware_target
+from desktop_app.domain.decide_hardware import hardware_target
 from desktop_app.domain.hardware import HardwareProfile
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.views.decide_panels import (
-    MatrixTable,
-    RankingTable,
-    WeightsPanel,
-    WhyPanel,
-    criteria_table,
-    fill_criteria,
-    panel,
-)
+from desktop_app.ui.views.decide_explain import CriteriaTable, WhyPanel
+from desktop_app.ui.views.decide_panels import MatrixTable, RankingTable, WeightsPanel, panel
 
 NOT_SET = "— not set —"
 
@@ -56,6 +50,9 @@ class DecideView(QWidget):
         self.manual_rows: frozenset[str] = frozenset()
         self.custom_weights: dict[str, int] | None = None
         self.recommendation: Recommendation | None = None
+        self._assessment: Assessment | None = None
+        self._tips: dict[str, str] = {}
+        self._profile: HardwareProfile | None = None
         self.setStyleSheet("font-size: 15px;")
 
         outer = QVBoxLayout(self)
@@ -91,7 +88,7 @@ class DecideView(QWidget):
         self.weights.weights_moved.connect(self._on_weights_moved)
         self.weights.reset_requested.connect(self._on_weights_reset_requested)
         self.tabs.addTab(self.weights, "Weights")
-        self.criteria = criteria_table()
+        self.criteria = CriteriaTable([fw.id for fw in self.data.frameworks])
         self.tabs.addTab(self.criteria, "Criteria × frameworks")
 
         split = QSplitter(Qt.Orientation.Vertical)
@@ -132,6 +129,11 @@ class DecideView(QWidget):
             ("Hardware", self.hardware, "Question 4: what's your hardware situation?"),
         ):
             field.setToolTip(f"{tip}\n{field.toolTip()}".strip())
+            if isinstance(field, QComboBox):  # long choices must not squeeze the labels
+                field.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+                )
+                field.setMinimumContentsLength(14)
             form.addRow(label, field)
         form.addRow(QLabel("<b>Special needs</b>"))
         self.needs: dict[str, QCheckBox] = {}
@@ -167,7 +169,14 @@ class DecideView(QWidget):
         """Recompute the recommendation and redraw every panel (pure and fast: no worker)."""
         answers = self.answers()
         weights = self.custom_weights or default_weights(answers)
-        rec = recommend(self.data, answers, self.ctx.hardware.profile, weights)
+        profile = self.ctx.hardware.profile
+        cached = self._assessment
+        fresh = cached is None or cached.answers != answers or self._profile is not profile
+        if fresh:  # scores depend on answers and hardware only; weights just re-rank them
+            self._assessment = assess(self.data, answers, profile)
+            self._profile = profile
+        assert self._assessment is not None
+        rec = rank(self.data, self._assessment, weights)
         self.recommendation = rec
         self.weights.show_weights(dict(rec.weights), self.custom_weights is not None)
         self.matrix.show_ticks(
@@ -176,8 +185,11 @@ class DecideView(QWidget):
         )
         pointed = {f for r in self.data.matrix if r.id in rec.ticked_rows for f in r.frameworks}
         self.ranking.show_ranking(rec, pointed)
-        self.why.show_why(rec, self.data)
-        fill_criteria(self.criteria, rec, self.data, theme.framework_colour)
+        self.why.show_why(rec, self._describe)
+        if fresh:
+            self.criteria.show_scores(rec, self._describe)
+        else:
+            self.criteria.show_totals(rec)
         top = rec.top
         colour = theme.framework_colour(top.id)
         verdict = (
@@ -193,6 +205,12 @@ class DecideView(QWidget):
         self.note.setText("\n".join(notes))
         self.note.setVisible(bool(notes))
 
+    def _describe(self, evidence_id: str) -> str:
+        """A cited id's value, source and date (cached: the store never changes)."""
+        if evidence_id not in self._tips:
+            self._tips[evidence_id] = self.data.evidence_tooltip(evidence_id)
+        return self._tips[evidence_id]
+
     def _update_hardware_label(self, profile: HardwareProfile | None) -> None:
         target = hardware_target("auto", profile)
         label = "detecting… (CPU only assumed)" if profile is None else target.label
@@ -204,7 +222,7 @@ class DecideView(QWidget):
         )
 
     def settle_for_screenshot(self) -> None:
-        """Show a worked example (the guide's scenario 3) for the screenshot."""
+        """Show a worked example: 500 users on NVIDIA, a week, data sovereignty."""
         self.budget.setCurrentIndex(BUDGETS.index("cluster") + 1)
         self.time.setCurrentIndex(TIMES.index("week") + 1)
         self.users.setValue(500)

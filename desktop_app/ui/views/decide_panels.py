@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import Callable
-
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -14,7 +10,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSlider,
     QTableWidget,
     QTableWidgetItem,
@@ -24,23 +19,13 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.catalog import DecisionRow
 from desktop_app.domain.decide import WEIGHT_MAX, Recommendation
-from desktop_app.domain.decide_scoring import CRITERIA, DecisionData
+from desktop_app.domain.decide_scoring import CRITERIA
 from desktop_app.ui import theme
 
 HIGHLIGHT_BG = "#DDEBFF"  # ticked matrix rows and the frameworks they point to
-SCORE_BG = {1: "#F8D7DA", 2: "#FCE8D5", 3: "#F2F2F2", 4: "#DFF0D8", 5: "#C8E6C9"}
 
 
-def sources_tooltip(data: DecisionData, text: str, evidence: tuple[str, ...]) -> str:
-    """A tooltip: the sentence, then each cited source with its value and date."""
-    if not evidence:
-        return f"{text}\n\nNo figure in the store: this is a default, not a measurement."
-    parts = [text, "", "Sources:"]
-    parts += [f"[{e}] {data.evidence_tooltip(e)}" for e in evidence]
-    return "\n".join(parts)
-
-
-def _item(text: str, tooltip: str = "") -> QTableWidgetItem:
+def item(text: str, tooltip: str = "") -> QTableWidgetItem:
     item = QTableWidgetItem(text)
     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
     if tooltip:
@@ -78,11 +63,11 @@ class MatrixTable(QTableWidget):
         self.cells: list[list[QTableWidgetItem]] = []
         for i, row in enumerate(rows):
             tip = f"{row.constraint}: {row.why}\n{row.provenance.describe()}"
-            first = _item(row.constraint, tip)
+            first = item(row.constraint, tip)
             first.setFlags(first.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             first.setCheckState(Qt.CheckState.Unchecked)
             names_text = " or ".join(names.get(f, f) for f in row.frameworks)
-            self.cells.append([first, _item(names_text, tip), _item(row.why, tip)])
+            self.cells.append([first, item(names_text, tip), item(row.why, tip)])
             for col, cell in enumerate(self.cells[i]):
                 self.setItem(i, col, cell)
         header = self.horizontalHeader()
@@ -216,7 +201,7 @@ class RankingTable(QTableWidget):
         for i, r in enumerate(rec.ranking):
             guide = " ◆" if r.id in pointed else ""
             tip = "\n".join(r.reasons)
-            name = _item(f"{r.name}{guide}", tip)
+            name = item(f"{r.name}{guide}", tip)
             name.setData(Qt.ItemDataRole.DecorationRole, QColor(theme.framework_colour(r.id)))
             font = name.font()
             font.setBold(i == 0 and not r.excluded)
@@ -230,10 +215,10 @@ class RankingTable(QTableWidget):
             else:
                 status = "★ best fit" if i == 0 else "eligible"
             cells = (
-                _item(str(i + 1)),
+                item(str(i + 1)),
                 name,
-                _item(f"{r.score:.2f}", "Weighted mean of the criteria scores (1–5)."),
-                _item(status, tip),
+                item(f"{r.score:.2f}", "Weighted mean of the criteria scores (1–5)."),
+                item(status, tip),
             )
             for col, cell in enumerate(cells):
                 if r.excluded:
@@ -243,108 +228,6 @@ class RankingTable(QTableWidget):
     def names(self) -> list[str]:
         """Framework names as shown, best first (with ◆ when a ticked row points to it)."""
         return [_text(self.item(i, 1)) for i in range(self.rowCount())]
-
-
-class WhyPanel(QScrollArea):
-    """Why the top choice won and why each runner-up did not; sources on hover."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.lines: list[QLabel] = []
-
-    def show_why(self, rec: Recommendation, data: DecisionData) -> None:
-        """Rebuild from a recommendation: guide disagreements, then the top three, then the rest."""
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.setSpacing(4)
-        self.lines = []
-
-        def line(text: str, tip: str, style: str = "", indent: int = 0) -> None:
-            label = QLabel(text)
-            label.setWordWrap(True)
-            label.setTextFormat(Qt.TextFormat.RichText)
-            label.setToolTip(tip)
-            label.setStyleSheet(f"margin-left: {indent}px; {style}")
-            layout.addWidget(label)
-            self.lines.append(label)
-
-        for note in rec.guide_notes:
-            line(
-                f"⚠ {html.escape(note.text)}",
-                sources_tooltip(data, note.text, note.evidence),
-                f"background: {theme.WARNING_BG}; color: {theme.WARNING_FG}; padding: 4px;",
-            )
-        for i, r in enumerate(rec.ranking):
-            swatch = f"<span style='color:{theme.framework_colour(r.id)}'>■</span>"
-            if i == 0:
-                head = f"Recommended: {r.name} ({r.score:.2f} / 5) — why it wins"
-            elif r.excluded:
-                head = f"{i + 1}. {r.name} — excluded"
-            else:
-                head = f"{i + 1}. {r.name} ({r.score:.2f}) — why not first"
-            line(f"{swatch} <b>{html.escape(head)}</b>", "\n".join(r.reasons), "margin-top: 6px;")
-            if i >= 4:
-                continue  # the rest: headline only, details on hover
-            for text in (*r.exclusions, *r.flags):
-                line(f"• {html.escape(text)}", text, indent=18)
-            for d in r.deciders:
-                line(
-                    f"• {html.escape(d.text)}",
-                    sources_tooltip(data, d.text, d.evidence),
-                    indent=18,
-                )
-        layout.addStretch(1)
-        self.setWidget(body)
-
-    def texts(self) -> list[str]:
-        """Every line as plain text, in order."""
-        return [html.unescape(re.sub(r"<[^>]+>", "", lab.text())) for lab in self.lines]
-
-
-def fill_criteria(
-    table: QTableWidget,
-    rec: Recommendation,
-    data: DecisionData,
-    colour: Callable[[str], str],
-) -> None:
-    """Criteria × frameworks: score cells whose tooltips say how each was derived."""
-    table.setColumnCount(len(CRITERIA) + 2)
-    table.setHorizontalHeaderItem(0, QTableWidgetItem("Framework"))
-    for col, c in enumerate(CRITERIA, start=1):
-        head = QTableWidgetItem(c.label.replace(" ", "\n", 1))
-        head.setToolTip(
-            f"{c.label}: {c.meaning}.\nHow scored: {c.method}.\n"
-            f"Weight {rec.weights[c.id]} of {WEIGHT_MAX}."
-        )
-        table.setHorizontalHeaderItem(col, head)
-    table.setHorizontalHeaderItem(len(CRITERIA) + 1, QTableWidgetItem("Weighted\nscore"))
-    table.setRowCount(len(rec.ranking))
-    for row, r in enumerate(rec.ranking):
-        name = _item(r.name + (" (excluded)" if r.excluded else ""), "\n".join(r.reasons))
-        name.setData(Qt.ItemDataRole.DecorationRole, QColor(colour(r.id)))
-        table.setItem(row, 0, name)
-        for col, c in enumerate(CRITERIA, start=1):
-            s = rec.scores[c.id, r.id]
-            tip = sources_tooltip(data, s.explanation, s.evidence)
-            cell = _item(f"{s.value:g}", f"{r.name} — {c.label}\n{tip}\n\nHow scored: {c.method}")
-            cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            cell.setBackground(QBrush(QColor(SCORE_BG[max(1, min(5, round(s.value)))])))
-            table.setItem(row, col, cell)
-        total = _item(f"{r.score:.2f}", "Weighted mean of this row, using the sliders' weights.")
-        total.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-        table.setItem(row, len(CRITERIA) + 1, total)
-    table.resizeColumnsToContents()
-
-
-def criteria_table() -> QTableWidget:
-    """An empty criteria table, ready for `fill_criteria`."""
-    table = _table(0, ["Framework"])
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-    return table
 
 
 def panel(title: str, body: QWidget, hint: str = "") -> QWidget:
