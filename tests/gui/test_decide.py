@@ -137,3 +137,6 @@ def test_why_panel_names_deciding_facts_and_the_tgi_disagreement(view: DecideVie
     assert len(deciding) >= 2
     assert all("Sources:" in lab.toolTip() or "default" in lab.toolTip() for lab in deciding[1:])
     assert "⚠ maintenance" in [view.ranking.item(0, 3).text()]  # type: ignore[union-attr]
+    hf_row = next(i for i, r in enumerate(view.matrix.rows) if r.id == "M5")
+    pointed = view.matrix.cells[hf_row][1]
+    assert pointed.text() == "Hugging Face TGI ⚠" and "2025-12-11" in pointed.toolTip()

@@ -10,6 +10,13 @@ from desktop_app.domain.decide_data import decision_data
 from desktop_app.domain.decide_guide import BUDGETS, HARDWARE, NEEDS, TIMES, Answers
 from desktop_app.domain.decide_scoring import CRITERION_IDS
 from desktop_app.domain.frameworks import FRAMEWORK_IDS
+from desktop_app.domain.hardware import (
+    AppleSilicon,
+    CpuInfo,
+    GpuDevice,
+    HardwareProfile,
+    MemoryInfo,
+)
 
 
 def _data():  # type: ignore[no-untyped-def]
@@ -29,6 +36,29 @@ answers = st.builds(
     hardware=st.sampled_from(HARDWARE),
     needs=st.frozensets(st.sampled_from(NEEDS)),
     rows=st.frozensets(st.sampled_from([r.id for r in DATA.matrix])),
+)
+gpus = st.one_of(
+    st.builds(
+        GpuDevice,
+        index=st.just(0),
+        name=st.sampled_from(["NVIDIA H100", "NVIDIA A100", "Tesla V100", "GeForce GTX 1060"]),
+        vendor=st.just("NVIDIA"),
+        source=st.just("NVML"),
+        compute_capability=st.none() | st.sampled_from(["5.0", "6.1", "7.0", "8.0", "8.9", "9.0"]),
+    ),
+    st.builds(GpuDevice, index=st.just(0), name=st.just("Radeon RX 7900"),
+              vendor=st.just("AMD"), source=st.just("sysfs")),
+)  # fmt: skip
+profiles = st.none() | st.builds(
+    HardwareProfile,
+    label=st.just("machine"),
+    planned=st.booleans(),
+    os_name=st.sampled_from(["Linux", "Windows", "Darwin"]),
+    os_version=st.just(""),
+    cpu=st.just(CpuInfo(None, None, "x86_64", None, None, None, ("avx2",))),
+    memory=st.just(MemoryInfo(None, None)),
+    gpus=st.lists(gpus, max_size=2).map(tuple),
+    apple=st.none() | st.just(AppleSilicon("Apple M3", None, None, True)),
 )
 weights = st.none() | st.fixed_dictionaries(
     {c: st.integers(min_value=0, max_value=WEIGHT_MAX) for c in CRITERION_IDS}

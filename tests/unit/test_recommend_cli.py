@@ -31,6 +31,23 @@ def test_s1_on_the_command_line_json() -> None:
     assert top_sources and "Retrieved: 2026-11-29" in top_sources[0]["source"]
 
 
+@pytest.mark.parametrize(
+    ("args", "winner"),
+    [
+        (["--budget", "cluster", "--time", "dedicated-team", "--users", "200",
+          "--hardware", "nvidia", "--need", "data-sovereignty"], "tensorrt-llm"),
+        (["--budget", "cluster", "--time", "week", "--users", "500", "--hardware", "nvidia"],
+         "vllm"),
+        (["--time", "today"], "ollama"),
+    ],
+    ids=["S2-singapore", "S3-san-francisco", "prototype-today"],
+)  # fmt: skip
+def test_guide_scenarios_on_the_command_line(args: list[str], winner: str) -> None:
+    out = infernav("recommend", "--json", *args)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["ranking"][0]["id"] == winner
+
+
 def test_need_repeats_and_text_output_names_the_winner() -> None:
     out = infernav(
         "recommend", "--users", "500", "--hardware", "nvidia", "--time", "week",

@@ -81,7 +81,12 @@ class DecideView(QWidget):
         top.setSizes([330, 430, 480])
 
         self.tabs = QTabWidget()
-        self.matrix = MatrixTable(list(self.data.matrix), self.names)
+        warnings = {
+            fw.id: f"{fw.name}: {fw.status} — current facts disagree with this row of the guide."
+            for fw in self.data.frameworks
+            if fw.in_maintenance
+        }
+        self.matrix = MatrixTable(list(self.data.matrix), self.names, warnings)
         self.matrix.rows_ticked.connect(self._on_matrix_rows_ticked)
         self.tabs.addTab(self.matrix, "Quick decision matrix")
         self.weights = WeightsPanel()

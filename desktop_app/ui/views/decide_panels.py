@@ -52,7 +52,10 @@ class MatrixTable(QTableWidget):
 
     rows_ticked = Signal(object)  # frozenset of row ids ticked by hand
 
-    def __init__(self, rows: list[DecisionRow], names: dict[str, str]) -> None:
+    def __init__(
+        self, rows: list[DecisionRow], names: dict[str, str], warnings: dict[str, str]
+    ) -> None:
+        """`warnings`: framework id -> why current facts disagree (maintenance mode)."""
         super().__init__(len(rows), 3)
         self.rows = rows
         self.setHorizontalHeaderLabels(["Your primary constraint", "Recommended", "Why"])
@@ -66,8 +69,13 @@ class MatrixTable(QTableWidget):
             first = item(row.constraint, tip)
             first.setFlags(first.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             first.setCheckState(Qt.CheckState.Unchecked)
-            names_text = " or ".join(names.get(f, f) for f in row.frameworks)
-            self.cells.append([first, item(names_text, tip), item(row.why, tip)])
+            names_text = " or ".join(
+                names.get(f, f) + (" ⚠" if f in warnings else "") for f in row.frameworks
+            )
+            pointed_tip = "\n".join(
+                [tip, *(f"⚠ {warnings[f]}" for f in row.frameworks if f in warnings)]
+            )
+            self.cells.append([first, item(names_text, pointed_tip), item(row.why, tip)])
             for col, cell in enumerate(self.cells[i]):
                 self.setItem(i, col, cell)
         header = self.horizontalHeader()
