@@ -361,8 +361,14 @@ def score_cost(data: DecisionData, fw: Framework) -> CriterionScore:
             f"F:{fw.id}:cpu",
             f"F:{fw.id}:apple_metal",
         )
-    rent = _first(data.figures, lambda f: f.topic == "cloud_gpu_rental" and "FAQ" in f.conditions)
-    rent = rent or _first(data.figures, lambda f: f.id == "G161")
+    rent = _first(
+        data.figures,
+        lambda f: (
+            f.topic == "cloud_gpu_rental"
+            and "Frequently" in f.conditions
+            and f.unit.startswith("USD")
+        ),
+    )
     rent_ev = (rent.id,) if rent else ()
     if support_level(apple) == "yes":
         return _s(
@@ -374,7 +380,9 @@ def score_cost(data: DecisionData, fw: Framework) -> CriterionScore:
         )
     fig = fw.throughput
     mid = _mid(fig) if fig else None
-    gain = _first(data.figures, lambda f: f.topic == "performance_gain" and f.framework == "")
+    gain = _first(
+        data.figures, lambda f: f.topic == "performance_gain" and f"{fw.name} vs" in f.entity
+    )
     if fig is not None and mid is not None and mid >= 180:
         return _s(
             "cost",
@@ -386,7 +394,9 @@ def score_cost(data: DecisionData, fw: Framework) -> CriterionScore:
             *((gain.id,) if gain else ()),
             *rent_ev,
         )
-    rent_text = f" ({rent.display_value()} in the cloud)" if rent else ""
+    rent_text = (
+        f" (an {rent.entity} rents for {rent.display_value()} in the {rent.region})" if rent else ""
+    )
     return _s("cost", fw, 2, f"Built for GPU servers{rent_text} → 2/5.", *rent_ev)
 
 
