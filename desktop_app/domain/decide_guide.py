@@ -180,6 +180,12 @@ def guide_statements(
         q("Guide example E3, a MacBook Pro", ("ollama",), "E3")
     if "edge" in answers.needs:
         q("Quick Answer and FAQ, edge devices", ("llama.cpp",), "QA")
+    if not out:
+        q(
+            "Practical Recommendations, no constraints given yet: start by prototyping",
+            ("ollama",),
+            "PR",
+        )
     return out
 
 
@@ -191,6 +197,8 @@ GUIDE_PASSAGES: Mapping[str, str] = {
     "TensorRT-LLM becomes viable.”",
     "Q4": "How to Actually Choose > Question 4: NVIDIA (A100/H100 with time) → TensorRT-LLM; "
     "AMD or non-NVIDIA → vLLM; CPU only → llama.cpp.",
+    "PR": "Practical Recommendations > Start with Ollama for Prototyping: “Unless you have "
+    "unusual constraints, begin with Ollama.”",
     "QA": "What You Need to Know > Quick Answer and FAQ: “Choose llama.cpp if you don't have "
     "access to GPUs or need to deploy on edge devices.”",
 }

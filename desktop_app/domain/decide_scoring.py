@@ -456,7 +456,8 @@ def score_guide(fw: Framework, statements: list[GuideStatement]) -> CriterionSco
         "guide",
         fw,
         value,
-        f"Named by {len(named)} of the guide's {len(statements)} answers for you ({which}) "
+        f"The guide names it in {len(named)} of {len(statements)} "
+        f"statement{'s' if len(statements) != 1 else ''} that fit your answers ({which}) "
         f"→ {value:g}/5.",
         *ev,
     )

@@ -157,6 +157,15 @@ def test_quick_answer_llama_cpp_without_gpus_or_on_edge(data: DecisionData) -> N
     )
 
 
+def test_practical_recommendation_start_with_ollama_without_constraints(
+    data: DecisionData,
+) -> None:
+    rec = recommend(data, Answers())
+    assert rec.top.id == "ollama"
+    assert rec.statements[0].evidence == ("PR",)
+    assert "Unless you have unusual constraints" in data.evidence_tooltip("PR")
+
+
 def test_faq_vllm_vs_tensorrt_depends_on_time_to_invest(data: DecisionData) -> None:
     quick = recommend(data, Answers(users=300, hardware="nvidia", time="week"))
     massive = recommend(

@@ -198,7 +198,8 @@ class DecideView(QWidget):
         top = rec.top
         colour = theme.framework_colour(top.id)
         verdict = (
-            f"Recommended: <b style='color:{colour}'>{top.name}</b> — {top.score:.2f} / 5"
+            f"Recommended: <span style='color:{colour}'>■</span> <b>{top.name}</b>"
+            f" — {top.score:.2f} / 5"
             if not top.excluded
             else "No framework fits this hardware"
         )
