@@ -1,0 +1,142 @@
+"""The Decide view as a user drives it: answers, matrix ticks, weight sliders, tooltips."""
+
+from __future__ import annotations
+
+import pytest
+
+from PySide6.QtCore import Qt
+
+from desktop_app.domain.decide_guide import BUDGETS, HARDWARE, TIMES
+from desktop_app.domain.hardware import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from desktop_app.ui.views.decide import DecideView
+from desktop_app.ui.views.decide_panels import HIGHLIGHT_BG
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def view(window) -> DecideView:  # type: ignore[no-untyped-def]
+    v = window.show_view("decide")
+    assert isinstance(v, DecideView)
+    return v
+
+
+def machine(gpu: str | None, cc: str | None = None, os_name: str = "Linux") -> HardwareProfile:
+    gpus = (GpuDevice(0, gpu, "NVIDIA", "NVML", compute_capability=cc),) if gpu else ()
+    cpu = CpuInfo("Ryzen", "AMD", "x86_64", 8, 16, None, ("avx2",))
+    memory = MemoryInfo(32 << 30, 16 << 30)
+    return HardwareProfile("this machine", False, os_name, "", cpu, memory, gpus=gpus)
+
+
+def first(view: DecideView) -> str:
+    return view.ranking.names()[0].removesuffix(" ◆")
+
+
+def answer(
+    view: DecideView,
+    budget: str | None = None,
+    time: str | None = None,
+    users: int = 0,
+    hardware: str = "auto",
+) -> None:
+    view.budget.setCurrentIndex(BUDGETS.index(budget) + 1 if budget else 0)
+    view.time.setCurrentIndex(TIMES.index(time) + 1 if time else 0)
+    view.users.setValue(users)
+    view.hardware.setCurrentIndex(HARDWARE.index(hardware))
+
+
+def test_moving_a_weight_slider_reranks_live(view: DecideView) -> None:
+    answer(view, users=150, hardware="nvidia")
+    assert first(view) == "vLLM"
+    assert "Weights: set by your answers" in view.weights.state.text()
+    for cid, slider in view.weights.sliders.items():
+        slider.setValue(10 if cid == "throughput" else 0)
+    assert first(view) == "TensorRT-LLM"
+    assert "Weights: your own" in view.weights.state.text()
+    assert view.weights.values["throughput"].text() == "10"
+    # Answers no longer move the user's weights; Reset hands them back to the answers.
+    view.users.setValue(20)
+    assert view.weights.sliders["throughput"].value() == 10
+    view.weights.reset.click()
+    assert view.weights.sliders["guide"].value() == 5
+    assert first(view) == "vLLM"
+
+
+def test_ticking_a_matrix_row_highlights_it_and_its_framework(view: DecideView) -> None:
+    answer(view, hardware="nvidia")
+    row = next(i for i, r in enumerate(view.matrix.rows) if r.id == "M6")
+    assert not view.matrix.is_highlighted("M6")
+    view.matrix.cells[row][0].setCheckState(Qt.CheckState.Checked)
+    assert view.matrix.is_highlighted("M6")
+    assert view.matrix.cells[row][1].background().color().name().upper() == HIGHLIGHT_BG.upper()
+    assert view.ranking.names()[0] == "SGLang ◆"
+    assert "ticked by hand" in view.recommendation.ticked_rows["M6"]  # type: ignore[union-attr]
+    view.matrix.cells[row][0].setCheckState(Qt.CheckState.Unchecked)
+    assert not view.matrix.is_highlighted("M6")
+    assert "SGLang ◆" not in view.ranking.names()
+
+
+def test_answers_tick_rows_and_lock_them(view: DecideView) -> None:
+    answer(view, budget="no-gpu")
+    assert view.matrix.is_highlighted("M1")
+    item = view.matrix.cells[0][0]
+    assert not item.flags() & Qt.ItemFlag.ItemIsUserCheckable
+    assert "Ticked by your answer (budget: can't afford GPUs)" in item.toolTip()
+    assert first(view) == "llama.cpp"
+    assert "Recommended:" in view.headline.text() and "llama.cpp" in view.headline.text()
+
+
+def test_scenario_s2_on_the_detected_h100(window, view: DecideView) -> None:  # type: ignore[no-untyped-def]
+    window.ctx.hardware.set_detected(machine("NVIDIA H100 80GB HBM3", "9.0"))
+    assert view.hardware.itemText(0) == "Auto: NVIDIA H100 80GB HBM3"
+    answer(view, budget="cluster", time="dedicated-team", users=200, hardware="auto")
+    view.needs["data-sovereignty"].setChecked(True)
+    assert first(view) == "TensorRT-LLM"
+
+
+def test_hardware_prefilled_and_updated_on_profile_change(window, view: DecideView) -> None:  # type: ignore[no-untyped-def]
+    assert view.hardware.currentData() == "auto"
+    window.ctx.hardware.set_active(machine("NVIDIA GeForce RTX 4090", "8.9", os_name="Windows"))
+    assert view.hardware.itemText(0) == "Auto: NVIDIA GeForce RTX 4090"
+    answer(view, users=50)
+    names = view.ranking.names()
+    excluded = {r.name for r in view.recommendation.ranking if r.excluded}  # type: ignore[union-attr]
+    assert excluded == {"vLLM", "TensorRT-LLM"}
+    assert [n.removesuffix(" ◆") for n in names[-2:]] == ["vLLM", "TensorRT-LLM"]
+    status = view.ranking.item(7, 3)
+    assert status is not None and status.text() == "✗ excluded"
+    assert "Not native on Windows" in status.toolTip()
+
+
+def test_criteria_cells_explain_their_score_with_sources(view: DecideView) -> None:
+    answer(view, hardware="nvidia")
+    header = view.criteria.horizontalHeaderItem(2)
+    assert header is not None and header.text() == "Throughput"
+    row = next(
+        i
+        for i in range(view.criteria.rowCount())
+        if view.criteria.item(i, 0).text() == "vLLM"  # type: ignore[union-attr]
+    )
+    cell = view.criteria.item(row, 2)
+    assert cell is not None and cell.text() == "4"
+    tip = cell.toolTip()
+    assert "120–160 requests/s" in tip and "[G020]" in tip and "Retrieved: 2026-11-29" in tip
+    assert "How scored:" in tip
+
+
+def test_why_panel_names_deciding_facts_and_the_tgi_disagreement(view: DecideView) -> None:
+    answer(view, hardware="nvidia")
+    view.needs["hf-ecosystem"].setChecked(True)
+    lines = view.why.texts()
+    assert lines[0].startswith("⚠ The guide points to Hugging Face TGI here, but current facts")
+    assert "2025-12-11" in lines[0]
+    assert any(t.startswith("■ Recommended: Hugging Face TGI") for t in lines)
+    runner_up = next(t for t in lines if t.startswith("■ 2. "))
+    assert "why not first" in runner_up
+    deciding = [lab for lab in view.why.lines if lab.text().startswith("• ")]
+    assert len(deciding) >= 2
+    assert all("Sources:" in lab.toolTip() or "default" in lab.toolTip() for lab in deciding[1:])
+    assert "⚠ maintenance" in [view.ranking.item(0, 3).text()]  # type: ignore[union-attr]
+    hf_row = next(i for i, r in enumerate(view.matrix.rows) if r.id == "M5")
+    pointed = view.matrix.cells[hf_row][1]
+    assert pointed.text() == "Hugging Face TGI ⚠" and "2025-12-11" in pointed.toolTip()
