@@ -104,8 +104,13 @@ def range_bars(
             if _numeric(cell.figure, hours) and cell.figure is not None:
                 bars.append(_bar(fw.id, fw.name, series, cell.figure, cell, hours))
                 drawn = True
+            shown = (
+                {(cell.figure.low, cell.figure.high, cell.figure.unit)} if cell.figure else set()
+            )
             for other in cell.also:
-                if other.conflicts and _numeric(other, hours):
+                same = (other.low, other.high, other.unit) in shown
+                if other.conflicts and _numeric(other, hours) and not same:
+                    shown.add((other.low, other.high, other.unit))
                     bars.append(_bar(fw.id, fw.name, "other figure (conflict)", other, cell, hours))
         if not drawn:
             cell = comparison.cell(row_keys[0], fw.id)
@@ -183,3 +188,27 @@ def trial_point(
         f"Source: your trial of {created}"
     )
     return Point(engine, value, unit, label, conditions, tip, "measured on this machine", created)
+
+
+def figure_points(comparison: Comparison, row_key: str) -> list[Point]:
+    """The row's framework-specific single figures as points (e.g. a guide benchmark citation)."""
+    points = []
+    for fw in comparison.frameworks:
+        fig = comparison.cell(row_key, fw.id).figure
+        if fig is None or fig.framework != fw.id or fig.low is None:
+            continue
+        mark = " ⚠ " + ", ".join(fig.conflicts) if fig.conflicts else ""
+        detail = fig.entity.split("(", 1)[1].rstrip(")") if "(" in fig.entity else fig.metric
+        points.append(
+            Point(
+                fw.id,
+                fig.low,
+                fig.unit,
+                fig.metric,
+                f"guide: {detail}{mark}",
+                fig.tooltip(),
+                fig.provenance.source,
+                fig.provenance.retrieved,
+            )
+        )
+    return points

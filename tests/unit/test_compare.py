@@ -82,7 +82,7 @@ def test_setup_bars_are_working_hours_and_unplotted_are_explained(bundled_store)
     head = {b.framework: (b.low, b.high) for b in bars if b.series == "headline"}
     assert head == {"vllm": (8, 16), "tensorrt-llm": (40, 80), "ollama": (1, 2)}
     conflicting = sorted(b.low or 0 for b in bars if b.series.startswith("other"))
-    assert conflicting == pytest.approx([10 / 60, 1, 1])  # G008 10 min, G016 1 h, G079 1-2 h
+    assert conflicting == pytest.approx([10 / 60, 1])  # G008 10 min, G016 1 h
     assert [m.framework for m in missing] == ["llama.cpp"]
     assert "hours to days" in missing[0].reason
     assert to_hours(2, "weeks") == 80 and to_hours(3, "parsecs") is None

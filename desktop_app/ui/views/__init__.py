@@ -29,5 +29,6 @@ class ViewSpec:
 
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("overview", "Overview", "overview", "OverviewView"),
+    ViewSpec("compare", "Compare", "compare", "CompareView"),
     ViewSpec("sources", "Sources", "sources", "SourcesView"),
 )
