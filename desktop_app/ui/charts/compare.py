@@ -253,6 +253,7 @@ class RangeChart(CompareChart):
 
     def _draw(self) -> None:
         rows = self._rows(1.0 if self.thresholds else 0.0)
+        self.bar_items = {}
         self._legend_swatches()
         values: list[float] = [t[0] for t in self.thresholds]
         kinds: set[str] = set()

@@ -92,6 +92,7 @@ class ThroughputTtftChart(CompareChart):
 
     def _draw(self) -> None:
         self._legend_swatches()
+        self.items = {}
         xs: list[float] = [100.0]
         ys: list[float] = [0.0]
         for t, f in self.pairs:

@@ -66,14 +66,17 @@ class HoverIndex(QObject):
         px, py = self._plot.getPlotItem().getViewBox().viewPixelSize()
         return (px or 1.0, py or 1.0)
 
-    @Slot(object)
-    def _on_scene_mouse_moved(self, pos: QPointF) -> None:
+    def text_at_scene(self, pos: QPointF) -> str | None:
+        """The tooltip for a scene position (what the mouse is over), or None."""
         view = self._plot.getPlotItem().getViewBox()
         if not view.sceneBoundingRect().contains(pos):
-            QToolTip.hideText()
-            return
+            return None
         point = view.mapSceneToView(pos)
-        text = self.text_at(point.x(), point.y())
+        return self.text_at(point.x(), point.y())
+
+    @Slot(object)
+    def _on_scene_mouse_moved(self, pos: QPointF) -> None:
+        text = self.text_at_scene(pos)
         if text:
             QToolTip.showText(QCursor.pos(), text, self._plot)
         else:
