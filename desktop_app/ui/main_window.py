@@ -10,8 +10,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QFont, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -72,6 +73,25 @@ class NoticeBanner(QWidget):
         self.show()
 
 
+def _sidebar_style(px: int) -> str:
+    return (
+        f"#sidebar {{ background: #1F2937; color: #E5E7EB; border: none; font-size: {px}px; }}"
+        "#sidebar::item { padding: 10px 14px; }"
+        "#sidebar::item:selected { background: #374151; color: white;"
+        " border-left: 4px solid #56B4E9; }"
+    )
+
+
+# Presentation mode: black on white, thicker grid and focus lines, for projectors.
+PRESENTATION_STYLE = (
+    "QWidget { color: #000000; font-size: %(pt).1fpt; }"
+    "QTableView { gridline-color: #4B5563; background: white; }"
+    "QHeaderView::section { background: #E5E7EB; color: #000000; font-weight: bold; }"
+    "QPushButton:checked { background: #1F2937; color: white; }"
+)
+PRESENTATION_FONT_SCALE = 1.5
+
+
 class MainWindow(QMainWindow):
     """Sidebar + stacked views."""
 
@@ -110,12 +130,7 @@ class MainWindow(QMainWindow):
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(180)
-        self.sidebar.setStyleSheet(
-            "#sidebar { background: #1F2937; color: #E5E7EB; border: none; font-size: 15px; }"
-            "#sidebar::item { padding: 10px 14px; }"
-            "#sidebar::item:selected { background: #374151; color: white;"
-            " border-left: 4px solid #56B4E9; }"
-        )
+        self.sidebar.setStyleSheet(_sidebar_style(15))
         for spec in VIEWS:
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -133,6 +148,13 @@ class MainWindow(QMainWindow):
         self.sidebar.currentRowChanged.connect(self._on_sidebar_row_changed)
         self._painted = False
         self.sidebar.viewport().installEventFilter(self)
+        self.presentation = False
+        self._normal_font: QFont | None = None
+        self.presentation_action = QAction("Presentation mode", self)
+        self.presentation_action.setCheckable(True)
+        self.presentation_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
+        self.presentation_action.toggled.connect(self.set_presentation_mode)
+        self.addAction(self.presentation_action)
         for i in range(min(len(VIEWS), 9)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
             shortcut.activated.connect(lambda row=i: self.sidebar.setCurrentRow(row))
@@ -182,6 +204,8 @@ class MainWindow(QMainWindow):
             spec: ViewSpec = next(v for v in VIEWS if v.key == key)
             widget = spec.factory()(self.ctx)
             self.views[key] = widget
+            if self.presentation:
+                self._tell_view(widget, True)
             self.stack.addWidget(widget)
         return self.views[key]
 
@@ -199,8 +223,44 @@ class MainWindow(QMainWindow):
         widget = self.view(VIEWS[row].key)
         self.stack.setCurrentWidget(widget)
 
+    def set_presentation_mode(self, on: bool) -> None:
+        """Full screen, larger fonts, thicker lines and higher contrast, app-wide (F11)."""
+        app = QApplication.instance()
+        if on == self.presentation or not isinstance(app, QApplication):
+            return
+        self.presentation = on
+        self.presentation_action.blockSignals(True)
+        self.presentation_action.setChecked(on)
+        self.presentation_action.blockSignals(False)
+        if on:
+            self._normal_font = QFont(app.font())
+            font = QFont(self._normal_font)
+            base = self._normal_font.pointSizeF()
+            font.setPointSizeF((base if base > 0 else 10.0) * PRESENTATION_FONT_SCALE)
+            app.setFont(font)
+            self.setStyleSheet(PRESENTATION_STYLE % {"pt": font.pointSizeF()})
+            self.sidebar.setStyleSheet(_sidebar_style(22))
+            self.sidebar.setFixedWidth(240)
+            self.showFullScreen()
+        else:
+            if self._normal_font is not None:
+                app.setFont(self._normal_font)
+            self.setStyleSheet("")
+            self.sidebar.setStyleSheet(_sidebar_style(15))
+            self.sidebar.setFixedWidth(180)
+            self.showNormal()
+        for widget in self.views.values():
+            self._tell_view(widget, on)
+
+    @staticmethod
+    def _tell_view(widget: QWidget, on: bool) -> None:
+        setter = getattr(widget, "set_presentation_mode", None)
+        if callable(setter):
+            setter(on)
+
     def closeEvent(self, event: object) -> None:
         """Let every view clean up (engines, timers) before the window goes."""
+        self.set_presentation_mode(False)
         for widget in self.views.values():
             shutdown = getattr(widget, "shutdown", None)
             if callable(shutdown):

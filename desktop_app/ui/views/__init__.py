@@ -29,6 +29,7 @@ class ViewSpec:
 
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("overview", "Overview", "overview", "OverviewView"),
+    ViewSpec("compare", "Compare", "compare", "CompareView"),
     ViewSpec("decide", "Decide", "decide", "DecideView"),
     ViewSpec("hardware", "Hardware", "hardware", "HardwareView"),
     ViewSpec("sources", "Sources", "sources", "SourcesView"),

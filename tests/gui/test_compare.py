@@ -1,0 +1,262 @@
+"""The Compare view: table, charts, hover, export, trials, hardware filter, presentation."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.domain.hardware import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from desktop_app.ui import theme
+from desktop_app.ui.charts.compare import MEASURED
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.views.compare import CompareView
+
+pytestmark = pytest.mark.gui
+
+
+def compare_view(window: MainWindow) -> CompareView:
+    view = window.show_view("compare")
+    assert isinstance(view, CompareView)
+    return view
+
+
+def column(view: CompareView, name: str) -> int:
+    for col in range(view.table.columnCount()):
+        header = view.table.horizontalHeaderItem(col)
+        if header is not None and header.text().split("\n")[0] == name:
+            return col
+    raise AssertionError(f"no column {name}")
+
+
+def row(view: CompareView, label: str) -> int:
+    for r in range(view.table.rowCount()):
+        header = view.table.verticalHeaderItem(r)
+        if header is not None and header.text() == label:
+            return r
+    raise AssertionError(f"no row {label}")
+
+
+def cell_text(view: CompareView, label: str, name: str) -> str:
+    item = view.table.item(row(view, label), column(view, name))
+    assert item is not None
+    return item.text()
+
+
+def pixels(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    ptr = image.constBits()
+    data = np.frombuffer(ptr, dtype=np.uint8, count=image.sizeInBytes())
+    return data.reshape(image.height(), image.bytesPerLine() // 4, 4)[:, : image.width(), :3]
+
+
+def colour_count(image: QImage, hex_colour: str, tolerance: int = 12) -> int:
+    c = QColor(hex_colour)
+    target = np.array([c.blue(), c.green(), c.red()])
+    return int((np.abs(pixels(image).astype(int) - target).max(axis=2) <= tolerance).sum())
+
+
+def test_default_table_shows_store_values_sources_conflicts_and_unknowns(window) -> None:  # type: ignore[no-untyped-def]
+    view = compare_view(window)
+    assert [view.table.horizontalHeaderItem(c).text() for c in range(4)] == [  # type: ignore[union-attr]
+        "vLLM", "TensorRT-LLM", "Ollama", "llama.cpp",
+    ]  # fmt: skip
+    assert cell_text(view, "Throughput (requests/s)", "vLLM") == "120–160 requests/s"
+    item = view.table.item(row(view, "Throughput (requests/s)"), column(view, "vLLM"))
+    assert item is not None and "line 63" in item.toolTip() and "2026-11-29" in item.toolTip()
+    assert cell_text(view, "Throughput (requests/s)", "llama.cpp") == "unknown"
+    assert cell_text(view, "Setup time", "Ollama") == "1–2 hours ⚠"
+    setup = view.table.item(row(view, "Setup time"), column(view, "Ollama"))
+    assert setup is not None and "10 minutes" in setup.toolTip() and "C3" in setup.toolTip()
+    assert cell_text(view, "Licence", "Ollama") == "MIT"
+    for r in range(view.table.rowCount()):
+        for c in range(view.table.columnCount()):
+            found = view.table.item(r, c)
+            assert found is not None and found.text() and found.toolTip()
+
+
+def test_picker_keeps_two_to_four(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = compare_view(window)
+    qtbot.mouseClick(view.buttons["tgi"], Qt.MouseButton.LeftButton)
+    assert view.selected() == ["vllm", "tensorrt-llm", "ollama", "llama.cpp"]
+    assert "at most 4" in view.message.text()
+    for fid in ("tensorrt-llm", "ollama"):
+        qtbot.mouseClick(view.buttons[fid], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.buttons["tgi"], Qt.MouseButton.LeftButton)
+    assert view.selected() == ["vllm", "llama.cpp", "tgi"]
+    assert cell_text(view, "Project status", "Hugging Face TGI").endswith("⚠")
+    qtbot.mouseClick(view.buttons["vllm"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(view.buttons["llama.cpp"], Qt.MouseButton.LeftButton)
+    assert "at least 2" in view.message.text() and len(view.selected()) == 2
+    bars = view.throughput_chart.bar_items
+    assert ("tgi", "headline") in bars and ("ollama", "headline") not in bars
+
+
+def test_chart_items_carry_the_store_values(window) -> None:  # type: ignore[no-untyped-def]
+    view = compare_view(window)
+    vllm = view.throughput_chart.bar_items[("vllm", "headline")]
+    assert (vllm.opts["x0"][0], vllm.opts["x1"][0]) == (120, 160)
+    trt = view.throughput_chart.bar_items[("tensorrt-llm", "headline")]
+    assert (trt.opts["x0"][0], trt.opts["x1"][0]) == (180, 220)
+    ttft = view.ttft_chart.bar_items[("vllm", "headline")]  # log axis
+    assert 10 ** ttft.opts["x0"][0] == pytest.approx(50) and 10 ** ttft.opts["x1"][
+        0
+    ] == pytest.approx(80)
+    setup = view.setup_chart.bar_items[("tensorrt-llm", "headline")]  # 1-2 weeks, 40 h a week
+    assert 10 ** setup.opts["x0"][0] == pytest.approx(40) and 10 ** setup.opts["x1"][
+        0
+    ] == pytest.approx(80)
+    assert (
+        "llama.cpp" in view.setup_chart.note.text()
+        and "hours to days" in view.setup_chart.note.text()
+    )
+    error = view.scatter_chart.items["vllm"]
+    x, left, right = error.opts["x"][0], error.opts["left"][0], error.opts["right"][0]
+    assert (x - left, x + right) == (50, 80)
+    thresholds = [t[0] for t in view.ttft_chart.thresholds]
+    assert thresholds == [100, 500, 1000]
+
+
+def test_hover_shows_value_source_and_date(window) -> None:  # type: ignore[no-untyped-def]
+    view = compare_view(window)
+    chart = view.throughput_chart
+    vllm_row = 3.0 + 0.12
+    tip = chart.hover.text_at(140, vllm_row)
+    assert tip is not None and "120–160 requests/s" in tip and "line 63" in tip
+    assert "Retrieved: 2026-11-29" in tip
+    assert chart.hover.text_at(20, vllm_row) is None
+    rate = view.rate_chart.hover.text_at(math.log10(6095.37), 3.12)
+    assert rate is not None and "GPT-OSS-120B" in rate and "2x NVIDIA H100" in rate
+
+
+def test_each_chart_renders_something(window) -> None:  # type: ignore[no-untyped-def]
+    window.resize(1440, 900)
+    view = compare_view(window)
+    view.tabs.setCurrentIndex(1)
+    for chart in view.charts:
+        chart.plot.resize(700, 320)
+        image = chart.plot.grab().toImage()
+        assert pixels(image).std() > 20, chart.title
+    vllm = theme.framework_colour("vllm")
+    assert colour_count(view.throughput_chart.plot.grab().toImage(), vllm) > 200
+    assert colour_count(view.scatter_chart.plot.grab().toImage(), vllm) > 50
+
+
+def test_csv_export_round_trips_the_plotted_values(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    view = compare_view(window)
+    path = tmp_path / "setup.csv"
+    view.setup_chart.save_csv(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    head = {r["framework"]: r for r in rows if r["series"] == "headline"}
+    assert (float(head["vllm"]["low"]), float(head["vllm"]["high"])) == (8, 16)
+    assert head["ollama"]["as stated"] == "1–2 hours" and head["ollama"]["date"] == "2026-11-29"
+    assert "llama.cpp" not in head
+    path = tmp_path / "throughput.csv"
+    view.throughput_chart.save_csv(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    bars = view.throughput_chart.bar_items
+    for r in rows:
+        item = bars[(r["framework"], "headline")]
+        assert (float(r["low"]), float(r["high"])) == (item.opts["x0"][0], item.opts["x1"][0])
+    assert view.scatter_chart.csv_text().count("\n") == 3  # header + vLLM + TensorRT-LLM
+    assert view.throughput_chart.save_png(tmp_path / "t.png")
+    assert QImage(str(tmp_path / "t.png")).width() > 100
+
+
+def test_measured_trials_are_their_own_series(window) -> None:  # type: ignore[no-untyped-def]
+    view = compare_view(window)
+    ctx = window.ctx
+    payload = {"engine": "llama.cpp", "ttft_ms": 143.0, "decode_tokens_per_s": 38.5,
+               "quantization": "Q4_K_M", "output_tokens": 128,
+               "hardware": {"gpus": [], "cpu": {"brand": "Test CPU"}}}  # fmt: skip
+    record = ctx.stores.user.add_trial("llama.cpp", "b4000", "qwen2.5-0.5b", payload)
+    ctx.trials.trial_saved.emit(record)
+    _header, rows = view.ttft_chart.data_rows()
+    measured = [r for r in rows if r[1] == MEASURED]
+    assert measured and measured[0][0] == "llama.cpp" and measured[0][2] == 143.0
+    tip = view.ttft_chart.hover.text_at(math.log10(143.0), 0 - 0.24)
+    assert tip is not None and "Measured on this machine" in tip and "qwen2.5-0.5b" in tip
+    _header, rows = view.rate_chart.data_rows()
+    assert any(r[1] == MEASURED and r[2] == 38.5 for r in rows)
+    assert any(r[1] == "published" for r in rows)
+
+
+def test_trials_saved_earlier_are_loaded(window) -> None:  # type: ignore[no-untyped-def]
+    window.ctx.stores.user.add_trial("ollama", "0.5", "llama3.2:1b", {"ttft_ms": 210.0})
+    view = compare_view(window)
+    assert [p.value for p in view.trial_series("ttft_ms")] == [210.0]
+
+
+def cpu_only() -> HardwareProfile:
+    return HardwareProfile(
+        label="Office laptop", planned=True, os_name="Linux", os_version="",
+        cpu=CpuInfo("Test CPU", "x86", "x86_64", 4, 8, 2400.0, ("avx2",)),
+        memory=MemoryInfo(16 * 2**30, 8 * 2**30),
+    )  # fmt: skip
+
+
+def test_hardware_filter_greys_out_with_reason(window) -> None:  # type: ignore[no-untyped-def]
+    window.ctx.hardware.profile = None  # as before the probe has reported
+    view = compare_view(window)
+    assert not view.filter.isEnabled() and "detecting hardware" in view.filter.text()
+    window.ctx.hardware.set_active(cpu_only())
+    assert view.filter.isEnabled() and "Office laptop" in view.filter.text()
+    assert cell_text(view, "Runs on this machine?", "TensorRT-LLM").startswith("✗")
+    assert cell_text(view, "Runs on this machine?", "llama.cpp").startswith("✓")
+    view.filter.setChecked(True)
+    col = column(view, "TensorRT-LLM")
+    header = view.table.horizontalHeaderItem(col)
+    assert header is not None and "not on this hardware" in header.text()
+    assert "NVIDIA GPU required" in header.toolTip()
+    item = view.table.item(row(view, "Licence"), col)
+    assert item is not None and item.foreground().color().name() == "#9ca3af"
+    assert "Greyed out: TensorRT-LLM" in view.throughput_chart.note.text()
+    gpu = GpuDevice(0, "H100", "NVIDIA", "catalogue (planned)", compute_capability="9.0")
+    window.ctx.hardware.set_active(
+        HardwareProfile("DGX", True, "Linux", "", cpu_only().cpu, cpu_only().memory, (gpu,))
+    )
+    assert cell_text(view, "Runs on this machine?", "TensorRT-LLM").startswith("✓ H100")
+
+
+def test_presentation_mode_is_app_wide_and_reversible(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = compare_view(window)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.font().pointSizeF()
+    tick_before = view.ttft_chart.plot.getAxis("bottom").style["tickFont"].pointSizeF()
+    qtbot.mouseClick(view.presentation, Qt.MouseButton.LeftButton)
+    try:
+        assert window.presentation and window.isFullScreen()
+        assert app.font().pointSizeF() > before
+        view.table.ensurePolished()
+        assert view.table.font().pointSizeF() > before
+        assert view.ttft_chart.plot.getAxis("bottom").style["tickFont"].pointSizeF() > tick_before
+        other = window.show_view("sources")
+        other.ensurePolished()
+        assert other.font().pointSizeF() > before
+    finally:
+        window.presentation_action.trigger()
+    assert not window.presentation and not view.presentation.isChecked()
+    assert app.font().pointSizeF() == before
+
+
+def test_mouse_position_maps_to_the_bar_under_it(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.resize(1440, 900)
+    view = compare_view(window)
+    view.tabs.setCurrentIndex(1)
+    chart = view.throughput_chart
+    chart.plot.resize(700, 320)
+    vb = chart.plot.getPlotItem().getViewBox()
+    over_bar = chart.hover.text_at_scene(vb.mapViewToScene(pg.Point(140, 3.12)))
+    assert over_bar is not None and "120–160 requests/s" in over_bar
+    assert "Retrieved: 2026-11-29" in over_bar
+    assert chart.hover.text_at_scene(vb.mapViewToScene(pg.Point(60, 1.0))) is None
