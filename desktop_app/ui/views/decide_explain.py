@@ -65,7 +65,9 @@ class WhyPanel(QScrollArea):
             label = self._pool[len(self.lines)]
             label.setText(text)
             label.setToolTip(tip)
-            label.setStyleSheet(f"margin-left: {indent}px; {style}")
+            css = f"margin-left: {indent}px; {style}"
+            if label.styleSheet() != css:  # restyling is the costly part of a refresh
+                label.setStyleSheet(css)
             label.setVisible(True)
             self.lines.append(label)
 

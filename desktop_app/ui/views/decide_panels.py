@@ -205,33 +205,37 @@ class RankingTable(QTableWidget):
 
     def show_ranking(self, rec: Recommendation, pointed: set[str]) -> None:
         """Fill the table from a recommendation; `pointed` are the ticked rows' frameworks."""
-        self.setRowCount(len(rec.ranking))
+        if self.rowCount() != len(rec.ranking):
+            # Items are made once and updated in place: a slider drag refreshes many times.
+            self.setRowCount(len(rec.ranking))
+            for i in range(len(rec.ranking)):
+                for col in range(4):
+                    self.setItem(i, col, item(""))
         for i, r in enumerate(rec.ranking):
-            guide = " ◆" if r.id in pointed else ""
+            rank, name, score, status = (self.item(i, col) for col in range(4))
+            assert rank is not None and name is not None and score is not None
+            assert status is not None
             tip = "\n".join(r.reasons)
-            name = item(f"{r.name}{guide}", tip)
+            rank.setText(str(i + 1))
+            name.setText(f"{r.name}{' ◆' if r.id in pointed else ''}")
+            name.setToolTip(tip)
             name.setData(Qt.ItemDataRole.DecorationRole, QColor(theme.framework_colour(r.id)))
             font = name.font()
             font.setBold(i == 0 and not r.excluded)
             name.setFont(font)
-            if r.id in pointed:
-                name.setBackground(QBrush(QColor(HIGHLIGHT_BG)))
+            name.setBackground(QBrush(QColor(HIGHLIGHT_BG)) if r.id in pointed else QBrush())
+            score.setText(f"{r.score:.2f}")
+            score.setToolTip("Weighted mean of the criteria scores (1–5).")
             if r.excluded:
-                status = "✗ excluded"
+                status.setText("✗ excluded")
             elif r.flags:
-                status = "⚠ maintenance"
+                status.setText("⚠ maintenance")
             else:
-                status = "★ best fit" if i == 0 else "eligible"
-            cells = (
-                item(str(i + 1)),
-                name,
-                item(f"{r.score:.2f}", "Weighted mean of the criteria scores (1–5)."),
-                item(status, tip),
-            )
-            for col, cell in enumerate(cells):
-                if r.excluded:
-                    cell.setForeground(QBrush(QColor(theme.MUTED_FG)))
-                self.setItem(i, col, cell)
+                status.setText("★ best fit" if i == 0 else "eligible")
+            status.setToolTip(tip)
+            fg = QBrush(QColor(theme.MUTED_FG)) if r.excluded else QBrush()
+            for cell in (rank, name, score, status):
+                cell.setForeground(fg)
 
     def names(self) -> list[str]:
         """Framework names as shown, best first (with ◆ when a ticked row points to it)."""
