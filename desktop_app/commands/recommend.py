@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -51,20 +50,13 @@ def _users(text: str) -> int:
 
 
 def _detect_profile() -> tuple[HardwareProfile | None, str]:
-    """This machine's profile from the hardware service, or None with a note why not."""
-    try:  # the hardware service is written in parallel and may be absent from this build
-        probe = importlib.import_module("desktop_app.services.hardware")
-    except ImportError:
-        return None, "Hardware detection is not available in this build: assuming CPU only."
-    for name in ("detect_profile", "detect", "probe"):
-        fn = getattr(probe, name, None)
-        if callable(fn):
-            try:
-                profile = fn()
-            except Exception as exc:  # a failed probe must not stop the recommendation
-                return None, f"Hardware detection failed ({exc}): assuming CPU only."
-            return profile, ""
-    return None, "Hardware detection is not available in this build: assuming CPU only."
+    """This machine's profile from the hardware probe, or None with a note why not."""
+    from desktop_app.services.hardware import probe_hardware
+
+    try:
+        return probe_hardware(), ""
+    except Exception as exc:  # a failed probe must not stop the recommendation
+        return None, f"Hardware detection failed ({exc}): assuming CPU only."
 
 
 def recommend_command(args: argparse.Namespace) -> int:
