@@ -38,9 +38,10 @@ def test_s1_on_the_command_line_json() -> None:
           "--hardware", "nvidia", "--need", "data-sovereignty"], "tensorrt-llm"),
         (["--budget", "cluster", "--time", "week", "--users", "500", "--hardware", "nvidia"],
          "vllm"),
-        (["--time", "today"], "ollama"),
+        (["--time", "today", "--hardware", "apple"], "ollama"),
+        (["--time", "today", "--hardware", "cpu"], "llama.cpp"),
     ],
-    ids=["S2-singapore", "S3-san-francisco", "prototype-today"],
+    ids=["S2-singapore", "S3-san-francisco", "prototype-today", "today-cpu-only"],
 )  # fmt: skip
 def test_guide_scenarios_on_the_command_line(args: list[str], winner: str) -> None:
     out = infernav("recommend", "--json", *args)
