@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 
@@ -87,10 +86,15 @@ def test_bad_values_get_one_line_with_the_valid_ones(args: list[str], message: s
     assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
 
 
-def test_auto_without_hardware_service_assumes_cpu_with_a_note(
+def test_auto_with_a_failing_probe_assumes_cpu_with_a_note(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setitem(sys.modules, "desktop_app.services.hardware", None)
+    import desktop_app.services.hardware as hardware
+
+    def broken() -> None:
+        raise OSError("sysfs unreadable")
+
+    monkeypatch.setattr(hardware, "probe_hardware", broken)
     assert cli.run(["recommend", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["hardware"]["label"] == "unknown hardware"
