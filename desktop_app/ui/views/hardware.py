@@ -7,10 +7,9 @@ The profile chosen here (this machine or a planned one) is what every other view
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer, Slot
+from PySide6.QtCore import QEventLoop, Qt, QTimer, Slot
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -351,9 +350,10 @@ class HardwareView(QWidget):
 
     def settle_for_screenshot(self) -> None:
         """Take a few samples so the gauges show something."""
+        # A local event loop, not a processEvents() loop: PySide6 6.12's processEvents()
+        # leaks a reference to None per call, which ends in a fatal error in long loops.
         for _ in range(4):
-            deadline = time.monotonic() + 2.0
-            while self._sampling and time.monotonic() < deadline:
-                QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            time.sleep(0.25)
             self._on_timer_timeout()
+            loop = QEventLoop()
+            QTimer.singleShot(400, loop.quit)
+            loop.exec()
