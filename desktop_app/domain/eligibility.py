@@ -121,7 +121,8 @@ def _nvidia_path(profile: HardwareProfile, fw: Framework) -> _Path:
             f"NVIDIA GPU: needs compute capability ≥ {need_text}; {best.name}'s is unknown",
             fact,
         )
-    head = f"NVIDIA {best.name}: compute capability {best.compute_capability}"
+    name = best.name if best.name.startswith("NVIDIA") else f"NVIDIA {best.name}"
+    head = f"{name}: compute capability {best.compute_capability}"
     if have >= need:
         return _Path(Status.RUNS, f"{head} ≥ {need_text} required", fact)
     return _Path(Status.NO, f"{head} < {need_text} required", fact)

@@ -32,7 +32,7 @@ def gpu_lines(gpu: GpuDevice) -> list[tuple[str, str]]:
     """(label, value) pairs describing one GPU, in display order."""
     bandwidth = fmt(gpu.bandwidth_gbps, "GB/s")
     if gpu.bandwidth_gbps is not None and gpu.bandwidth_note:
-        bandwidth += f" ({gpu.bandwidth_note})"
+        bandwidth += f" ({gpu.bandwidth_note.split(':', 1)[0]})"  # the formula is in notes
     pcie = UNKNOWN
     if gpu.pcie_generation is not None or gpu.pcie_width is not None:
         pcie = f"Gen {fmt(gpu.pcie_generation)} ×{fmt(gpu.pcie_width)} (max)"
@@ -55,6 +55,12 @@ def gpu_lines(gpu: GpuDevice) -> list[tuple[str, str]]:
         nvidia_only = {"Compute capability", "CUDA (driver)", "Driver", "UUID", "Memory bus"}
         rows = [r for r in rows if r[0] not in nvidia_only or r[1] != UNKNOWN]
     return rows
+
+
+def gpu_title(gpu: GpuDevice) -> str:
+    """ "GPU 0 · NVIDIA GeForce RTX 4090" (the vendor once, even when the name repeats it)."""
+    name = gpu.name if gpu.name.startswith(gpu.vendor) else f"{gpu.vendor} {gpu.name}"
+    return f"GPU {gpu.index} · {name}"
 
 
 def profile_markdown(profile: HardwareProfile) -> str:
@@ -83,7 +89,7 @@ def profile_markdown(profile: HardwareProfile) -> str:
         )
     for gpu in profile.gpus:
         lines.append(
-            f"- **GPU {gpu.index}**: {gpu.vendor} {gpu.name}, {fmt_bytes(gpu.memory_total_bytes)}"
+            f"- **{gpu_title(gpu).replace(' · ', '**: ', 1)}, {fmt_bytes(gpu.memory_total_bytes)}"
             f", CC {fmt(gpu.compute_capability)}, driver {fmt(gpu.driver_version)}, "
             f"CUDA {fmt(gpu.cuda_driver_version)} ({gpu.source})"
         )

@@ -48,7 +48,7 @@ def test_tensorrt_llm_needs_cc_8_on_linux(bundled_store) -> None:  # type: ignor
     ampere = judge(bundled_store, machine(gpus=(nvidia("NVIDIA GeForce RTX 3060", "8.6"),)))
     assert ampere["tensorrt-llm"].status is Status.RUNS
     assert ampere["tensorrt-llm"].reasons[0] == (
-        "NVIDIA NVIDIA GeForce RTX 3060: compute capability 8.6 ≥ 8.0 required"
+        "NVIDIA GeForce RTX 3060: compute capability 8.6 ≥ 8.0 required"
     )
     turing = judge(bundled_store, machine(gpus=(nvidia("Tesla T4", "7.5"),)))
     assert turing["tensorrt-llm"].status is Status.NO
@@ -145,6 +145,6 @@ def test_json_round_trip_and_markdown() -> None:
     assert data["cpu"]["instruction_sets"][:3] == ["SSE4.2", "AVX", "AVX2"]
     assert HardwareProfile.from_json(data) == profile
     text = profile_markdown(profile)
-    assert "- **GPU 0**: NVIDIA NVIDIA GeForce RTX 4090, unknown, CC 8.9" in text
+    assert "- **GPU 0**: NVIDIA GeForce RTX 4090, unknown, CC 8.9" in text
     assert "- **RAM**: 64.0 GiB total, 60.0 GiB available; swap unknown" in text
     assert "_note_: NVML: temperature: not supported" in text

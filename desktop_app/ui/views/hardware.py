@@ -7,10 +7,9 @@ The profile chosen here (this machine or a planned one) is what every other view
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer, Slot
+from PySide6.QtCore import QEventLoop, Qt, QTimer, Slot
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +42,7 @@ from desktop_app.ui.widgets import hardware_cards as cards
 THIS_MACHINE = "This machine"
 PLAN = "Plan for other hardware"
 CPU_ONLY = "CPU only"
+CARDS_PER_ROW = 4
 _STATUS_STYLE = {
     Status.RUNS: ("✔ runs", "#DDF2E8"),
     Status.LIMITED: ("◐ runs with limits", theme.WARNING_BG),
@@ -109,6 +109,7 @@ class HardwareView(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self.body_layout = QVBoxLayout(body)
         self.body_layout.setContentsMargins(16, 4, 16, 16)
@@ -116,9 +117,7 @@ class HardwareView(QWidget):
         self.cards_grid.setSpacing(12)
         self.body_layout.addLayout(self.cards_grid)
         self.device_cards: list[cards.DeviceCard] = []
-        lower = QHBoxLayout()
-        left = QVBoxLayout()
-        left.addWidget(QLabel("<h3>Which frameworks run on this profile</h3>"))
+        self.body_layout.addWidget(QLabel("<h3>Which frameworks run on this profile</h3>"))
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Framework", "Status", "Why (hover for sources)"])
         self.table.verticalHeader().hide()
@@ -127,17 +126,12 @@ class HardwareView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setStyleSheet("font-size: 14px;")
         self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        left.addWidget(self.table)
-        left.addStretch(1)
-        right = QVBoxLayout()
+        self.body_layout.addWidget(self.table)
         self.live_title = QLabel("<h3>Live readings · this machine</h3>")
-        right.addWidget(self.live_title)
+        self.body_layout.addWidget(self.live_title)
         self.gauges = LiveGauges()
-        right.addWidget(self.gauges)
-        right.addStretch(1)
-        lower.addLayout(left, 3)
-        lower.addLayout(right, 2)
-        self.body_layout.addLayout(lower)
+        self.body_layout.addWidget(self.gauges)
+        self.body_layout.addStretch(1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         self.results: list[Eligibility] = []
@@ -176,8 +170,9 @@ class HardwareView(QWidget):
         if not profile.gpus:
             built.append(cards.no_gpu_card(profile))
         for i, card in enumerate(built):
-            self.cards_grid.addWidget(card, i // 4, i % 4)
-        for col in range(4):
+            card.setMinimumWidth(240)
+            self.cards_grid.addWidget(card, i // CARDS_PER_ROW, i % CARDS_PER_ROW)
+        for col in range(CARDS_PER_ROW):
             self.cards_grid.setColumnStretch(col, 1)
         self.device_cards = built
         notes = [n for n in profile.probe_notes if not profile.planned]
@@ -351,9 +346,10 @@ class HardwareView(QWidget):
 
     def settle_for_screenshot(self) -> None:
         """Take a few samples so the gauges show something."""
+        # A local event loop, not a processEvents() loop: PySide6 6.12's processEvents()
+        # leaks a reference to None per call, which ends in a fatal error in long loops.
         for _ in range(4):
-            deadline = time.monotonic() + 2.0
-            while self._sampling and time.monotonic() < deadline:
-                QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            time.sleep(0.25)
             self._on_timer_timeout()
+            loop = QEventLoop()
+            QTimer.singleShot(400, loop.quit)
+            loop.exec()

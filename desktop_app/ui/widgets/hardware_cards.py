@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.domain.figures import UNKNOWN
 from desktop_app.domain.hardware import GpuDevice, HardwareProfile
-from desktop_app.domain.hardware_text import fmt, fmt_bytes, gpu_lines
+from desktop_app.domain.hardware_text import fmt, fmt_bytes, gpu_lines, gpu_title
 from desktop_app.ui import theme
 
 _VENDOR_COLOURS = {"NVIDIA": "#009E73", "AMD": "#D55E00", "Intel": "#0072B2", "Apple": "#7F7F7F"}
@@ -100,10 +100,18 @@ def system_card(profile: HardwareProfile) -> DeviceCard:
 def gpu_card(profile: HardwareProfile, gpu: GpuDevice) -> DeviceCard:
     """One GPU with every figure the probe (or the catalogue) has."""
     colour = _VENDOR_COLOURS.get(gpu.vendor, "#7F7F7F")
+    rows = gpu_lines(gpu)
+    if gpu.uuid and len(gpu.uuid) > 16:  # a UUID does not wrap: shorten it, full in the tooltip
+        rows = [(k, f"{v[:13]}…" if k == "UUID" else v) for k, v in rows]
+    tip = provenance(profile, gpu.source)
+    if gpu.uuid:
+        tip += f"\nUUID: {gpu.uuid}"
+    if gpu.bandwidth_note:
+        tip += f"\nPeak bandwidth: {gpu.bandwidth_note}"
     return DeviceCard(
-        f"GPU {gpu.index} · {gpu.vendor} {gpu.name}",
-        gpu_lines(gpu),
-        provenance(profile, gpu.source),
+        gpu_title(gpu),
+        rows,
+        tip,
         colour,
         notes=tuple(n for n in gpu.notes if not profile.planned),
     )
