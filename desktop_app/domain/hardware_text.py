@@ -36,8 +36,11 @@ def gpu_lines(gpu: GpuDevice) -> list[tuple[str, str]]:
     pcie = UNKNOWN
     if gpu.pcie_generation is not None or gpu.pcie_width is not None:
         pcie = f"Gen {fmt(gpu.pcie_generation)} ×{fmt(gpu.pcie_width)} (max)"
+    memory = fmt_bytes(gpu.memory_total_bytes)
+    if gpu.source.startswith("catalogue") and gpu.memory_total_bytes:
+        memory = f"{gpu.memory_total_bytes / 1e9:g} GB ({memory})"  # as the catalogue says it
     rows = [
-        ("Memory", fmt_bytes(gpu.memory_total_bytes)),
+        ("Memory", memory),
         ("In use", fmt_bytes(gpu.memory_used_bytes)),
         ("Free", fmt_bytes(gpu.memory_free_bytes)),
         ("Compute capability", fmt(gpu.compute_capability)),

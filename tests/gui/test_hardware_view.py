@@ -124,7 +124,7 @@ def test_planned_profile_becomes_active_for_every_view(gpu_window: MainWindow, q
     assert [c.title.text() for c in view.device_cards][2] == (
         "<b>GPU 0 · NVIDIA A100 80GB (SXM4)</b>"
     )
-    assert view.device_cards[2].values["Memory"].text() == "74.5 GiB"  # 80 GB
+    assert view.device_cards[2].values["Memory"].text() == "80 GB (74.5 GiB)"
     assert "Planned hardware, not measured" in view.device_cards[2].values["Memory"].toolTip()
 
     view.plan_gpu.setCurrentText(CPU_ONLY)

@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -179,3 +180,31 @@ def test_the_real_probe_agrees_with_os_psutil_and_proc_cpuinfo() -> None:
 
 def test_disk_free_of_a_missing_folder_is_unknown(tmp_path: Path) -> None:
     assert system_probe.disk_free(tmp_path / "nope") is None
+
+
+def test_windows_reads_flags_through_py_cpuinfo(monkeypatch: pytest.MonkeyPatch) -> None:
+    # py-cpuinfo is only installed on Windows; its get_cpu_info() answer is replayed here.
+    import types
+
+    answer = {
+        "brand_raw": "AMD Ryzen 9 7950X 16-Core Processor",
+        "vendor_id_raw": "AuthenticAMD",
+        "flags": ["avx", "avx2", "avx512bw", "avx512f", "avx512vnni", "f16c", "fma", "sse4_2"],
+    }
+    fake = types.ModuleType("cpuinfo")
+    fake.get_cpu_info = lambda: answer  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "cpuinfo", fake)
+    monkeypatch.setattr(cpu_probe.sys, "platform", "win32")
+    info = cpu_probe.probe_cpu()
+    assert (info.brand, info.vendor) == ("AMD Ryzen 9 7950X 16-Core Processor", "AMD")
+    assert info.logical_cores == os.cpu_count()
+    assert info.instruction_sets == (
+        "SSE4.2",
+        "AVX",
+        "AVX2",
+        "FMA",
+        "F16C",
+        "AVX-512F",
+        "AVX-512BW",
+        "AVX-512 VNNI",
+    )
