@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from desktop_app.domain.catalog import Benchmark
+from desktop_app.domain.eligibility import eligibility_for
 from desktop_app.domain.figures import UNKNOWN, Conflict, Figure, Provenance, format_number
 from desktop_app.domain.frameworks import FRAMEWORK_IDS, Fact, Framework
 from desktop_app.domain.hardware import HardwareProfile
@@ -429,42 +430,7 @@ def build_comparison(store: CompareSource, ids: Sequence[str]) -> Comparison:
 
 
 def runs_on(fw: Framework, profile: HardwareProfile) -> Eligibility:
-    """Whether `fw` runs on `profile`, from its documented platform facts (one reason)."""
-
-    def fact(attr: str) -> str:
-        value = fw.facts.get(attr)
-        return (value.value or "").strip().lower() if value is not None else ""
-
-    def supported(attr: str) -> bool:
-        return fact(attr).startswith(("yes", "via"))
-
-    if profile.os_name.lower().startswith("win") and fact("windows_native").startswith("no"):
-        return Eligibility(False, f"{fw.name} does not run natively on Windows")
-    gpu_note = ""
-    for gpu in profile.nvidia_gpus:
-        need = re.match(r"\d+(\.\d+)?", fact("nvidia_cuda_min_compute_capability"))
-        cc_fact = fw.facts.get("nvidia_cuda_min_compute_capability")
-        if need is None:
-            if cc_fact is not None and "cuda" in cc_fact.note.lower():
-                return Eligibility(True, f"{gpu.name} (minimum compute capability not stated)")
-            continue
-        if gpu.compute_capability is None:
-            return Eligibility(
-                True, f"{gpu.name}: needs CC ≥ {need.group(0)}; this GPU's CC is unknown"
-            )
-        if float(gpu.compute_capability) >= float(need.group(0)):
-            return Eligibility(True, f"{gpu.name} (CC {gpu.compute_capability} ≥ {need.group(0)})")
-        gpu_note = f"needs NVIDIA CC ≥ {need.group(0)}; {gpu.name} is CC {gpu.compute_capability}"
-    vendors = {g.vendor for g in profile.gpus}
-    if "AMD" in vendors and supported("amd_rocm"):
-        return Eligibility(True, "AMD GPU via ROCm")
-    if (profile.apple is not None or "Apple" in vendors) and supported("apple_metal"):
-        return Eligibility(True, "Apple silicon GPU via Metal")
-    if supported("cpu"):
-        prefix = f"{gpu_note}, but " if gpu_note else ""
-        return Eligibility(True, f"{prefix}runs on the CPU (slower than on a GPU)")
-    if gpu_note:
-        return Eligibility(False, gpu_note)
-    if fact("cpu").startswith("no"):
-        return Eligibility(False, f"needs a GPU it supports ({fw.fact('cpu').display_value()})")
-    return Eligibility(False, "no documented support for this hardware")
+    """Whether `fw` runs on `profile`, in one sentence, from the shared eligibility rules."""
+    result = eligibility_for(profile, fw)
+    reason = result.reasons[0] if result.reasons else "no documented support for this hardware"
+    return Eligibility(result.runs, reason)

@@ -224,7 +224,7 @@ def test_hardware_filter_greys_out_with_reason(window) -> None:  # type: ignore[
     window.ctx.hardware.set_active(
         HardwareProfile("DGX", True, "Linux", "", cpu_only().cpu, cpu_only().memory, (gpu,))
     )
-    assert cell_text(view, "Runs on this machine?", "TensorRT-LLM").startswith("✓ H100")
+    assert cell_text(view, "Runs on this machine?", "TensorRT-LLM").startswith("✓ NVIDIA H100")
 
 
 def test_presentation_mode_is_app_wide_and_reversible(window, qtbot) -> None:  # type: ignore[no-untyped-def]

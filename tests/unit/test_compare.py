@@ -118,7 +118,7 @@ def test_runs_on_reads_platform_facts(bundled_store) -> None:  # type: ignore[no
     assert "NVIDIA GPU required" in runs_on(trt, cpu_only).reason
     assert runs_on(llama, cpu_only).runs
     turing = profile((nvidia("Tesla T4", "7.5"),))
-    assert not runs_on(trt, turing).runs and "CC ≥ 8.0" in runs_on(trt, turing).reason
+    assert not runs_on(trt, turing).runs and "7.5 < 8.0 required" in runs_on(trt, turing).reason
     assert runs_on(vllm, turing).runs
     assert runs_on(trt, profile((nvidia("H100", "9.0"),))).runs
     assert not runs_on(vllm, profile((nvidia("RTX 4090", "8.9"),), "Windows")).runs
