@@ -127,6 +127,7 @@ class FitResult:
     decode_estimate: float | None
     speed_note: str
     budget: Budget | None
+    placement: dict[str, tuple[int, int]] = field(default_factory=dict)  # part -> (GPU, RAM)
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -297,6 +298,52 @@ def catalogue_shape(arch: ModelArch, quant: str) -> ModelShape:
     )
 
 
+def _suffix(values: tuple[int, ...]) -> list[int]:
+    """suffix[k] = sum(values[k:]) so that any "last n blocks" sum is one lookup."""
+    out = [0] * (len(values) + 1)
+    for i in range(len(values) - 1, -1, -1):
+        out[i] = out[i + 1] + values[i]
+    return out
+
+
+def _placement(
+    shape: ModelShape,
+    kv: KvCache,
+    sums: tuple[list[int], list[int]],
+    compute: int,
+    reserve: int,
+    output_buf: int,
+    n: int,
+) -> dict[str, tuple[int, int]]:
+    """(GPU bytes, system-RAM bytes) of each part with n llama.cpp layers on the GPU.
+
+    llama.cpp offloads from the end: the output layer first, then the last blocks; the
+    input embedding always stays in system RAM. CPU only maps the file and its KV.
+    """
+    w, n_l = shape.weights, shape.layers
+    if n == 0:
+        return {
+            "weights": (0, w.file_bytes),
+            "kv": (0, kv.bytes),
+            "compute": (0, compute),
+            "overhead": (0, output_buf),
+        }
+    first_gpu = n_l - (n - 1)
+    w_sum, kv_sum = sums
+    gpu_w = w.output + w_sum[first_gpu]
+    gpu_kv = kv_sum[first_gpu]
+    return {
+        "weights": (gpu_w, w.token_embd + w_sum[0] - w_sum[first_gpu]),
+        "kv": (gpu_kv, kv.bytes - gpu_kv),
+        "compute": (compute, compute if n < n_l + 1 else 0),
+        "overhead": (reserve, output_buf),
+    }
+
+
+def _sides(place: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    return sum(g for g, _ in place.values()), sum(c for _, c in place.values())
+
+
 def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None) -> FitResult:
     """Memory needed, verdict against `profile` (None: no verdict yet) and decode speed."""
     w = shape.weights
@@ -307,53 +354,47 @@ def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None)
     budget = budget_for(profile) if profile is not None else None
     reserve = GPU_RESERVE.get(budget.gpu_vendor, 0) if budget else 0
     notes: list[str] = list(budget.notes) if budget else []
-    # CPU only: the mapped file + KV + compute. llama.cpp's repacked copy of Q4 tensors
-    # replaces their mapped pages (which become reclaimable page cache), so it adds nothing.
-    cpu_need = w.file_bytes + kv.bytes + compute + output_buf
 
-    def gpu_need(n: int) -> int:
-        """VRAM for n llama.cpp layers on the GPU (the output layer goes first)."""
-        if n == 0:
-            return 0
-        blocks = range(n_l - (n - 1), n_l)
-        return w.output + sum(w.layers[i] + kv.per_layer[i] for i in blocks) + compute + reserve
+    sums = (_suffix(w.layers), _suffix(kv.per_layer))
 
-    def ram_need(n: int) -> int:
-        """System RAM with n layers on the GPU: the rest, the embedding, host buffers."""
-        if n == 0:
-            return cpu_need
-        blocks = range(0, n_l - (n - 1))
-        rest = sum(w.layers[i] + kv.per_layer[i] for i in blocks)
-        return w.token_embd + rest + output_buf + (compute if n < n_l + 1 else 0)
+    def place(n: int) -> dict[str, tuple[int, int]]:
+        return _placement(shape, kv, sums, compute, reserve, output_buf, n)
 
     verdict, n_gpu, headroom = "unknown", 0, None
-    vram_needed, ram_needed = gpu_need(n_l + 1), w.token_embd + output_buf
     if budget is not None:
         ram = budget.ram_bytes if budget.ram_bytes is not None else 0
-        gpu_ok = budget.vram_bytes > 0 and (shape.family == "gpu" or budget.gpu_vendor != "")
-        if gpu_ok and gpu_need(n_l + 1) <= budget.vram_bytes and ram_need(n_l + 1) <= ram:
-            verdict, n_gpu = "fits_gpu", n_l + 1
-            headroom = budget.vram_bytes - gpu_need(n_l + 1)
-        elif gpu_ok and shape.family == "gguf":
-            n_gpu = max((n for n in range(n_l + 1) if gpu_need(n) <= budget.vram_bytes), default=0)
-            if n_gpu > 0 and ram_need(n_gpu) <= ram:
-                verdict = "partial_offload"
-                headroom = min(budget.vram_bytes - gpu_need(n_gpu), ram - ram_need(n_gpu))
+        vram = budget.vram_bytes
+        full_gpu, full_ram = _sides(place(n_l + 1))
+        if vram > 0 and full_gpu <= vram and full_ram <= ram:
+            verdict, n_gpu, headroom = "fits_gpu", n_l + 1, vram - full_gpu
+        elif vram > 0 and shape.family == "gguf":
+            # The most layers whose VRAM fits; VRAM grows with n, so stop at the first miss.
+            n_gpu = 0
+            for n in range(1, n_l + 1):
+                if _sides(place(n))[0] > vram:
+                    break
+                n_gpu = n
+            gpu_b, ram_b = _sides(place(n_gpu))
+            if n_gpu > 0 and ram_b <= ram:
+                verdict, headroom = "partial_offload", min(vram - gpu_b, ram - ram_b)
         if verdict == "unknown" and shape.family == "gguf":
             n_gpu = 0
+            cpu_need = _sides(place(0))[1]
             verdict = "cpu_only" if cpu_need <= ram else "does_not_fit"
             headroom = ram - cpu_need
         elif verdict == "unknown":
-            verdict, n_gpu = "does_not_fit", 0
-            headroom = budget.vram_bytes - gpu_need(n_l + 1)
+            verdict, n_gpu, headroom = "does_not_fit", 0, vram - full_gpu
             notes.append("GPU frameworks keep the whole model in VRAM")
-        vram_needed, ram_needed = gpu_need(n_gpu), ram_need(n_gpu)
-    overhead = (reserve if n_gpu else 0) + output_buf
-    if n_gpu == 0 and w.cpu_repack:
+    shown = n_gpu if budget is not None else n_l + 1
+    placement = place(shown)
+    vram_needed, ram_needed = _sides(placement)
+    if n_gpu == 0 and budget is not None and w.cpu_repack:
         notes.append(
             f"llama.cpp repacks {w.cpu_repack / MIB:,.0f} MiB of Q4 tensors into a CPU_REPACK "
             "buffer on x86; their mapped pages become reclaimable"
         )
+    if s.ctx > shape.max_ctx:
+        notes.append(f"context {s.ctx:,} exceeds the model's trained maximum {shape.max_ctx:,}")
     if shape.family == "gpu":
         notes.append("vLLM-style servers also pre-allocate most free VRAM for the KV cache")
     up, up_full, est, note = _speed(shape, kv, n_gpu, budget)
@@ -363,7 +404,7 @@ def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None)
         weights_bytes=w.file_bytes,
         kv=kv,
         compute_bytes=compute,
-        overhead_bytes=overhead,
+        overhead_bytes=sum(placement["overhead"]),
         verdict=verdict,
         gpu_layers=n_gpu,
         layers=n_l + 1,
@@ -375,6 +416,7 @@ def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None)
         decode_estimate=est,
         speed_note=note,
         budget=budget,
+        placement=placement,
         notes=tuple(notes),
     )
 
@@ -415,7 +457,10 @@ def _speed(
     return up, up_full, up * REALISTIC_SHARE, note
 
 
-def best_quality_key(r: FitResult) -> tuple[int, float, int]:
-    """Sort key for "best quality that fits": fitting first, bigger models, more bits."""
+def best_quality_key(r: FitResult) -> tuple[int, int, float, int]:
+    """Sort key for "best quality that fits": fitting first, then 4-bit or better, bigger
+    models, more bits (below 4 bits quality drops steeply, so a 3-bit big model ranks after)."""
     order = ["fits_gpu", "partial_offload", "cpu_only", "does_not_fit", "unknown"]
-    return (order.index(r.verdict), -r.shape.params, -QUANTS[r.shape.quant].quality)
+    quality = QUANTS[r.shape.quant].quality if r.shape.quant in QUANTS else 0
+    tier = 0 if quality >= QUANTS["Q4_0"].quality else 1
+    return (order.index(r.verdict), tier, -r.shape.params, -quality)

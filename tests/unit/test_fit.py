@@ -171,6 +171,9 @@ def test_best_quality_that_fits_order(archs) -> None:  # type: ignore[no-untyped
     assert top.verdict == "fits_gpu"
     # the biggest model that fits on the GPU, at its best quantization that fits
     assert (top.shape.name, top.shape.quant) == ("Qwen2.5-14B(-Instruct)", "Q4_K_M")
+    # a 2-bit file ranks after every 4-bit-or-better one that fits
+    fitting = [r for r in ranked if r.verdict == "fits_gpu"]
+    assert fitting[-1].shape.quant == "Q2_K"
     assert ranked[-1].verdict == "does_not_fit" or ranked[-1].verdict == "cpu_only"
 
 

@@ -29,5 +29,6 @@ class ViewSpec:
 
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("overview", "Overview", "overview", "OverviewView"),
+    ViewSpec("models", "Models", "models", "ModelsView"),
     ViewSpec("sources", "Sources", "sources", "SourcesView"),
 )
