@@ -221,14 +221,16 @@ def kv_cache(shape: ModelShape, s: FitSettings) -> KvCache:
 
 
 def compute_buffer(shape: ModelShape, s: FitSettings, kv: KvCache) -> int:
-    """Compute buffer (estimate): ubatch × (KQ mask over the cells + FFN and Q activations).
+    """Compute buffer (estimate): f16 attention mask over the cells + FFN activations.
 
-    Fitted to llama-server (b1-0c1e570) logs with flash attention on: Gemma 3 270M at
-    4096 and 10240 cells within 4%; older builds also reserve logits for the whole ubatch.
+    Fitted to llama-server (b1-0c1e570) CPU logs with flash attention on: the tiny llama
+    and Gemma 3 270M at 1024-10240 cells within 8%; older builds also reserved the logits
+    of the whole ubatch (n_ubatch × vocab × 4 B), so GPU buffers may be larger.
     """
     cells = kv.cells_per_seq + (kv.swa_cells_per_seq if kv.swa_layers else 0)
-    width = cells + 2 * shape.ffn + 2 * shape.n_heads * shape.head_dim_k
-    return 4 * s.n_ubatch * width + 4 * shape.vocab * s.parallel
+    mask = 2 * s.n_ubatch * cells
+    activations = 4 * s.n_ubatch * (4 * shape.ffn + shape.n_embd + shape.head_dim_k)
+    return mask + activations + 4 * shape.vocab * s.parallel
 
 
 def budget_for(profile: HardwareProfile) -> Budget:
@@ -393,6 +395,8 @@ def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None)
             f"llama.cpp repacks {w.cpu_repack / MIB:,.0f} MiB of Q4 tensors into a CPU_REPACK "
             "buffer on x86; their mapped pages become reclaimable"
         )
+    if s.kv_type in ("q8_0", "q4_0") and shape.head_dim_k % 32:
+        notes.append(f"llama.cpp cannot quantize a KV cache with head dim {shape.head_dim_k}")
     if s.ctx > shape.max_ctx:
         notes.append(f"context {s.ctx:,} exceeds the model's trained maximum {shape.max_ctx:,}")
     if shape.family == "gpu":

@@ -62,8 +62,8 @@ def other_lines(r: FitResult) -> list[str]:
     else:
         what = "logits buffer (vocab × 4 B × slots)"
     return [
-        f"Compute buffer {format_bytes(r.compute_bytes)} (estimate): 4 B × ubatch "
-        f"{r.settings.n_ubatch} × (KV cells + 2 × FFN {r.shape.ffn} + 2 × query width)",
+        f"Compute buffer {format_bytes(r.compute_bytes)} (estimate): ubatch "
+        f"{r.settings.n_ubatch} × (2 B × KV cells + 4 B × (4 × FFN {r.shape.ffn} + width))",
         f"Overhead {format_bytes(r.overhead_bytes)} (estimate): {what}",
     ]
 
