@@ -296,7 +296,10 @@ def catalogue_shape(arch: ModelArch, quant: str) -> ModelShape:
         sliding_window=d.sliding_window,
         swa_pattern=d.swa_pattern,
         family=q.family,
-        source=f"catalogue: {arch.provenance.source}; layout: {d.source}",
+        source=(
+            f"catalogue (retrieved {arch.provenance.retrieved or 'unknown'}): "
+            f"{arch.provenance.source}; layout: {d.source}"
+        ),
     )
 
 

@@ -136,3 +136,15 @@ def test_open_folder_lists_good_files_and_names_bad_ones(window, tmp_path: Path)
     local = [view.table.item(r, 0).text() for r in range(view.table.rowCount())]
     assert local.count("📄 tiny-random-llama") == 2
     assert "junk.gguf is not a GGUF file" in view.message_label.text()
+
+
+def test_gpu_formats_list_awq_gptq_fp8_and_never_offload(window) -> None:  # type: ignore[no-untyped-def]
+    view = window.show_view("models")
+    window.ctx.hardware.set_active(machine(8, 32))
+    view.format_combo.setCurrentIndex(1)
+    quants = {view.table.item(r, 1).text() for r in range(view.table.rowCount())}
+    assert quants == {"AWQ-INT4", "GPTQ-INT4", "FP8"}
+    verdicts = {view.table.item(r, 5).text() for r in range(view.table.rowCount())}
+    assert verdicts == {"fits on the GPU", "does not fit"}
+    row = row_of(view, "Llama-3.1-8B", "AWQ-INT4")
+    assert "retrieved" in view.table.item(row, 0).toolTip()

@@ -6,15 +6,17 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSpinBox,
     QSplitter,
@@ -56,7 +58,7 @@ VERDICT_COLOURS = {
     "cpu_only": "#DCE9F7",
     "does_not_fit": "#F6D5D5",
 }
-COLUMNS = ("Model", "Quant", "Weights", "KV cache", "Total", "Verdict", "Decode (upper bound)")
+COLUMNS = ("Model", "Quant", "Weights", "KV cache", "Total", "Verdict", "Decode max")
 FORMATS = (
     ("GGUF (llama.cpp, Ollama)", "gguf"),
     ("GPU formats (AWQ, GPTQ, FP8)", "gpu"),
@@ -75,6 +77,7 @@ class ModelsView(QWidget):
         self.local: list[ModelShape] = []
         self.results: list[FitResult] = []
         self._selected_key: tuple[str, str, str] | None = None
+        self._sized = False
 
         title = QLabel("<b>Models: can I run it?</b>")
         title.setStyleSheet("font-size: 20px;")
@@ -137,26 +140,31 @@ class ModelsView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        for col in range(len(COLUMNS)):
+        for col in range(1, len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
         self.chart = MemoryBarChart()
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.chart.panel, 2)
-        right_layout.addWidget(self.details, 3)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        details_scroll = QScrollArea()
+        details_scroll.setWidget(self.details)
+        details_scroll.setWidgetResizable(True)
+        details_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        details_scroll.setMinimumWidth(420)
+        below = QWidget()
+        below_layout = QHBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        below_layout.addWidget(self.chart.panel, 5)
+        below_layout.addWidget(details_scroll, 6)
+        self.chart.panel.setMinimumHeight(220)
+        splitter = self._splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([820, 700])
+        splitter.addWidget(below)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -183,6 +191,14 @@ class ModelsView(QWidget):
             self._on_catalogue_built,
             self._on_catalogue_failed,
         )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Give the table three fifths of the height the first time the view is shown."""
+        super().showEvent(event)
+        if not self._sized:
+            self._sized = True
+            height = max(self._splitter.height(), 500)
+            self._splitter.setSizes([height * 3 // 5, height * 2 // 5])
 
     def settle_for_screenshot(self) -> None:
         """Wait for the catalogue job so a screenshot shows the filled table."""
