@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 
 from desktop_app.domain.catalog import ModelArch
 from desktop_app.domain.fit_archs import catalogue_tensors, details_for, is_swa_layer
+from desktop_app.domain.fit_budget import GIB as GIB
+from desktop_app.domain.fit_budget import GPU_RESERVE, Budget, budget_for, decode_speed
+from desktop_app.domain.fit_budget import MIB as MIB
 from desktop_app.domain.fit_quant import (
     QUANTS,
     QuantContext,
@@ -22,21 +25,9 @@ from desktop_app.domain.fit_quant import (
 )
 from desktop_app.domain.hardware import HardwareProfile
 
-MIB = 1024**2
-GIB = 1024**3
 KV_TYPES: dict[str, float] = {"f16": 2.0, "bf16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
 CTX_PAD = 256
 N_UBATCH = 512
-# Reserves llama.cpp cannot see (CUDA context, driver): Ollama's MinimumMemory().
-GPU_RESERVE = {"NVIDIA": 457 * MIB, "AMD": 457 * MIB, "Apple": 512 * MIB}
-# System RAM bandwidth is not in the profile: assume dual-channel DDR4-3200 (51.2 GB/s).
-CPU_BANDWIDTH_ASSUMED_GBPS = 51.2
-CPU_BANDWIDTH_NOTE = "assumed: dual-channel DDR4-3200 = 51.2 GB/s (not measured)"
-# Share of the bandwidth bound real decoders reach (llmfit uses 0.55).
-REALISTIC_SHARE = 0.55
-# Apple GPUs may use about 75% of unified memory (canitrun.dev heuristic, unverified).
-APPLE_GPU_SHARE = 0.75
-
 VERDICT_TEXT = {
     "fits_gpu": "fits on the GPU",
     "partial_offload": "partial offload",
@@ -91,19 +82,6 @@ class KvCache:
     swa_layers: int
     per_layer: tuple[int, ...]
     formula: str
-
-
-@dataclass(frozen=True)
-class Budget:
-    """Memory and bandwidth the verdict is measured against."""
-
-    vram_bytes: int  # 0 without a usable GPU
-    ram_bytes: int | None
-    gpu_name: str
-    gpu_vendor: str
-    gpu_bandwidth_gbps: float | None
-    cpu_bandwidth_gbps: float
-    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,32 +209,6 @@ def compute_buffer(shape: ModelShape, s: FitSettings, kv: KvCache) -> int:
     mask = 2 * s.n_ubatch * cells
     activations = 4 * s.n_ubatch * (4 * shape.ffn + shape.n_embd + shape.head_dim_k)
     return mask + activations + 4 * shape.vocab * s.parallel
-
-
-def budget_for(profile: HardwareProfile) -> Budget:
-    """Usable VRAM and RAM of a profile, and the bandwidths the speed bound uses."""
-    gpus = [g for g in profile.gpus if g.vendor in GPU_RESERVE]
-    ram = profile.memory.available_bytes or profile.memory.total_bytes
-    notes: list[str] = []
-    vram = 0
-    for g in gpus:
-        mem = g.memory_free_bytes if g.memory_free_bytes is not None else g.memory_total_bytes
-        if mem is None and g.vendor == "Apple" and profile.memory.total_bytes:
-            mem = int(profile.memory.total_bytes * APPLE_GPU_SHARE)
-            notes.append("Apple GPU limit assumed at 75% of unified memory (heuristic)")
-        vram += mem or 0
-    if len(gpus) > 1:
-        notes.append(f"layers split across {len(gpus)} GPUs")
-    first = gpus[0] if gpus else None
-    return Budget(
-        vram_bytes=vram,
-        ram_bytes=ram,
-        gpu_name=first.name if first else "",
-        gpu_vendor=first.vendor if first else "",
-        gpu_bandwidth_gbps=first.bandwidth_gbps if first else None,
-        cpu_bandwidth_gbps=CPU_BANDWIDTH_ASSUMED_GBPS,
-        notes=tuple(notes),
-    )
 
 
 def catalogue_shape(arch: ModelArch, quant: str) -> ModelShape:
@@ -404,7 +356,7 @@ def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None)
         notes.append(f"context {s.ctx:,} exceeds the model's trained maximum {shape.max_ctx:,}")
     if shape.family == "gpu":
         notes.append("vLLM-style servers also pre-allocate most free VRAM for the KV cache")
-    up, up_full, est, note = _speed(shape, kv, n_gpu, budget)
+    up, up_full, est, note = decode_speed(w, kv.per_layer, shape.layers, n_gpu, budget)
     return FitResult(
         shape=shape,
         settings=s,
@@ -426,42 +378,6 @@ def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None)
         placement=placement,
         notes=tuple(notes),
     )
-
-
-def _speed(
-    shape: ModelShape, kv: KvCache, n_gpu: int, budget: Budget | None
-) -> tuple[float | None, float | None, float | None, str]:
-    """Decode tokens/s bound: bytes read per token ÷ bandwidth, per side; slower side adds up."""
-    if budget is None:
-        return None, None, None, "unknown until the hardware is detected"
-    w, n_l = shape.weights, shape.layers
-    gpu_blocks = range(n_l - (n_gpu - 1), n_l) if n_gpu else range(0)
-    gpu_w = (w.output if n_gpu else 0) + sum(w.layers[i] for i in gpu_blocks)
-    gpu_kv = sum(kv.per_layer[i] for i in gpu_blocks)
-    cpu_w = w.read_per_token - gpu_w
-    cpu_kv = kv.bytes - gpu_kv
-    gbw = budget.gpu_bandwidth_gbps
-    cbw = budget.cpu_bandwidth_gbps
-    if n_gpu and gbw is None:
-        return None, None, None, "unknown: the GPU's memory bandwidth is not known"
-
-    def seconds(with_kv: bool) -> float:
-        t = (gpu_w + (gpu_kv if with_kv else 0)) / (gbw * 1e9) if n_gpu and gbw else 0.0
-        return t + (cpu_w + (cpu_kv if with_kv else 0)) / (cbw * 1e9)
-
-    t0, t1 = seconds(False), seconds(True)
-    up, up_full = 1 / t0, 1 / t1
-    if n_gpu == n_l + 1:
-        note = f"GPU bandwidth {gbw:g} GB/s ÷ {gpu_w / GIB:.2f} GiB read per token"
-    elif n_gpu:
-        cpu_share = cpu_w / (cbw * 1e9) / t0
-        note = (
-            f"partial offload: the CPU side is slower and takes {cpu_share:.0%} of each token "
-            f"(GPU {gbw:g} GB/s, RAM {CPU_BANDWIDTH_NOTE})"
-        )
-    else:
-        note = f"CPU only: RAM bandwidth {CPU_BANDWIDTH_NOTE} ÷ {cpu_w / GIB:.2f} GiB per token"
-    return up, up_full, up * REALISTIC_SHARE, note
 
 
 def best_quality_key(r: FitResult) -> tuple[int, int, float, int]:

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 from desktop_app.domain.figures import UNKNOWN
-from desktop_app.domain.fit import (
-    CPU_BANDWIDTH_NOTE,
-    GIB,
-    MIB,
-    REALISTIC_SHARE,
-    FitResult,
-)
+from desktop_app.domain.fit import GIB, MIB, FitResult
+from desktop_app.domain.fit_budget import CPU_BANDWIDTH_NOTE, REALISTIC_SHARE
 
 
 def format_bytes(n: int | None) -> str:

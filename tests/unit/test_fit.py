@@ -182,3 +182,19 @@ def test_every_catalogue_model_has_a_slug_and_all_quants(archs) -> None:  # type
     for arch in archs.values():
         for q in QUANTS:
             assert catalogue_shape(arch, q).weights.file_bytes > 0
+
+
+def test_apple_unified_memory_and_unknown_gpu_memory(archs) -> None:  # type: ignore[no-untyped-def]
+    shape = catalogue_shape(archs["llama-3.1-8b"], "Q4_K_M")
+    apple = dataclasses.replace(
+        profile(None, 16),
+        gpus=(GpuDevice(0, "Apple M2 GPU", "Apple", "sysctl", bandwidth_gbps=100.0),),
+    )
+    r = estimate(shape, FitSettings(ctx=4096), apple)
+    assert r.budget is not None and r.budget.vram_bytes == int(16 * GIB * 0.75)
+    assert r.verdict == "fits_gpu" and any("75% of unified memory" in n for n in r.notes)
+    blind = dataclasses.replace(
+        profile(None, 16), gpus=(GpuDevice(0, "Mystery GPU", "NVIDIA", "sysfs"),)
+    )
+    r = estimate(shape, FitSettings(ctx=4096), blind)
+    assert r.verdict == "cpu_only" and any("memory size unknown" in n for n in r.notes)
