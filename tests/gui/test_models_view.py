@@ -115,7 +115,7 @@ def test_open_gguf_adds_a_row_and_bad_files_show_a_message(window, tmp_path: Pat
     view = window.show_view("models")
     good = write_tiny_llama(tmp_path / "tiny.gguf")
     view.open_gguf(good)
-    assert view.table.item(0, 0).text() == "📄 tiny-random-llama"
+    assert view.table.item(0, 0).text() == "File · tiny-random-llama"
     assert not view.message_label.isVisible() or not view.message_label.text()
     rows = view.table.rowCount()
     view.open_gguf(write_truncated(good, tmp_path / "cut.gguf"))
@@ -134,7 +134,7 @@ def test_open_folder_lists_good_files_and_names_bad_ones(window, tmp_path: Path)
     write_random_bytes(tmp_path / "junk.gguf")
     view.open_folder(tmp_path)
     local = [view.table.item(r, 0).text() for r in range(view.table.rowCount())]
-    assert local.count("📄 tiny-random-llama") == 2
+    assert local.count("File · tiny-random-llama") == 2
     assert "junk.gguf is not a GGUF file" in view.message_label.text()
 
 

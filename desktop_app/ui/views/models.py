@@ -248,7 +248,10 @@ class ModelsView(QWidget):
                 selected_row = row
             local = r.shape.source.startswith("GGUF header")
             cells = (
-                (("📄 " if local else "") + _short(r.shape.name), [r.shape.name, r.shape.source]),
+                (
+                    ("File · " if local else "") + _short(r.shape.name),
+                    [r.shape.name, r.shape.source],
+                ),
                 (r.shape.quant, [QUANTS[r.shape.quant].label if r.shape.quant in QUANTS else ""]),
                 (format_bytes(r.weights_bytes), weights_lines(r)),
                 (format_bytes(r.kv.bytes), kv_lines(r)),
