@@ -32,5 +32,6 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("compare", "Compare", "compare", "CompareView"),
     ViewSpec("decide", "Decide", "decide", "DecideView"),
     ViewSpec("hardware", "Hardware", "hardware", "HardwareView"),
+    ViewSpec("models", "Models", "models", "ModelsView"),
     ViewSpec("sources", "Sources", "sources", "SourcesView"),
 )
