@@ -79,11 +79,12 @@ class CompareChart(ChartPanel):
     def _draw(self) -> None:
         raise NotImplementedError
 
-    def set_presentation(self, on: bool) -> None:
+    def set_presentation(self, on: bool, redraw: bool = True) -> None:
         """Larger fonts and thicker lines for a projector."""
         self.scale = 1.6 if on else 1.0
         self._style()
-        self.redraw()
+        if redraw:
+            self.redraw()
 
     def set_trials(self, points: Sequence[Point]) -> None:
         """Measured trials to show as their own series."""
@@ -128,7 +129,10 @@ class CompareChart(ChartPanel):
             self.plot.setLabel(side, label, **{"font-size": size, "color": "#111827"})
         self.legend.setLabelTextSize(f"{9.5 * self.scale:.0f}pt")
         self.heading.setStyleSheet(f"font-size: {round(14 * self.scale)}px;")
-        self.note.setStyleSheet(f"color: {theme.MUTED_FG}; font-size: {round(12 * self.scale)}px;")
+        px = round(12 * self.scale)
+        self.note.setStyleSheet(f"color: {theme.MUTED_FG}; font-size: {px}px;")
+        # A fixed two-line height: new notes do not re-lay out (and repaint) every chart.
+        self.note.setFixedHeight(round(px * 1.4 * 2) + 4)
 
     def _rows(self, headroom: float = 0.0) -> dict[str, float]:
         n = len(self.frameworks)
@@ -153,7 +157,6 @@ class CompareChart(ChartPanel):
         if extra:
             lines.append(extra)
         self.note.setText("  ".join(lines))
-        self.note.setVisible(bool(lines))
 
     def _star(self, x: float, y: float, fw: str, tip: str, legend: bool) -> None:
         item = pg.ScatterPlotItem(
