@@ -169,6 +169,15 @@ def test_csv_export_round_trips_the_plotted_values(window, tmp_path: Path) -> No
     for r in rows:
         item = bars[(r["framework"], "headline")]
         assert (float(r["low"]), float(r["high"])) == (item.opts["x0"][0], item.opts["x1"][0])
+    ttft = list(csv.DictReader(io.StringIO(view.ttft_chart.csv_text())))
+    loaded = next(
+        r for r in ttft if r["framework"] == "tensorrt-llm" and r["series"] == "under load"
+    )
+    assert (loaded["low"], loaded["high"], loaded["as stated"]) == (
+        "1000.0",
+        "open-ended",
+        "1,000+ ms",
+    )
     assert view.scatter_chart.csv_text().count("\n") == 3  # header + vLLM + TensorRT-LLM
     assert view.throughput_chart.save_png(tmp_path / "t.png")
     assert QImage(str(tmp_path / "t.png")).width() > 100
@@ -273,3 +282,17 @@ def test_charts_follow_the_selection_without_blocking(window, qtbot) -> None:  #
     tgi = view.throughput_chart.bar_items[("tgi", "headline")]
     assert (tgi.opts["x0"][0], tgi.opts["x1"][0]) == (100, 140)
     assert "SGLang" in view.throughput_chart.note.text()
+
+
+def test_picked_frameworks_are_remembered(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = compare_view(window)
+    qtbot.mouseClick(view.buttons["tensorrt-llm"], Qt.MouseButton.LeftButton)
+    assert window.ctx.stores.user.get_setting("compare.frameworks") == [
+        "vllm", "ollama", "llama.cpp",
+    ]  # fmt: skip
+    window.ctx.stores.user.set_setting("compare.frameworks", ["tgi", "nonsense"])
+    window.views.pop("compare").deleteLater()
+    assert compare_view(window).selected() == ["vllm", "tensorrt-llm", "ollama", "llama.cpp"]
+    window.ctx.stores.user.set_setting("compare.frameworks", ["sglang", "tgi"])
+    window.views.pop("compare").deleteLater()
+    assert compare_view(window).selected() == ["tgi", "sglang"]

@@ -225,8 +225,8 @@ class RangeChart(CompareChart):
             (
                 b.framework,
                 b.series,
-                b.low,
-                b.high,
+                b.low if b.low is not None or b.high is None else "open-ended",
+                b.high if b.high is not None or b.low is None else "open-ended",
                 b.unit,
                 b.as_stated,
                 "",

@@ -28,9 +28,11 @@ from desktop_app.domain.compare import (
     DEFAULT_FRAMEWORKS,
     MAX_FRAMEWORKS,
     MIN_FRAMEWORKS,
+    CompareError,
     Comparison,
     Eligibility,
     build_comparison,
+    parse_ids,
     runs_on,
 )
 from desktop_app.domain.compare_series import (
@@ -49,6 +51,7 @@ from desktop_app.ui.context import AppContext
 
 FILTER_TEXT = "Only what runs on my hardware"
 CHARTS_TAB = 1
+SELECTION_KEY = "compare.frameworks"
 
 
 def _swatch(colour: str) -> QIcon:
@@ -159,6 +162,9 @@ class CompareView(QWidget):
         self._update_filter_state(ctx.hardware.profile)
         self.refresh()
         ctx.runner.submit(ctx.stores.user.trials, self._on_trials_loaded, self._on_trials_failed)
+        ctx.runner.submit(
+            lambda: ctx.stores.user.get_setting(SELECTION_KEY), self._on_selection_loaded
+        )
 
     def _layout_charts(self, columns: int) -> None:
         """Two charts a row on a desk; one large chart a row on a projector."""
@@ -328,6 +334,9 @@ class CompareView(QWidget):
             return
         self.message.clear()
         self.refresh()
+        chosen = self.selected()
+        user = self.ctx.stores.user
+        self.ctx.runner.submit(lambda: user.set_setting(SELECTION_KEY, chosen), lambda _r: None)
 
     def show_charts(self) -> None:
         """Switch to the Charts tab (drawing the charts if the selection changed)."""
@@ -378,6 +387,16 @@ class CompareView(QWidget):
         known = {t.id for t in self.trials}
         self.trials += [r for r in records if r.id not in known]
         self._show_trials()
+
+    def _on_selection_loaded(self, saved: object) -> None:
+        """Restore the frameworks picked last time (ignored unless still 2-4 known ids)."""
+        if isinstance(saved, list) and all(isinstance(s, str) for s in saved):
+            try:
+                ids = parse_ids(saved)
+            except CompareError:
+                return
+            if list(ids) != self.selected():
+                self.set_selection(ids)
 
     def _on_trials_failed(self, exc: BaseException) -> None:
         self.message.setText(f"Your measured trials could not be read: {exc}")
