@@ -37,7 +37,6 @@ SETUP_TICKS = (
     (8, "1 day"),
     (40, "1 week"),
     (160, "1 month"),
-    (480, "3 months"),
 )
 RATE_TICKS = (
     (1, "1"),
@@ -57,6 +56,9 @@ class CompareChart(ChartPanel):
         super().__init__(title, x_label, y_label)
         self.x_label, self.y_label = x_label, y_label
         self.hover = HoverIndex(self.plot)
+        # Let long titles wrap so two charts fit side by side on a 1366-pixel screen.
+        self.heading.setWordWrap(True)
+        self.heading.setMinimumWidth(120)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet(f"color: {theme.MUTED_FG};")
@@ -170,7 +172,7 @@ class CompareChart(ChartPanel):
         item.setZValue(20)
         self.plot.addItem(item)
         if legend:
-            self.legend.addItem(item, f"★ {MEASURED}")
+            self.legend.addItem(item, MEASURED)
         self.hover.add_point(x, y, tip)
 
 
@@ -296,10 +298,10 @@ class RangeChart(CompareChart):
             brush = pg.mkBrush("#374151")
             brush.setStyle(Qt.BrushStyle.BDiagPattern)
             sample = pg.BarGraphItem(x0=[0], x1=[1], y=[0], height=1, brush=brush)
-            self.legend.addItem(sample, "hatched: under load")
+            self.legend.addItem(sample, "under load")
         if "other figure (conflict)" in kinds:
             sample = pg.ScatterPlotItem(symbol="d", brush=None, pen=pg.mkPen("#374151", width=2))
-            self.legend.addItem(sample, "◇ ⚠ other figure in the guide")
+            self.legend.addItem(sample, "⚠ other figure in the guide")
 
     def _draw_bar(self, bar: RangeBar, row: float) -> str:
         headline = bar.series == "headline"

@@ -174,7 +174,7 @@ class CompareView(QWidget):
             last = i == len(self.charts) - 1
             span = columns if last and i % columns == 0 else 1
             self.chart_grid.addWidget(chart, i // columns, i % columns, 1, span)
-            chart.plot.setMinimumHeight(240 if columns > 1 else 520)
+            chart.plot.setFixedHeight(300 if columns > 1 else 540)
 
     def _thresholds(self) -> list[tuple[float, str, str]]:
         out = []
