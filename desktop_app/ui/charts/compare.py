@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel
 
 from desktop_app.domain.compare_series import Point, RangeBar, Unplotted
@@ -140,7 +140,11 @@ class CompareChart(ChartPanel):
         n = len(self.frameworks)
         rows = {fw: float(n - 1 - i) for i, (fw, _name) in enumerate(self.frameworks)}
         ticks = [(rows[fw], name) for fw, name in self.frameworks]
-        self.plot.getAxis("left").setTicks([ticks, []])
+        axis = self.plot.getAxis("left")
+        axis.setTicks([ticks, []])
+        # Size the axis for the names now: a chart not yet painted would otherwise clip them.
+        metrics = QFontMetrics(self.scaled_font(10, bold=self.scale > 1))
+        axis.setWidth(max(metrics.horizontalAdvance(name) for _fw, name in ticks) + 16)
         self.plot.setYRange(-0.7, n - 0.4 + headroom, padding=0)
         return rows
 
@@ -150,7 +154,10 @@ class CompareChart(ChartPanel):
 
     def _note(self, missing: Sequence[Unplotted], extra: str = "") -> None:
         names = dict(self.frameworks)
-        lines = [f"Not plotted: {m.name}: {m.reason}." for m in missing]
+        by_reason: dict[str, list[str]] = {}
+        for m in missing:
+            by_reason.setdefault(m.reason, []).append(m.name)
+        lines = [f"Not plotted: {', '.join(n)}: {why}." for why, n in by_reason.items()]
         lines += [
             f"Greyed out: {names.get(fw, fw)} ({why})."
             for fw, why in self.dimmed.items()
