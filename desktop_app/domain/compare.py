@@ -462,9 +462,14 @@ def runs_on(fw: Framework, profile: HardwareProfile) -> Eligibility:
         return Eligibility(True, "Apple silicon GPU via Metal")
     if supported("cpu"):
         prefix = f"{gpu_note}, but " if gpu_note else ""
-        return Eligibility(True, f"{prefix}runs on the CPU (slower than on a GPU)")
+        text = fw.fact("cpu").display_value()
+        found = re.fullmatch(r"yes\s*(?:\((.*)\)|:\s*(.*))?", text)
+        how = (found.group(1) or found.group(2) or "") if found else text
+        how = f"; documented: {how}" if how else ""
+        return Eligibility(True, f"{prefix}runs on the CPU (slower than on a GPU{how})")
     if gpu_note:
         return Eligibility(False, gpu_note)
     if fact("cpu").startswith("no"):
-        return Eligibility(False, f"needs a GPU it supports ({fw.fact('cpu').display_value()})")
+        detail = re.sub(r"^no\s*\(?|\)$", "", fw.fact("cpu").display_value()).strip()
+        return Eligibility(False, f"no CPU backend ({detail}) and no supported GPU here")
     return Eligibility(False, "no documented support for this hardware")

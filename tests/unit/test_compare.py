@@ -122,6 +122,13 @@ def test_runs_on_reads_platform_facts(bundled_store) -> None:  # type: ignore[no
     assert runs_on(vllm, turing).runs
     assert runs_on(trt, profile((nvidia("H100", "9.0"),))).runs
     assert not runs_on(vllm, profile((nvidia("RTX 4090", "8.9"),), "Windows")).runs
+    mac = profile((GpuDevice(0, "Apple M2", "Apple", "sysctl"),), "Darwin")
+    assert runs_on(bundled_store.framework("mlc-llm"), mac).reason == "Apple silicon GPU via Metal"
+    assert not runs_on(trt, mac).runs
+    lmdeploy = runs_on(bundled_store.framework("lmdeploy"), mac)
+    assert not lmdeploy.runs and "no documented support" in lmdeploy.reason
+    amd = profile((GpuDevice(0, "Radeon RX 7900 XTX", "AMD", "sysfs"),))
+    assert runs_on(vllm, amd).reason == "AMD GPU via ROCm" and not runs_on(trt, amd).runs
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
