@@ -296,3 +296,16 @@ def test_picked_frameworks_are_remembered(window, qtbot) -> None:  # type: ignor
     window.ctx.stores.user.set_setting("compare.frameworks", ["sglang", "tgi"])
     window.views.pop("compare").deleteLater()
     assert compare_view(window).selected() == ["tgi", "sglang"]
+
+
+def test_presentation_mode_before_the_charts_are_opened(window) -> None:  # type: ignore[no-untyped-def]
+    view = window.show_view("compare")
+    assert isinstance(view, CompareView)
+    window.set_presentation_mode(True)
+    try:
+        view.flush_charts()
+        view.show_charts()
+        view.flush_charts()
+        assert view.throughput_chart.scale > 1 and view.throughput_chart.bar_items
+    finally:
+        window.set_presentation_mode(False)

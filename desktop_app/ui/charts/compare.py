@@ -144,7 +144,7 @@ class CompareChart(ChartPanel):
         axis.setTicks([ticks, []])
         # Size the axis for the names now: a chart not yet painted would otherwise clip them.
         metrics = QFontMetrics(self.scaled_font(10, bold=self.scale > 1))
-        axis.setWidth(max(metrics.horizontalAdvance(name) for _fw, name in ticks) + 16)
+        axis.setWidth(max((metrics.horizontalAdvance(name) for _fw, name in ticks), default=0) + 16)
         self.plot.setYRange(-0.7, n - 0.4 + headroom, padding=0)
         return rows
 

@@ -88,6 +88,10 @@ class CompareView(QWidget):
             button.setCheckable(True)
             button.setChecked(fw.id in DEFAULT_FRAMEWORKS)
             button.setIcon(_swatch(theme.framework_colour(fw.id)))
+            button.setStyleSheet(
+                "QPushButton { padding: 4px 10px; }"
+                "QPushButton:checked { background: #1F2937; color: white; }"
+            )
             button.setToolTip(fw.summary)
             button.toggled.connect(lambda on, fid=fw.id: self._on_picker_toggled(fid, on))
             self.buttons[fw.id] = button
@@ -410,7 +414,8 @@ class CompareView(QWidget):
         for chart in self.charts:
             chart.set_presentation(on, redraw=False)
         self._layout_charts(1 if on else 2)
-        self._queue_charts([*self._chart_jobs, *(c.redraw for c in self.charts)])
+        if not self._charts_stale:  # stale charts are drawn, at the new size, when opened
+            self._queue_charts([*self._chart_jobs, *(c.redraw for c in self.charts)])
         self.table.resizeRowsToContents()
 
     def settle_for_screenshot(self) -> None:
