@@ -167,7 +167,7 @@ class CompareChart(ChartPanel):
             lines.append(extra)
         self.note.setText("  ".join(lines))
 
-    def _star(self, x: float, y: float, fw: str, tip: str, legend: bool) -> None:
+    def _star(self, x: float, y: float, fw: str, tip: str, legend: bool, label: str = "") -> None:
         item = pg.ScatterPlotItem(
             [x],
             [y],
@@ -181,6 +181,8 @@ class CompareChart(ChartPanel):
         if legend:
             self.legend.addItem(item, MEASURED)
         self.hover.add_point(x, y, tip)
+        if label:
+            self.text(f"  {label}", x, y)
 
 
 class RangeChart(CompareChart):
@@ -276,7 +278,8 @@ class RangeChart(CompareChart):
             if trial.framework in rows and trial.value > 0:
                 pos = self.to_axis(trial.value)
                 y = rows[trial.framework] - 0.24
-                self._star(pos, y, trial.framework, trial.tooltip, MEASURED not in kinds)
+                label = f"{format_number(trial.value)} {trial.unit}"
+                self._star(pos, y, trial.framework, trial.tooltip, MEASURED not in kinds, label)
                 kinds.add(MEASURED)
                 values.append(trial.value)
         for i, (value, label, tip) in enumerate(self.thresholds):
