@@ -45,6 +45,7 @@ class Point:
     tooltip: str
     source: str
     date: str
+    label: str = ""  # a few words for the chart: value and the key conditions
 
 
 @dataclass(frozen=True)
@@ -151,9 +152,21 @@ def benchmark_points(benchmarks: Sequence[Benchmark], ids: Sequence[str]) -> lis
                 tip,
                 b.provenance.source,
                 b.study_date or b.provenance.retrieved,
+                _short_label(b),
             )
         )
     return points
+
+
+def _short_label(b: Benchmark) -> str:
+    """E.g. "4,000 · Llama 3 8B, 100 users" or "6,095 · GPT-OSS-120B (baseline)"."""
+    assert b.value is not None
+    parts = [b.model]
+    if b.concurrency.replace("/", "").isdigit():
+        parts.append(f"{b.concurrency} users")
+    variant = b.metric.split("(", 1)[1].rstrip(")") if "(" in b.metric else ""
+    text = f"{format_number(b.value)} · {', '.join(p for p in parts if p)}"
+    return f"{text} ({variant})" if variant and variant != "decode" else text
 
 
 def _number(value: Any) -> float | None:
@@ -209,6 +222,7 @@ def figure_points(comparison: Comparison, row_key: str) -> list[Point]:
                 fig.tooltip(),
                 fig.provenance.source,
                 fig.provenance.retrieved,
+                f"{format_number(fig.low)}{mark} · guide: {detail}",
             )
         )
     return points

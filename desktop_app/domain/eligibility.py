@@ -151,9 +151,13 @@ def _cpu_path(profile: HardwareProfile, fw: Framework, cap: Status = Status.RUNS
     return _Path(status, path.reason + extra, path.fact)
 
 
+def _is_mac(profile: HardwareProfile) -> bool:
+    return profile.os_name in ("macOS", "Darwin") or profile.apple is not None
+
+
 def _paths(profile: HardwareProfile, fw: Framework) -> list[_Path]:
     paths: list[_Path] = []
-    if profile.os_name == "macOS":
+    if _is_mac(profile):
         if profile.apple is not None or any(g.vendor == "Apple" for g in profile.gpus):
             paths.append(_from_fact(fw.fact("apple_metal"), "Apple silicon (Metal)"))
         else:
@@ -176,7 +180,7 @@ def eligibility_for(profile: HardwareProfile, fw: Framework) -> Eligibility:
     paths = sorted(found, key=lambda p: -p.status.rank)
     status = paths[0].status
     reasons = [p.reason for p in paths]
-    gpu_paths = found[:-1] if profile.os_name != "macOS" else []
+    gpu_paths = found[:-1] if not _is_mac(profile) else []
     if gpu_paths and all(p.status is Status.NO for p in gpu_paths) and status is Status.RUNS:
         # The machine's GPU cannot be used: running on the CPU instead is a real limit.
         status = Status.LIMITED

@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
         self.presentation_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
         self.presentation_action.toggled.connect(self.set_presentation_mode)
         self.addAction(self.presentation_action)
+        leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        leave.activated.connect(lambda: self.set_presentation_mode(False))
         for i in range(min(len(VIEWS), 9)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
             shortcut.activated.connect(lambda row=i: self.sidebar.setCurrentRow(row))

@@ -27,6 +27,8 @@ pytestmark = pytest.mark.gui
 def compare_view(window: MainWindow) -> CompareView:
     view = window.show_view("compare")
     assert isinstance(view, CompareView)
+    view.show_charts()
+    view.flush_charts()
     return view
 
 
@@ -96,6 +98,7 @@ def test_picker_keeps_two_to_four(window, qtbot) -> None:  # type: ignore[no-unt
     assert cell_text(view, "Project status", "Hugging Face TGI").endswith("⚠")
     qtbot.mouseClick(view.buttons["vllm"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(view.buttons["llama.cpp"], Qt.MouseButton.LeftButton)
+    view.flush_charts()
     assert "at least 2" in view.message.text() and len(view.selected()) == 2
     bars = view.throughput_chart.bar_items
     assert ("tgi", "headline") in bars and ("ollama", "headline") not in bars
@@ -141,7 +144,6 @@ def test_hover_shows_value_source_and_date(window) -> None:  # type: ignore[no-u
 def test_each_chart_renders_something(window) -> None:  # type: ignore[no-untyped-def]
     window.resize(1440, 900)
     view = compare_view(window)
-    view.tabs.setCurrentIndex(1)
     for chart in view.charts:
         chart.plot.resize(700, 320)
         image = chart.plot.grab().toImage()
@@ -167,6 +169,15 @@ def test_csv_export_round_trips_the_plotted_values(window, tmp_path: Path) -> No
     for r in rows:
         item = bars[(r["framework"], "headline")]
         assert (float(r["low"]), float(r["high"])) == (item.opts["x0"][0], item.opts["x1"][0])
+    ttft = list(csv.DictReader(io.StringIO(view.ttft_chart.csv_text())))
+    loaded = next(
+        r for r in ttft if r["framework"] == "tensorrt-llm" and r["series"] == "under load"
+    )
+    assert (loaded["low"], loaded["high"], loaded["as stated"]) == (
+        "1000.0",
+        "open-ended",
+        "1,000+ ms",
+    )
     assert view.scatter_chart.csv_text().count("\n") == 3  # header + vLLM + TensorRT-LLM
     assert view.throughput_chart.save_png(tmp_path / "t.png")
     assert QImage(str(tmp_path / "t.png")).width() > 100
@@ -180,6 +191,7 @@ def test_measured_trials_are_their_own_series(window) -> None:  # type: ignore[n
                "hardware": {"gpus": [], "cpu": {"brand": "Test CPU"}}}  # fmt: skip
     record = ctx.stores.user.add_trial("llama.cpp", "b4000", "qwen2.5-0.5b", payload)
     ctx.trials.trial_saved.emit(record)
+    view.flush_charts()
     _header, rows = view.ttft_chart.data_rows()
     measured = [r for r in rows if r[1] == MEASURED]
     assert measured and measured[0][0] == "llama.cpp" and measured[0][2] == 143.0
@@ -213,6 +225,7 @@ def test_hardware_filter_greys_out_with_reason(window) -> None:  # type: ignore[
     assert cell_text(view, "Runs on this machine?", "TensorRT-LLM").startswith("✗")
     assert cell_text(view, "Runs on this machine?", "llama.cpp").startswith("✓")
     view.filter.setChecked(True)
+    view.flush_charts()
     col = column(view, "TensorRT-LLM")
     header = view.table.horizontalHeaderItem(col)
     assert header is not None and "not on this hardware" in header.text()
@@ -234,6 +247,7 @@ def test_presentation_mode_is_app_wide_and_reversible(window, qtbot) -> None:  #
     before = app.font().pointSizeF()
     tick_before = view.ttft_chart.plot.getAxis("bottom").style["tickFont"].pointSizeF()
     qtbot.mouseClick(view.presentation, Qt.MouseButton.LeftButton)
+    view.flush_charts()
     try:
         assert window.presentation and window.isFullScreen()
         assert app.font().pointSizeF() > before
@@ -252,7 +266,6 @@ def test_presentation_mode_is_app_wide_and_reversible(window, qtbot) -> None:  #
 def test_mouse_position_maps_to_the_bar_under_it(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     window.resize(1440, 900)
     view = compare_view(window)
-    view.tabs.setCurrentIndex(1)
     chart = view.throughput_chart
     chart.plot.resize(700, 320)
     vb = chart.plot.getPlotItem().getViewBox()
@@ -260,3 +273,40 @@ def test_mouse_position_maps_to_the_bar_under_it(window, qtbot) -> None:  # type
     assert over_bar is not None and "120–160 requests/s" in over_bar
     assert "Retrieved: 2026-11-29" in over_bar
     assert chart.hover.text_at_scene(vb.mapViewToScene(pg.Point(60, 1.0))) is None
+
+
+def test_charts_follow_the_selection_without_blocking(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = compare_view(window)
+    view.set_selection(["tgi", "sglang"])
+    assert ("tgi", "headline") not in view.throughput_chart.bar_items  # drawn on later turns
+    qtbot.waitUntil(lambda: not view._chart_jobs, timeout=5000)
+    tgi = view.throughput_chart.bar_items[("tgi", "headline")]
+    assert (tgi.opts["x0"][0], tgi.opts["x1"][0]) == (100, 140)
+    assert "SGLang" in view.throughput_chart.note.text()
+
+
+def test_picked_frameworks_are_remembered(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    view = compare_view(window)
+    qtbot.mouseClick(view.buttons["tensorrt-llm"], Qt.MouseButton.LeftButton)
+    assert window.ctx.stores.user.get_setting("compare.frameworks") == [
+        "vllm", "ollama", "llama.cpp",
+    ]  # fmt: skip
+    window.ctx.stores.user.set_setting("compare.frameworks", ["tgi", "nonsense"])
+    window.views.pop("compare").deleteLater()
+    assert compare_view(window).selected() == ["vllm", "tensorrt-llm", "ollama", "llama.cpp"]
+    window.ctx.stores.user.set_setting("compare.frameworks", ["sglang", "tgi"])
+    window.views.pop("compare").deleteLater()
+    assert compare_view(window).selected() == ["tgi", "sglang"]
+
+
+def test_presentation_mode_before_the_charts_are_opened(window) -> None:  # type: ignore[no-untyped-def]
+    view = window.show_view("compare")
+    assert isinstance(view, CompareView)
+    window.set_presentation_mode(True)
+    try:
+        view.flush_charts()
+        view.show_charts()
+        view.flush_charts()
+        assert view.throughput_chart.scale > 1 and view.throughput_chart.bar_items
+    finally:
+        window.set_presentation_mode(False)

@@ -122,6 +122,14 @@ def test_runs_on_reads_platform_facts(bundled_store) -> None:  # type: ignore[no
     assert runs_on(vllm, turing).runs
     assert runs_on(trt, profile((nvidia("H100", "9.0"),))).runs
     assert not runs_on(vllm, profile((nvidia("RTX 4090", "8.9"),), "Windows")).runs
+    mac = profile((GpuDevice(0, "Apple M2", "Apple", "sysctl"),), "Darwin")
+    mlc_on_mac = runs_on(bundled_store.framework("mlc-llm"), mac)
+    assert mlc_on_mac.runs and "Metal" in mlc_on_mac.reason
+    assert not runs_on(trt, mac).runs
+    lmdeploy = runs_on(bundled_store.framework("lmdeploy"), mac)
+    assert "not documented" in lmdeploy.reason  # undocumented is a limit, not a "no"
+    amd = profile((GpuDevice(0, "Radeon RX 7900 XTX", "AMD", "sysfs"),))
+    assert "AMD GPU (ROCm): yes" in runs_on(vllm, amd).reason and not runs_on(trt, amd).runs
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel
 
 from desktop_app.domain.compare_series import Point, RangeBar, Unplotted
@@ -37,7 +37,6 @@ SETUP_TICKS = (
     (8, "1 day"),
     (40, "1 week"),
     (160, "1 month"),
-    (480, "3 months"),
 )
 RATE_TICKS = (
     (1, "1"),
@@ -57,6 +56,9 @@ class CompareChart(ChartPanel):
         super().__init__(title, x_label, y_label)
         self.x_label, self.y_label = x_label, y_label
         self.hover = HoverIndex(self.plot)
+        # Let long titles wrap so two charts fit side by side on a 1366-pixel screen.
+        self.heading.setWordWrap(True)
+        self.heading.setMinimumWidth(120)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet(f"color: {theme.MUTED_FG};")
@@ -79,11 +81,12 @@ class CompareChart(ChartPanel):
     def _draw(self) -> None:
         raise NotImplementedError
 
-    def set_presentation(self, on: bool) -> None:
+    def set_presentation(self, on: bool, redraw: bool = True) -> None:
         """Larger fonts and thicker lines for a projector."""
         self.scale = 1.6 if on else 1.0
         self._style()
-        self.redraw()
+        if redraw:
+            self.redraw()
 
     def set_trials(self, points: Sequence[Point]) -> None:
         """Measured trials to show as their own series."""
@@ -128,13 +131,20 @@ class CompareChart(ChartPanel):
             self.plot.setLabel(side, label, **{"font-size": size, "color": "#111827"})
         self.legend.setLabelTextSize(f"{9.5 * self.scale:.0f}pt")
         self.heading.setStyleSheet(f"font-size: {round(14 * self.scale)}px;")
-        self.note.setStyleSheet(f"color: {theme.MUTED_FG}; font-size: {round(12 * self.scale)}px;")
+        px = round(12 * self.scale)
+        self.note.setStyleSheet(f"color: {theme.MUTED_FG}; font-size: {px}px;")
+        # A fixed two-line height: new notes do not re-lay out (and repaint) every chart.
+        self.note.setFixedHeight(round(px * 1.4 * 2) + 4)
 
     def _rows(self, headroom: float = 0.0) -> dict[str, float]:
         n = len(self.frameworks)
         rows = {fw: float(n - 1 - i) for i, (fw, _name) in enumerate(self.frameworks)}
         ticks = [(rows[fw], name) for fw, name in self.frameworks]
-        self.plot.getAxis("left").setTicks([ticks, []])
+        axis = self.plot.getAxis("left")
+        axis.setTicks([ticks, []])
+        # Size the axis for the names now: a chart not yet painted would otherwise clip them.
+        metrics = QFontMetrics(self.scaled_font(10, bold=self.scale > 1))
+        axis.setWidth(max((metrics.horizontalAdvance(name) for _fw, name in ticks), default=0) + 16)
         self.plot.setYRange(-0.7, n - 0.4 + headroom, padding=0)
         return rows
 
@@ -144,7 +154,10 @@ class CompareChart(ChartPanel):
 
     def _note(self, missing: Sequence[Unplotted], extra: str = "") -> None:
         names = dict(self.frameworks)
-        lines = [f"Not plotted: {m.name}: {m.reason}." for m in missing]
+        by_reason: dict[str, list[str]] = {}
+        for m in missing:
+            by_reason.setdefault(m.reason, []).append(m.name)
+        lines = [f"Not plotted: {', '.join(n)}: {why}." for why, n in by_reason.items()]
         lines += [
             f"Greyed out: {names.get(fw, fw)} ({why})."
             for fw, why in self.dimmed.items()
@@ -153,9 +166,8 @@ class CompareChart(ChartPanel):
         if extra:
             lines.append(extra)
         self.note.setText("  ".join(lines))
-        self.note.setVisible(bool(lines))
 
-    def _star(self, x: float, y: float, fw: str, tip: str, legend: bool) -> None:
+    def _star(self, x: float, y: float, fw: str, tip: str, legend: bool, label: str = "") -> None:
         item = pg.ScatterPlotItem(
             [x],
             [y],
@@ -167,8 +179,10 @@ class CompareChart(ChartPanel):
         item.setZValue(20)
         self.plot.addItem(item)
         if legend:
-            self.legend.addItem(item, f"★ {MEASURED}")
+            self.legend.addItem(item, MEASURED)
         self.hover.add_point(x, y, tip)
+        if label:
+            self.text(f"  {label}", x, y)
 
 
 class RangeChart(CompareChart):
@@ -222,8 +236,8 @@ class RangeChart(CompareChart):
             (
                 b.framework,
                 b.series,
-                b.low,
-                b.high,
+                b.low if b.low is not None or b.high is None else "open-ended",
+                b.high if b.high is not None or b.low is None else "open-ended",
                 b.unit,
                 b.as_stated,
                 "",
@@ -264,7 +278,8 @@ class RangeChart(CompareChart):
             if trial.framework in rows and trial.value > 0:
                 pos = self.to_axis(trial.value)
                 y = rows[trial.framework] - 0.24
-                self._star(pos, y, trial.framework, trial.tooltip, MEASURED not in kinds)
+                label = f"{format_number(trial.value)} {trial.unit}"
+                self._star(pos, y, trial.framework, trial.tooltip, MEASURED not in kinds, label)
                 kinds.add(MEASURED)
                 values.append(trial.value)
         for i, (value, label, tip) in enumerate(self.thresholds):
@@ -293,10 +308,10 @@ class RangeChart(CompareChart):
             brush = pg.mkBrush("#374151")
             brush.setStyle(Qt.BrushStyle.BDiagPattern)
             sample = pg.BarGraphItem(x0=[0], x1=[1], y=[0], height=1, brush=brush)
-            self.legend.addItem(sample, "hatched: under load")
+            self.legend.addItem(sample, "under load")
         if "other figure (conflict)" in kinds:
             sample = pg.ScatterPlotItem(symbol="d", brush=None, pen=pg.mkPen("#374151", width=2))
-            self.legend.addItem(sample, "◇ ⚠ other figure in the guide")
+            self.legend.addItem(sample, "⚠ other figure in the guide")
 
     def _draw_bar(self, bar: RangeBar, row: float) -> str:
         headline = bar.series == "headline"

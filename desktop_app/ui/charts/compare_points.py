@@ -214,7 +214,10 @@ class TokenRateChart(CompareChart):
             self.plot.addItem(band)
             self.text("guide: all frameworks", math.log10(g.high), len(rows) - 0.5, (0, 0))
         values = [40.0, 60.0]
+        seen: dict[str, int] = {}
         for p in self.published:
+            # Alternate labels above and below the row so neighbours do not overlap.
+            nth = seen[p.framework] = seen.get(p.framework, -1) + 1
             x, y = math.log10(p.value), rows[p.framework] + 0.12
             item = pg.ScatterPlotItem(
                 [x],
@@ -226,16 +229,16 @@ class TokenRateChart(CompareChart):
             )
             self.items.setdefault(p.framework, []).append(item)
             self.plot.addItem(item)
-            mark = " ⚠" if "⚠" in p.conditions else ""
-            self.text(f" {format_number(p.value)}{mark}", x, y)
+            label = p.label or format_number(p.value)
+            self.text(f" {label}", x, y, (0, 1.0) if nth % 2 == 0 else (0, -0.1))
             self.hover.add_point(x, y, p.tooltip)
             values.append(p.value)
         first = True
         for t in self.trials:
             if t.framework in rows and t.value > 0:
-                self._star(
-                    math.log10(t.value), rows[t.framework] - 0.24, t.framework, t.tooltip, first
-                )
+                label = f"{format_number(t.value)} {t.unit}"
+                y = rows[t.framework] - 0.24
+                self._star(math.log10(t.value), y, t.framework, t.tooltip, first, label)
                 first = False
                 values.append(t.value)
         self.plot.getAxis("bottom").setTicks([[(math.log10(v), s) for v, s in RATE_TICKS], []])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,9 +28,11 @@ from desktop_app.domain.compare import (
     DEFAULT_FRAMEWORKS,
     MAX_FRAMEWORKS,
     MIN_FRAMEWORKS,
+    CompareError,
     Comparison,
     Eligibility,
     build_comparison,
+    parse_ids,
     runs_on,
 )
 from desktop_app.domain.compare_series import (
@@ -47,6 +50,8 @@ from desktop_app.ui.charts.compare_points import ThroughputTtftChart, TokenRateC
 from desktop_app.ui.context import AppContext
 
 FILTER_TEXT = "Only what runs on my hardware"
+CHARTS_TAB = 1
+SELECTION_KEY = "compare.frameworks"
 
 
 def _swatch(colour: str) -> QIcon:
@@ -83,6 +88,10 @@ class CompareView(QWidget):
             button.setCheckable(True)
             button.setChecked(fw.id in DEFAULT_FRAMEWORKS)
             button.setIcon(_swatch(theme.framework_colour(fw.id)))
+            button.setStyleSheet(
+                "QPushButton { padding: 4px 10px; }"
+                "QPushButton:checked { background: #1F2937; color: white; }"
+            )
             button.setToolTip(fw.summary)
             button.toggled.connect(lambda on, fid=fw.id: self._on_picker_toggled(fid, on))
             self.buttons[fw.id] = button
@@ -143,6 +152,13 @@ class CompareView(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(charts)
         self.tabs.addTab(scroll, "Charts")
+        self._charts_stale = True
+        self._chart_jobs: list[Callable[[], None]] = []
+        self._chart_timer = QTimer(self)
+        self._chart_timer.setSingleShot(True)
+        self._chart_timer.setInterval(0)
+        self._chart_timer.timeout.connect(self._on_chart_timer_timeout)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         outer.addWidget(self.tabs, 1)
 
         ctx.hardware.profile_changed.connect(self._on_hardware_profile_changed)
@@ -150,6 +166,9 @@ class CompareView(QWidget):
         self._update_filter_state(ctx.hardware.profile)
         self.refresh()
         ctx.runner.submit(ctx.stores.user.trials, self._on_trials_loaded, self._on_trials_failed)
+        ctx.runner.submit(
+            lambda: ctx.stores.user.get_setting(SELECTION_KEY), self._on_selection_loaded
+        )
 
     def _layout_charts(self, columns: int) -> None:
         """Two charts a row on a desk; one large chart a row on a projector."""
@@ -159,7 +178,7 @@ class CompareView(QWidget):
             last = i == len(self.charts) - 1
             span = columns if last and i % columns == 0 else 1
             self.chart_grid.addWidget(chart, i // columns, i % columns, 1, span)
-            chart.plot.setMinimumHeight(240 if columns > 1 else 520)
+            chart.plot.setFixedHeight(300 if columns > 1 else 540)
 
     def _thresholds(self) -> list[tuple[float, str, str]]:
         out = []
@@ -193,7 +212,9 @@ class CompareView(QWidget):
         """Rebuild the table and charts for the current selection."""
         self.comparison = build_comparison(self.store, self.selected())
         self._fill_table()
-        self._fill_charts()
+        self._charts_stale = True
+        if self.tabs.currentIndex() == CHARTS_TAB:
+            self._fill_charts()
 
     # ---------------------------------------------------------------- table
     def _fill_table(self) -> None:
@@ -250,14 +271,39 @@ class CompareView(QWidget):
         thr, thr_missing = range_bars(table, ["throughput"])
         ttft, ttft_missing = range_bars(table, ["ttft", "ttft_load"])
         setup, setup_missing = range_bars(table, ["setup_time"], hours=True)
-        self.throughput_chart.set_content(frameworks, thr, thr_missing, dimmed)
-        self.ttft_chart.set_content(frameworks, ttft, ttft_missing, dimmed)
-        self.setup_chart.set_content(frameworks, setup, setup_missing, dimmed)
-        self.scatter_chart.set_content(frameworks, thr, ttft, dimmed)
         published = benchmark_points(self.store.benchmarks(), table.ids)
         published += figure_points(table, "decode")
-        self.rate_chart.set_content(frameworks, published, self.store.figure("G067"), dimmed)
-        self._show_trials()
+        self.ttft_chart.trials = self.trial_series("ttft_ms")
+        self.rate_chart.trials = self.trial_series("decode_tokens_per_s")
+        general = self.store.figure("G067")
+        # One chart per event-loop turn, so the GUI never blocks for all five at once.
+        self._queue_charts(
+            [
+                partial(self.throughput_chart.set_content, frameworks, thr, thr_missing, dimmed),
+                partial(self.ttft_chart.set_content, frameworks, ttft, ttft_missing, dimmed),
+                partial(self.setup_chart.set_content, frameworks, setup, setup_missing, dimmed),
+                partial(self.scatter_chart.set_content, frameworks, thr, ttft, dimmed),
+                partial(self.rate_chart.set_content, frameworks, published, general, dimmed),
+            ]
+        )
+        self._charts_stale = False
+
+    def _queue_charts(self, jobs: list[Callable[[], None]]) -> None:
+        self._chart_jobs = jobs
+        self._chart_timer.start()
+
+    @Slot()
+    def _on_chart_timer_timeout(self) -> None:
+        if self._chart_jobs:
+            self._chart_jobs.pop(0)()
+        if self._chart_jobs:
+            self._chart_timer.start()
+
+    def flush_charts(self) -> None:
+        """Draw every chart still waiting for its turn (screenshots, tests, exports)."""
+        self._chart_timer.stop()
+        while self._chart_jobs:
+            self._chart_jobs.pop(0)()
 
     def trial_series(self, metric: str) -> list[Point]:
         """Measured trials as chart points for `metric` ("ttft_ms", "decode_tokens_per_s")."""
@@ -270,8 +316,11 @@ class CompareView(QWidget):
         return points
 
     def _show_trials(self) -> None:
-        self.ttft_chart.set_trials(self.trial_series("ttft_ms"))
-        self.rate_chart.set_trials(self.trial_series("decode_tokens_per_s"))
+        if self._charts_stale:
+            return  # drawn with the trials when the Charts tab is opened
+        self.ttft_chart.trials = self.trial_series("ttft_ms")
+        self.rate_chart.trials = self.trial_series("decode_tokens_per_s")
+        self._queue_charts([*self._chart_jobs, self.ttft_chart.redraw, self.rate_chart.redraw])
 
     # ---------------------------------------------------------------- slots
     def _on_picker_toggled(self, framework_id: str, on: bool) -> None:
@@ -289,6 +338,18 @@ class CompareView(QWidget):
             return
         self.message.clear()
         self.refresh()
+        chosen = self.selected()
+        user = self.ctx.stores.user
+        self.ctx.runner.submit(lambda: user.set_setting(SELECTION_KEY, chosen), lambda _r: None)
+
+    def show_charts(self) -> None:
+        """Switch to the Charts tab (drawing the charts if the selection changed)."""
+        self.tabs.setCurrentIndex(CHARTS_TAB)
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == CHARTS_TAB and self._charts_stale:
+            self._fill_charts()
 
     @Slot(bool)
     def _on_filter_toggled(self, _on: bool) -> None:
@@ -331,6 +392,16 @@ class CompareView(QWidget):
         self.trials += [r for r in records if r.id not in known]
         self._show_trials()
 
+    def _on_selection_loaded(self, saved: object) -> None:
+        """Restore the frameworks picked last time (ignored unless still 2-4 known ids)."""
+        if isinstance(saved, list) and all(isinstance(s, str) for s in saved):
+            try:
+                ids = parse_ids(saved)
+            except CompareError:
+                return
+            if list(ids) != self.selected():
+                self.set_selection(ids)
+
     def _on_trials_failed(self, exc: BaseException) -> None:
         self.message.setText(f"Your measured trials could not be read: {exc}")
 
@@ -341,10 +412,18 @@ class CompareView(QWidget):
         self.presentation.setChecked(on)
         self.presentation.blockSignals(False)
         for chart in self.charts:
-            chart.set_presentation(on)
+            chart.set_presentation(on, redraw=False)
         self._layout_charts(1 if on else 2)
+        if not self._charts_stale:  # stale charts are drawn, at the new size, when opened
+            self._queue_charts([*self._chart_jobs, *(c.redraw for c in self.charts)])
         self.table.resizeRowsToContents()
 
     def settle_for_screenshot(self) -> None:
-        """Lay the table out for a screenshot."""
+        """Draw pending charts and lay the table out for a screenshot."""
+        self.flush_charts()
         self.table.resizeRowsToContents()
+
+    def shutdown(self) -> None:
+        """Stop drawing charts (the window is closing)."""
+        self._chart_timer.stop()
+        self._chart_jobs.clear()
