@@ -16,6 +16,7 @@ from desktop_app import APP_NAME, __version__
 # Command modules, each with `register(subparsers)`; handlers are `args.handler(args)`.
 COMMAND_MODULES: tuple[str, ...] = (
     "desktop_app.commands.catalog",
+    "desktop_app.commands.cost",
     "desktop_app.commands.gui",
 )
 
