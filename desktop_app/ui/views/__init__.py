@@ -29,5 +29,6 @@ class ViewSpec:
 
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("overview", "Overview", "overview", "OverviewView"),
+    ViewSpec("costs", "Costs", "costs", "CostsView"),
     ViewSpec("sources", "Sources", "sources", "SourcesView"),
 )
