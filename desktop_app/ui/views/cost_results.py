@@ -45,7 +45,7 @@ def _item(text: str, tip: str = "", bold: bool = False) -> QTableWidgetItem:
 
 
 def _figure_tip(fig: Figure | None, fallback: str) -> str:
-    return fig.tooltip() if fig is not None else fallback
+    return f"Figure {fig.id}: {fig.tooltip()}" if fig is not None else fallback
 
 
 def _months(span: tuple[float, float] | None) -> str:
@@ -98,8 +98,12 @@ class CostResults(QWidget):
         )
         layout.addWidget(self.conflicts)
 
-    def money(self, result: CostResult, span: tuple[float, float] | None, lakh: bool) -> str:
-        """A span in the result's currency and locale."""
+    def money(
+        self, result: CostResult, span: tuple[float, float] | None, lakh: bool, big: bool = False
+    ) -> str:
+        """A span in the result's currency and locale ("too large to price" when `big`)."""
+        if span is None and big:
+            return "too large to price"
         return format_span(span, result.currency, result.region.locale, lakh)
 
     def show_result(self, result: CostResult | None, lakh: bool = False) -> None:
@@ -194,11 +198,11 @@ class CostResults(QWidget):
         return [
             _item(fc.name, tp_tip, bold=True),
             _item(gpus, tp_tip),
-            _item(self.money(result, fc.gpu_monthly, lakh), rent_tip),
-            _item(self.money(result, fc.monthly, lakh), oh_tip),
+            _item(self.money(result, fc.gpu_monthly, lakh, fc.too_large), rent_tip),
+            _item(self.money(result, fc.monthly, lakh, fc.too_large), oh_tip),
             _item(hours, fc.setup_note),
             _item(self.money(result, fc.setup, lakh), setup_tip),
-            _item(self.money(result, fc.total, lakh), total_tip),
+            _item(self.money(result, fc.total, lakh, fc.too_large), total_tip),
             _item(_months(fc.break_even_months), be_tip),
         ]
 

@@ -435,6 +435,8 @@ class CostsView(QWidget):
     # slots ----------------------------------------------------------------------------
     @Slot(int)
     def _on_combo_index_changed(self, _index: int) -> None:
+        if self.sender() is self.region and not self._loading:
+            self._refill_user_prices()
         self._on_input_changed()
 
     @Slot()
@@ -451,7 +453,6 @@ class CostsView(QWidget):
 
     def _on_input_changed(self) -> None:
         if not self._loading:
-            self._refill_user_prices()
             self.recompute()
 
     def _refill_user_prices(self) -> None:
@@ -460,9 +461,8 @@ class CostsView(QWidget):
             return
         cur = REGIONS[region].currency
         for field, key in ((self.fx, f"fx:{cur}"), (self.eng_rate, f"eng_rate:{region}")):
-            if not field.edit.hasFocus():
-                value = self.overrides.get(key)
-                field.set_text("" if value is None else f"{value:g}")
+            value = self.overrides.get(key)
+            field.set_text("" if value is None else f"{value:g}")
 
     def _on_overrides_loaded(self, overrides: dict[str, float]) -> None:
         self.overrides = dict(overrides)
