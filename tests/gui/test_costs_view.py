@@ -196,3 +196,31 @@ def test_charts_show_break_even_and_export_data(view: CostsView) -> None:
     assert monthly.labels[:2] == ["vLLM", "TensorRT-LLM"]
     assert "CPU llama.cpp (guide)" in monthly.labels
     assert "P031" in monthly.csv_text()
+
+
+def test_my_monthly_price_is_asked_for_kept_per_region_and_gpu(
+    window: MainWindow, view: CostsView
+) -> None:
+    choose(view.basis, "user")
+    assert view.gpu_month.isVisibleTo(view) and not view.purchase.isVisibleTo(view)
+    assert "Enter your monthly price per GPU." in view.gpu_month.error.text()
+    view.gpu_month.edit.setText("2500")
+    view.gpu_month.edit.editingFinished.emit()
+    assert cell(view, "vLLM", "rent") == "$10,000–12,500"
+    user = window.ctx.stores.user  # type: ignore[union-attr]
+    assert user.user_prices()["cost:gpu_month:us:A100 80GB (SXM4)"].value == 2500
+    choose(view.region, "sg")
+    assert view.gpu_month.edit.text() == ""  # a US dollar price is not a Singapore one
+    choose(view.region, "us")
+    assert view.gpu_month.edit.text() == "2500"
+
+
+def test_buying_totals_the_purchase_and_reserved_discounts_the_rent(view: CostsView) -> None:
+    choose(view.basis, "buy")
+    assert cell(view, "vLLM", "total") == "$42,400–77,400"  # 4-5 x $10-15k + $2,400 setup
+    assert "not included" in tip(view, "vLLM", "total")
+    choose(view.basis, "reserved")
+    view.discount.edit.setText("50")
+    assert cell(view, "TensorRT-LLM", "rent") == "$4,022"  # 3 x $2,681 / 2
+    view.discount.edit.setText("120")
+    assert "Too large" in view.discount.error.text()

@@ -185,9 +185,13 @@ class CostsView(QWidget):
         for key, text in BASIS_LABELS:
             self.basis.addItem(text, key)
         pf.addRow("Pricing", self.basis)
-        self.gpu_month = NumberField("gpu_month_price", optional=True, placeholder="optional")
+        self.gpu_month = NumberField(
+            "gpu_month_price", optional=True, placeholder="your price per GPU-month"
+        )
         self.discount = NumberField("discount_pct", allow_min=True)
-        self.purchase = NumberField("purchase_price", optional=True, placeholder="from the guide")
+        self.purchase = NumberField(
+            "purchase_price", optional=True, placeholder="bundled: guide / launch price"
+        )
         self.months = NumberField("months", integer=True, allow_min=True)
         pf.addRow("Per GPU-month", self.gpu_month)
         pf.addRow("Discount %", self.discount)
@@ -229,8 +233,8 @@ class CostsView(QWidget):
             edit.textChanged.connect(self._on_custom_text_changed)
         for check in (*self.framework_boxes.values(), self.lakh):
             check.toggled.connect(self._on_check_toggled)
-        self.fx.edit.editingFinished.connect(self._on_fx_editing_finished)
-        self.eng_rate.edit.editingFinished.connect(self._on_eng_rate_editing_finished)
+        for priced in (self.fx, self.eng_rate, self.gpu_month, self.purchase):
+            priced.edit.editingFinished.connect(self._on_price_editing_finished)
         self.save_button.clicked.connect(self._on_save_clicked)
         self.open_button.clicked.connect(self._on_open_clicked)
         self.reset_button.clicked.connect(self._on_reset_clicked)
@@ -280,15 +284,19 @@ class CostsView(QWidget):
 
     def collect(self) -> CostInputs:
         """The inputs in the fields; raises InputError naming the first bad field."""
+        basis = str(self.basis.currentData())
+        # Only the fields on screen count: a stale value in a hidden one must not block.
         fields = [
             self.months,
-            self.discount,
-            self.gpu_month,
-            self.purchase,
             self.fx,
             self.eng_rate,
             *(w for _, w in self._workload_rows[self._kind()]),
         ]
+        fields += {
+            "user": [self.gpu_month],
+            "reserved": [self.discount],
+            "buy": [self.purchase],
+        }.get(basis, [])
         bad = [f for f in fields if not f.check()]
         if bad:
             raise InputError(bad[0].field_name, bad[0].error.text())
@@ -317,10 +325,10 @@ class CostsView(QWidget):
             workload=workload,
             frameworks=frameworks,
             gpu=str(self.gpu.currentData()),
-            basis=str(self.basis.currentData()),
-            gpu_month_price=self.gpu_month.value(),
-            purchase_price=self.purchase.value(),
-            discount_pct=self.discount.value() or 0.0,
+            basis=basis,
+            gpu_month_price=self.gpu_month.value() if basis == "user" else None,
+            purchase_price=self.purchase.value() if basis == "buy" else None,
+            discount_pct=(self.discount.value() or 0.0) if basis == "reserved" else 0.0,
             months=int(self.months.value() or 12),
         )
 
@@ -405,6 +413,7 @@ class CostsView(QWidget):
         basis = str(self.basis.currentData())
         self.price_form.setRowVisible(self.discount, basis == "reserved")
         self.price_form.setRowVisible(self.purchase, basis == "buy")
+        self.price_form.setRowVisible(self.gpu_month, basis == "user")
         if not custom and region in REGIONS:
             reg = REGIONS[region]
             fx = fx_quote(self.store, reg, CostInputs(region=region), {})
@@ -435,7 +444,7 @@ class CostsView(QWidget):
     # slots ----------------------------------------------------------------------------
     @Slot(int)
     def _on_combo_index_changed(self, _index: int) -> None:
-        if self.sender() is self.region and not self._loading:
+        if self.sender() in (self.region, self.gpu) and not self._loading:
             self._refill_user_prices()
         self._on_input_changed()
 
@@ -455,12 +464,21 @@ class CostsView(QWidget):
         if not self._loading:
             self.recompute()
 
-    def _refill_user_prices(self) -> None:
+    def _override_fields(self) -> list[tuple[NumberField, str, str]]:
+        """The fields whose values are the user's own prices: (field, store key, unit)."""
         region = str(self.region.currentData())
-        if region == "custom":
-            return
-        cur = REGIONS[region].currency
-        for field, key in ((self.fx, f"fx:{cur}"), (self.eng_rate, f"eng_rate:{region}")):
+        if region not in REGIONS:
+            return []
+        cur, gpu = REGIONS[region].currency, str(self.gpu.currentData())
+        return [
+            (self.fx, f"fx:{cur}", f"{cur} per USD"),
+            (self.eng_rate, f"eng_rate:{region}", f"{cur}/hour"),
+            (self.gpu_month, f"gpu_month:{region}:{gpu}", f"{cur}/GPU-month"),
+            (self.purchase, f"purchase:{region}:{gpu}", cur),
+        ]
+
+    def _refill_user_prices(self) -> None:
+        for field, key, _unit in self._override_fields():
             value = self.overrides.get(key)
             field.set_text("" if value is None else f"{value:g}")
 
@@ -494,19 +512,11 @@ class CostsView(QWidget):
         self.recompute()
 
     @Slot()
-    def _on_fx_editing_finished(self) -> None:
-        region = str(self.region.currentData())
-        if region in REGIONS:
-            cur = REGIONS[region].currency
-            self._save_override(self.fx, f"fx:{cur}", f"{cur} per USD")
-
-    @Slot()
-    def _on_eng_rate_editing_finished(self) -> None:
-        region = str(self.region.currentData())
-        if region in REGIONS:
-            self._save_override(
-                self.eng_rate, f"eng_rate:{region}", f"{REGIONS[region].currency}/hour"
-            )
+    def _on_price_editing_finished(self) -> None:
+        sender = self.sender()
+        for field, key, unit in self._override_fields():
+            if field.edit is sender:
+                self._save_override(field, key, unit)
 
     @Slot()
     def _on_reset_clicked(self) -> None:
