@@ -19,7 +19,7 @@ def cell(view: CostsView, framework: str, column: str) -> str:
     table = view.results.table
     for row in range(table.rowCount()):
         if table.item(row, 0).text() == framework:
-            return table.item(row, COL[column]).text()
+            return table.item(row, COL[column]).text().replace("\u200b", "")
     raise AssertionError(f"{framework} not in the table")
 
 
@@ -74,7 +74,10 @@ def test_singapore_in_singapore_dollars(view: CostsView) -> None:
 
 def test_guide_and_sourced_rent_both_shown_when_they_disagree(view: CostsView) -> None:
     prices = view.results.prices
-    rows = {prices.item(r, 2).text(): prices.item(r, 0).text() for r in range(prices.rowCount())}
+    rows = {
+        prices.item(r, 2).text().replace("\u200b", ""): prices.item(r, 0).text()
+        for r in range(prices.rowCount())
+    }
     assert rows["P031"].startswith("⚠") and rows["G072"].startswith("⚠")
     assert "(used)" in rows["P031"]
     assert "C4" in view.results.conflicts.text() and "C5" in view.results.conflicts.text()
@@ -117,7 +120,11 @@ def test_absurd_price_never_shows_an_overflowed_amount(view: CostsView) -> None:
     assert shown == "too large to price"
     assert cell(view, "vLLM", "gpus") == "8334 / 6250"
     table = view.results.table
-    texts = [table.item(r, c).text() for r in range(table.rowCount()) for c in range(8)]
+    texts = [
+        table.item(r, c).text().replace("\u200b", "")
+        for r in range(table.rowCount())
+        for c in range(8)
+    ]
     assert not any(bad in t.lower() for t in texts for bad in ("e+", "inf", "nan"))
 
 

@@ -33,7 +33,8 @@ PRICE_COLUMNS = ("Price or rate", "Value", "Figures", "Source", "Retrieved")
 
 
 def _item(text: str, tip: str = "", bold: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
+    # A zero-width space after the dash lets a long range wrap instead of being elided.
+    item = QTableWidgetItem(text.replace("–", "–\u200b"))
     item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
     if tip:
         item.setToolTip(tip)
@@ -87,6 +88,9 @@ class CostResults(QWidget):
         self.prices = QTableWidget(0, len(PRICE_COLUMNS))
         self.prices.setHorizontalHeaderLabels(PRICE_COLUMNS)
         self.prices.verticalHeader().hide()
+        # One line per price: the long source text is elided here and whole in the tooltip.
+        self.prices.setWordWrap(False)
+        self.prices.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         header = self.prices.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
