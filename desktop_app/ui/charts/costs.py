@@ -90,8 +90,7 @@ class CumulativeCostChart(ChartPanel):
 
     def show_result(self, result: CostResult | None, lakh: bool = False) -> None:
         """Redraw for a calculator result (None clears the chart)."""
-        self.legend.clear()
-        self.legend_names = []
+        wanted: list[tuple[pg.PlotDataItem, str]] = []
         for lines in self._lines.values():
             lines.hide()
         self.cpu.setData([], [])
@@ -99,6 +98,7 @@ class CumulativeCostChart(ChartPanel):
         self.break_even_label.setVisible(False)
         self._rows, self._header = [], ["month"]
         if result is None:
+            self._set_legend(wanted)
             return
         months = list(range(int(result.inputs.months) + 1))
         series: list[tuple[str, list[float]]] = []
@@ -135,14 +135,15 @@ class CumulativeCostChart(ChartPanel):
                 lines.low.setData(months, scaled(low))
                 lines.high.setData(months, scaled(high))
                 lines.band.setVisible(True)
-                self._legend(lines.high, f"{fc.name} — rent")
+                wanted.append((lines.high, f"{fc.name} — rent"))
             if buy is not None:
                 lines.buy.setData(months, scaled(buy))
-                self._legend(lines.buy, f"{fc.name} — buy")
+                wanted.append((lines.buy, f"{fc.name} — buy"))
         cpu_line = by_name.get("CPU-only llama.cpp (guide, high)")
         if cpu_line is not None:
             self.cpu.setData(months, scaled(cpu_line))
-            self._legend(self.cpu, "CPU-only llama.cpp")
+            wanted.append((self.cpu, "CPU-only llama.cpp"))
+        self._set_legend(wanted)
         be = next((fc.break_even_months for fc in result.frameworks if fc.break_even_months), None)
         if be is not None and be[0] <= months[-1]:
             self.break_even_region.setRegion((be[0], min(be[1], months[-1])))
@@ -154,9 +155,16 @@ class CumulativeCostChart(ChartPanel):
         self._header = ["month", *(f"{name} ({result.currency})" for name, _ in series)]
         self._rows = [[m, *(round(v[m], 2) for _, v in series)] for m in months]
 
-    def _legend(self, item: pg.PlotDataItem, name: str) -> None:
-        self.legend.addItem(item, name)
-        self.legend_names.append(name)
+    def _set_legend(self, wanted: list[tuple[pg.PlotDataItem, str]]) -> None:
+        # Rebuilding the legend is the slowest part of a redraw; most edits (the load, a
+        # price) leave it as it is.
+        names = [name for _, name in wanted]
+        if names == self.legend_names:
+            return
+        self.legend.clear()
+        for item, name in wanted:
+            self.legend.addItem(item, name)
+        self.legend_names = names
 
 
 class MonthlyCostChart(ChartPanel):
