@@ -31,6 +31,7 @@ def register(sub: Any) -> None:
         "--gpu-month", metavar="PRICE", help="your monthly price per GPU, in the region's currency"
     )
     p.add_argument("--months", default="12", metavar="N", help="horizon in months (12)")
+    p.add_argument("--lakh", action="store_true", help="read rupee amounts in lakh / crore")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=cost)
 
@@ -87,7 +88,7 @@ def cost(args: argparse.Namespace) -> int:
     from desktop_app.cli import UserError
     from desktop_app.domain.cost_inputs import CostInputs, InputError, Workload
     from desktop_app.domain.costs import calculate
-    from desktop_app.domain.money import format_money_range, format_span
+    from desktop_app.domain.money import format_span
     from desktop_app.storage.bundled import BundledStore
 
     store = BundledStore(paths.bundled_store_path())
@@ -157,7 +158,7 @@ def cost(args: argparse.Namespace) -> int:
     print(f"{result.region.name}: {result.workload_text}, {inputs.gpu}, {months} months")
     if result.rent is not None:
         print(
-            f"GPU rent: {format_money_range(result.rent.low, result.rent.high, cur, loc)}"
+            f"GPU rent: {format_span((result.rent.low, result.rent.high), cur, loc, args.lakh)}"
             f"/month ({', '.join(result.rent.refs) or 'your price'})"
         )
     for note in result.notes:
@@ -168,9 +169,24 @@ def cost(args: argparse.Namespace) -> int:
             if fc.gpus_conservative is None
             else f"{fc.gpus_conservative} conservative, {fc.gpus_optimistic} optimistic"
         )
-        money = [format_span(s, cur, loc) for s in (fc.monthly, fc.setup, fc.total)]
+        money = [format_span(s, cur, loc, args.lakh) for s in (fc.monthly, fc.setup, fc.total)]
         print(
             f"  {fc.name}: GPUs {gpus}; monthly {money[0]}; setup {money[1]}; "
             f"{months}-month total {money[2]}"
         )
+    cpu = result.cpu_option
+    for label, q in (("guide", cpu.guide), ("on-demand 32 vCPU", cpu.sourced)):
+        if q is not None:
+            shown = format_span((q.low, q.high), cur, loc, args.lakh)
+            print(f"CPU-only llama.cpp server ({label}): {shown}/month ({', '.join(q.refs)})")
+    be = next((fc.break_even_months for fc in result.frameworks if fc.break_even_months), None)
+    if be is not None:
+        line = f"Buy vs rent: break-even {be[0]:.1f}–{be[1]:.1f} months"
+        if result.guide_break_even and result.guide_break_even_stated:
+            g = result.guide_break_even
+            line += (
+                f" (from the guide's own prices {g[0]:.1f}–{g[1]:.1f}; it states "
+                f"{result.guide_break_even_stated.display_value()})"
+            )
+        print(line)
     return 0

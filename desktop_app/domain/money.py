@@ -127,7 +127,8 @@ def format_money_range(
             a = format_decimal(n_lo, format="#,##0.##", locale=locale)
             b = format_decimal(n_hi, format="#,##0.##", locale=locale)
             return f"{_symbol(currency, locale)}{a}–{b} {w_lo}"
-        return f"{format_lakh(lo, currency, locale)}–{format_lakh(hi, currency, locale)}"
+        if w_lo or w_hi:
+            return f"{format_lakh(lo, currency, locale)}–{format_lakh(hi, currency, locale)}"
     left = format_money(lo, currency, locale)
     right = format_money(hi, currency, locale)
     symbol = _symbol(currency, locale)

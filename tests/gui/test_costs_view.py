@@ -231,3 +231,11 @@ def test_buying_totals_the_purchase_and_reserved_discounts_the_rent(view: CostsV
     assert cell(view, "TensorRT-LLM", "rent") == "$4,022"  # 3 x $2,681 / 2
     view.discount.edit.setText("120")
     assert "Too large" in view.discount.error.text()
+
+
+def test_cpu_server_guide_and_on_demand_prices_both_flagged(view: CostsView) -> None:
+    choose(view.region, "in")
+    prices = view.results.prices
+    rows = {prices.item(r, 2).text(): prices.item(r, 0).text() for r in range(prices.rowCount())}
+    assert rows["G153"].startswith("⚠") and rows["P021, P030"].startswith("⚠")
+    assert "C8" in view.results.conflicts.text()

@@ -60,3 +60,13 @@ def test_bad_numbers_are_one_line_errors(args: list[str], message: str) -> None:
     assert out.returncode == 2
     assert message in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr
+
+
+def test_cost_text_in_lakh_with_cpu_option_and_break_even() -> None:
+    out = infernav(
+        "cost", "--region", "in", "--framework", "tensorrt-llm", "--load-rps", "540", "--lakh"
+    )
+    assert out.returncode == 0, out.stderr
+    assert "setup ₹4–5 lakh" in out.stdout
+    assert "CPU-only llama.cpp server (guide): ₹10,000–15,000/month (G153)" in out.stdout
+    assert "from the guide's own prices 3.2–8.0; it states 4–6 months" in out.stdout

@@ -89,3 +89,42 @@ def test_user_prices_persist_and_reset_to_bundled(tmp_path: Path) -> None:
     reset_cost_overrides(reopened)
     assert cost_overrides(reopened) == {}
     assert "other:thing" in reopened.user_prices()  # other features' prices are kept
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+positive = st.floats(min_value=0.01, max_value=1e5, allow_nan=False)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    region=st.sampled_from(["us", "sg", "in"]),
+    rps=positive,
+    months=st.integers(1, 120),
+    price=st.one_of(st.none(), positive),
+    frameworks=st.lists(
+        st.sampled_from(["vllm", "ollama", "tgi", "sglang"]), min_size=1, max_size=4, unique=True
+    ),
+)
+def test_any_valid_scenario_survives_a_round_trip(
+    tmp_path: Path,
+    region: str,
+    rps: float,
+    months: int,
+    price: float | None,
+    frameworks: list[str],
+) -> None:
+    inputs = CostInputs(
+        region=region,
+        workload=Workload(load_rps=rps),
+        months=months,
+        frameworks=tuple(frameworks),
+        gpu_month_price=price,
+        basis="user" if price else "cloud",
+    )
+    path = tmp_path / "s.json"
+    save_scenario(path, inputs)
+    assert load_scenario(path) == inputs

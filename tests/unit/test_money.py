@@ -60,3 +60,8 @@ def test_bad_currency_or_locale_is_refused() -> None:
         format_money(1, "XYZQ", "en_US")
     with pytest.raises(MoneyError, match="locale"):
         format_money(1, "USD", "xx_NOPE")
+
+
+def test_lakh_mode_leaves_amounts_under_a_lakh_as_plain_rupees() -> None:
+    assert format_money_range(10000, 15000, "INR", "en_IN", lakh=True) == "₹10,000–15,000"
+    assert format_money_range(80000, 150000, "INR", "en_IN", lakh=True) == "₹80,000–₹1.5 lakh"

@@ -49,6 +49,11 @@ def _figure_tip(fig: Figure | None, fallback: str) -> str:
     return f"Figure {fig.id}: {fig.tooltip()}" if fig is not None else fallback
 
 
+def _disagree(a: Quote, b: Quote) -> bool:
+    """True when two quotes for the same thing differ by more than 5% at either end."""
+    return abs(a.low - b.low) > 0.05 * abs(b.low) or abs(a.high - b.high) > 0.05 * abs(b.high)
+
+
 def _months(span: tuple[float, float] | None) -> str:
     if span is None:
         return "unknown"
@@ -231,15 +236,17 @@ class CostResults(QWidget):
         for q in quotes:
             if q is not None and q not in seen:
                 seen.append(q)
-        alts = result.rent_alternatives
-        disagree = len(alts) > 1 and (
-            abs(alts[0].low - alts[1].low) > 0.05 * alts[1].low
-            or abs(alts[0].high - alts[1].high) > 0.05 * alts[1].high
-        )
+        # Where the guide and a sourced price disagree, both rows carry a warning sign.
+        flagged: list[Quote] = []
+        pairs = [result.rent_alternatives, (result.cpu_option.guide, result.cpu_option.sourced)]
+        for pair in pairs:
+            quotes_in = [q for q in pair if q is not None]
+            if len(quotes_in) == 2 and _disagree(quotes_in[0], quotes_in[1]):
+                flagged += quotes_in
         self.prices.setRowCount(len(seen))
         for row, q in enumerate(seen):
             label = q.label + (" (used)" if q is result.rent else "")
-            if disagree and q in alts:
+            if q in flagged:
                 label = "⚠ " + label
             tip = q.tooltip()
             cells = (
