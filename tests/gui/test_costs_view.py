@@ -239,3 +239,11 @@ def test_cpu_server_guide_and_on_demand_prices_both_flagged(view: CostsView) -> 
     rows = {prices.item(r, 2).text(): prices.item(r, 0).text() for r in range(prices.rowCount())}
     assert rows["G153"].startswith("⚠") and rows["P021, P030"].startswith("⚠")
     assert "C8" in view.results.conflicts.text()
+
+
+def test_rate_field_is_editable_for_a_custom_region_after_us(view: CostsView) -> None:
+    assert not view.fx.isEnabled()  # US dollars need no rate
+    choose(view.region, "custom")
+    assert view.fx.isEnabled()
+    view.fx.edit.setText("0.92")
+    assert "€" in cell(view, "vLLM", "rent")

@@ -414,7 +414,12 @@ class CostsView(QWidget):
         self.price_form.setRowVisible(self.discount, basis == "reserved")
         self.price_form.setRowVisible(self.purchase, basis == "buy")
         self.price_form.setRowVisible(self.gpu_month, basis == "user")
-        if not custom and region in REGIONS:
+        if custom:
+            self.fx.setEnabled(True)
+            self.fx.edit.setPlaceholderText("units of your currency per USD")
+            self.fx.edit.setToolTip("Needed to convert the sourced US-dollar prices.")
+            self.eng_rate.edit.setPlaceholderText("needed for setup cost")
+        elif region in REGIONS:
             reg = REGIONS[region]
             fx = fx_quote(self.store, reg, CostInputs(region=region), {})
             if reg.currency == "USD":
