@@ -185,8 +185,8 @@ def fx_quote(
         rate.pair,
         (rate.id,),
         f"{rate.provenance.source} — {rate.basis}",
-        rate.as_of or rate.provenance.retrieved,
-        rate.note,
+        rate.provenance.retrieved,
+        f"rate as of: {rate.as_of or 'unknown'}; {rate.note}".rstrip("; "),
     )
 
 
