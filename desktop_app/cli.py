@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop_app.commands.catalog",
     "desktop_app.commands.compare",
     "desktop_app.commands.fit",
+    "desktop_app.commands.cost",
     "desktop_app.commands.gui",
     "desktop_app.commands.hardware",
     "desktop_app.commands.recommend",

@@ -31,6 +31,7 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("overview", "Overview", "overview", "OverviewView"),
     ViewSpec("compare", "Compare", "compare", "CompareView"),
     ViewSpec("decide", "Decide", "decide", "DecideView"),
+    ViewSpec("costs", "Costs", "costs", "CostsView"),
     ViewSpec("hardware", "Hardware", "hardware", "HardwareView"),
     ViewSpec("models", "Models", "models", "ModelsView"),
     ViewSpec("sources", "Sources", "sources", "SourcesView"),
