@@ -65,8 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_GUI_FLAGS = ("--smoke-test", "--exit-when-shown", "--exit-when-ready")
+
+
 def run(argv: list[str]) -> int:
     """Parse `argv` and run the command; user errors become one sentence on stderr."""
+    if all(arg in _GUI_FLAGS for arg in argv):
+        # The desktop app itself: skip importing every command module (start-up time).
+        from desktop_app.commands.gui import run_gui
+
+        gui_args = argparse.Namespace(
+            **{f.lstrip("-").replace("-", "_"): f in argv for f in _GUI_FLAGS}
+        )
+        return run_gui(gui_args)
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
