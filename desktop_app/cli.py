@@ -17,6 +17,7 @@ from desktop_app import APP_NAME, __version__
 COMMAND_MODULES: tuple[str, ...] = (
     "desktop_app.commands.catalog",
     "desktop_app.commands.gui",
+    "desktop_app.commands.trial",
 )
 
 
