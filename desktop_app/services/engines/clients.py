@@ -71,6 +71,7 @@ def stream_llama(
     cancel: threading.Event | None = None,
     on_text: TextSink | None = None,
     temperature: float | None = None,
+    ignore_eos: bool = False,
     read_timeout_s: float = 120.0,
     clock: Callable[[], float] = time.monotonic,
 ) -> Answer:
@@ -88,6 +89,8 @@ def stream_llama(
         body = {"prompt": prompt, "n_predict": max_tokens, "stream": True}
     if temperature is not None:
         body["temperature"] = temperature
+    if ignore_eos:
+        body["ignore_eos"] = True  # a fixed N_out, as benchmarks want (FIT-AND-METRICS B3)
     events = _sse_events(url, body, read_timeout_s, cancel)
     return _measure_llama(events, api, clock, on_text)
 

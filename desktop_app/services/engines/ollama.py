@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from desktop_app.services.engines.clients import StreamError, ndjson_stream
-from desktop_app.services.engines.specs import LOCALHOST, OLLAMA_DEFAULT_PORT, parse_ollama_host
+from desktop_app.services.engines.specs import parse_ollama_host
 
 
 @dataclass(frozen=True)
@@ -51,17 +51,18 @@ class PullProgress:
 
 
 def candidate_urls(env: dict[str, str] | None = None) -> list[str]:
-    """Where an Ollama may already answer: OLLAMA_HOST, then 127.0.0.1:11434."""
+    """Where an Ollama may already answer: OLLAMA_HOST when set (as Ollama's own CLI
+    does), else 127.0.0.1:11434."""
     env = dict(os.environ) if env is None else env
-    urls: list[str] = []
-    if env.get("OLLAMA_HOST"):
-        host, port = parse_ollama_host(env["OLLAMA_HOST"])
-        bracketed = f"[{host}]" if ":" in host else host
-        urls.append(f"http://{bracketed}:{port}")
-    default = f"http://{LOCALHOST}:{OLLAMA_DEFAULT_PORT}"
-    if default not in urls:
-        urls.append(default)
-    return urls
+    host, port = parse_ollama_host(env.get("OLLAMA_HOST"))
+    bracketed = f"[{host}]" if ":" in host else host
+    return [f"http://{bracketed}:{port}"]
+
+
+def default_port(env: dict[str, str] | None = None) -> int:
+    """The port Ollama would use here (from OLLAMA_HOST, else 11434)."""
+    env = dict(os.environ) if env is None else env
+    return parse_ollama_host(env.get("OLLAMA_HOST"))[1]
 
 
 def version_at(base_url: str, timeout_s: float = 0.5) -> str | None:

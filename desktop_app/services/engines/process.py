@@ -98,6 +98,11 @@ class EngineProcess:
         """True while the child has not exited."""
         return self._proc is not None and self._proc.poll() is None
 
+    def exited_within(self, timeout_s: float) -> bool:
+        """Wait up to `timeout_s` for the child to exit; True when it has."""
+        self._wait_exit(timeout_s)
+        return self._proc is not None and self._proc.poll() is not None
+
     @property
     def exit_code(self) -> int | None:
         """The exit code (negative: killed by that signal), None while running."""

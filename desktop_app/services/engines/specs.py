@@ -102,6 +102,8 @@ def choose_port(wanted: int | None, host: str = LOCALHOST, default: int = 8080) 
     if port_is_free(port, host):
         return port, ""
     other = free_port(host)
+    if wanted is None:
+        return other, ""  # the user named no port: any free one will do
     return other, f"Port {port} is busy, so the engine uses port {other} instead."
 
 

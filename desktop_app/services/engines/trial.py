@@ -53,6 +53,7 @@ class TrialOptions:
     ready_timeout_s: float = 120.0
     api: str = "chat"
     temperature: float | None = None
+    ignore_eos: bool = False
 
 
 @dataclass
@@ -188,6 +189,7 @@ def run_trial(
                 cancel=cancel,
                 on_text=on_text,
                 temperature=opts.temperature,
+                ignore_eos=opts.ignore_eos,
             )
         else:
             raise TrialError(f"Unknown engine {opts.engine!r}; use llama.cpp or ollama.")
@@ -195,7 +197,7 @@ def run_trial(
         raise TrialError(str(exc)) from None
     except StreamError as exc:
         message = str(exc)
-        if proc is not None and not proc.running():
+        if proc is not None and proc.exited_within(1.0):
             message = f"{message} {proc.failure()}"
         raise TrialError(message) from None
     finally:
@@ -252,7 +254,7 @@ def _ollama_engine(
         port = int(running.base_url.rsplit(":", 1)[1])
         return running.base_url, running.version, None, port
     info = _engine_binary(opts, store)
-    spec = ollama_serve_spec(str(info.path), port=opts.port, ctx=opts.ctx)
+    spec = ollama_serve_spec(str(info.path), port=opts.port or ollama.default_port(), ctx=opts.ctx)
     for text in spec.notes:
         note(text)
     proc = _start(spec, opts.ready_timeout_s)
