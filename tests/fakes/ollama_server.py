@@ -22,10 +22,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 VERSION = "0.33.0"
-ANSWER = (
+_ANSWER_TEXT = (
     "A large language model is a neural network trained on huge amounts of text to predict "
     "the next word. It can answer questions, write and summarise text, and translate."
-).split(" ")
+)
+ANSWER = _ANSWER_TEXT.split(" ")
 # Models that exist in the "registry" (pullable) with their layer size in bytes.
 REGISTRY = {"llama3.2:latest": 2_019_377_376, "qwen2.5:0.5b": 397_808_192}
 

@@ -92,7 +92,7 @@ def install_hint(engine: str) -> str:
     )
 
 
-_VERSION_RE = re.compile(r"version[:\s]+v?([0-9][\w.\-+]*(?: \(build [^)]*\))?)", re.I)
+_VERSION_RE = re.compile(r"version(?: is)?[:\s]+v?([0-9][\w.\-+]*(?: \(build [^)]*\))?)", re.I)
 
 
 def read_version(path: Path, timeout_s: float = 5.0) -> str:

@@ -123,7 +123,10 @@ class EngineProcess:
     def wait_ready(self, timeout_s: float = 60.0) -> float:
         """Wait for readiness; on failure stop the child and raise EngineError."""
         try:
-            return wait_ready(self.spec.base_url, self.spec.engine, timeout_s, self.running)
+            took = wait_ready(self.spec.base_url, self.spec.engine, timeout_s, self.running)
+            if self.exited_within(0.0):  # something else answered on that port
+                raise NotReadyError("The engine stopped while starting.")
+            return took
         except NotReadyError as exc:
             if self.running():
                 self.stop()
