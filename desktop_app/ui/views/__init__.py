@@ -29,5 +29,6 @@ class ViewSpec:
 
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("overview", "Overview", "overview", "OverviewView"),
+    ViewSpec("launch", "Launch", "launch", "LaunchView"),
     ViewSpec("sources", "Sources", "sources", "SourcesView"),
 )
