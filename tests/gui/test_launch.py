@@ -1,0 +1,192 @@
+"""The Launch view with a real llama-server and the Ollama test server."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from desktop_app.services.engines.specs import free_port
+from tests.conftest import REPO
+from tests.fakes.tiny_gguf import write_tiny_gguf
+from tests.integration.conftest import wait_gone
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture(autouse=True)
+def no_stray_ollama(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point OLLAMA_HOST at a port where nothing answers (other tests may run one)."""
+    monkeypatch.setenv("OLLAMA_HOST", f"127.0.0.1:{free_port()}")
+
+
+@pytest.fixture
+def llama_bin() -> Path:
+    """The real llama-server, or skip."""
+    value = os.environ.get("INFERNAV_TEST_LLAMA_SERVER")
+    if not value or not Path(value).is_file():
+        pytest.skip("INFERNAV_TEST_LLAMA_SERVER is not set (run scripts/get-llama-server)")
+    return Path(value)
+
+
+@pytest.fixture
+def models(tmp_path: Path) -> Path:
+    """A folder with the tiny model."""
+    folder = tmp_path / "models"
+    write_tiny_gguf(folder / "tiny-random-llama.gguf")
+    return folder
+
+
+def _launch(window, llama: Path | None = None, folder: Path | None = None):  # type: ignore[no-untyped-def]
+    user = window.ctx.stores.user
+    if llama is not None:
+        user.set_setting("launch.binary.llama.cpp", str(llama))
+    if folder is not None:
+        user.set_setting("launch.gguf_folders", [str(folder)])
+    return window.show_view("launch")
+
+
+def test_engines_and_gguf_files_are_listed(window, llama_bin: Path, models: Path) -> None:  # type: ignore[no-untyped-def]
+    view = _launch(window, llama_bin, models)
+    assert view.engine_labels["llama.cpp"].text().startswith("0.5.0-dev (build 1")
+    assert str(llama_bin) in view.engine_labels["llama.cpp"].text()
+    table = view.models.gguf_table
+    assert table.rowCount() == 1
+    cells = [table.item(0, c).text() for c in range(4)]
+    assert cells == ["tiny-random-llama.gguf", "533.2 KiB", "F32", "unknown"]
+
+
+def test_a_missing_engine_says_how_to_get_it(window, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setattr("desktop_app.services.engines.discovery.usual_places", lambda e: [])
+    view = _launch(window)
+    assert "ollama.com/download" in view.engine_labels["ollama"].text()
+    assert "github.com/ggml-org/llama.cpp" in view.engine_labels["llama.cpp"].text()
+    view.start_button.click()
+    assert "llama-server is not available" in view.options_error.text()
+
+
+def test_bad_options_are_refused_at_the_field(window, llama_bin: Path, models: Path) -> None:  # type: ignore[no-untyped-def]
+    view = _launch(window, llama_bin, models)
+    view.port_edit.setText("99999")
+    view.start_button.click()
+    assert "from 1 to 65535" in view.options_error.text()
+    view.port_edit.setText("")
+    view.host_edit.setText("0.0.0.0")
+    view.start_button.click()
+    assert "allow other hosts" in view.options_error.text()
+    assert view.server is None
+    assert view.port_edit.text() == "" and view.host_edit.text() == "0.0.0.0"  # nothing lost
+
+
+def test_start_chat_measure_save_and_stop(qtbot, window, llama_bin: Path, models: Path) -> None:  # type: ignore[no-untyped-def]
+    view = _launch(window, llama_bin, models)
+    view.threads_edit.setText("1")
+    view.start_button.click()
+    qtbot.waitUntil(lambda: "Ready at" in view.status.text(), timeout=30_000)
+    url = view.base_url
+    assert url is not None and view.chat.endpoint.text() == f"{url}/v1"
+    assert f"curl {url}/v1/chat/completions" in view.chat.curl.toPlainText()
+    assert f'base_url="{url}/v1"' in view.chat.python.toPlainText()
+    qtbot.waitUntil(lambda: "listening on" in view.log.toPlainText(), timeout=5_000)
+    with qtbot.waitSignal(window.ctx.trials.trial_saved, timeout=30_000) as saved:
+        view.chat.prompt.setText("Hello there")
+        view.chat.send_button.click()
+    record = saved.args[0]
+    assert record.payload["engine"] == "llama.cpp" and record.payload["quantization"] == "F32"
+    tokens = record.payload["output_tokens"]
+    assert view.chat.metric_text("tokens", 0) == f"{tokens:,}"
+    assert view.chat.metric_text("tokens", 1) == f"{tokens:,}"
+    assert view.chat.metric_text("ttft", 0).endswith(" ms")
+    assert view.chat.metric_text("decode", 1).endswith(" tok/s")
+    assert "You: Hello there" in view.chat.transcript.toPlainText()
+    assert view.chat.history.rowCount() == 1
+    assert view.chat.history.item(0, 2).text() == "tiny-random-llama.gguf"
+    view.stop_button.click()
+    qtbot.waitUntil(lambda: view.status.text().startswith("Stopped"), timeout=10_000)
+    assert not wait_gone(str(models))
+    assert not view.chat.send_button.isEnabled()
+
+
+def test_a_bad_model_file_gets_a_plain_failure(
+    qtbot, window, llama_bin: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "broken.gguf").write_bytes(os.urandom(2048))
+    view = _launch(window, llama_bin, folder)
+    assert view.models.gguf_table.item(0, 2).text() == "not GGUF"
+    view.threads_edit.setText("1")
+    view.start_button.click()
+    qtbot.waitUntil(lambda: "not a GGUF model" in view.status.text(), timeout=20_000)
+    assert "invalid magic characters" in view.log.toPlainText()
+    assert view.start_button.isEnabled() and not view.stop_button.isEnabled()
+    assert not wait_gone(str(folder))
+
+
+def test_closing_the_window_stops_the_engine(qtbot, window, llama_bin: Path, models: Path) -> None:  # type: ignore[no-untyped-def]
+    view = _launch(window, llama_bin, models)
+    view.threads_edit.setText("1")
+    view.start_button.click()
+    qtbot.waitUntil(lambda: "Ready at" in view.status.text(), timeout=30_000)
+    window.close()
+    assert not wait_gone(str(models), timeout_s=2)
+
+
+@pytest.fixture
+def fake_ollama(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """An Ollama test server the user runs; OLLAMA_HOST points at it."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.ollama_server", "--port", str(port)],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url + "/api/version", timeout=0.5)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.05)
+    monkeypatch.setenv("OLLAMA_HOST", f"127.0.0.1:{port}")
+    yield url
+    proc.terminate()
+    proc.wait(5)
+
+
+def test_a_running_ollama_is_used_pulled_into_and_left_running(
+    qtbot, window, fake_ollama: str
+) -> None:  # type: ignore[no-untyped-def]
+    view = _launch(window)
+    assert f"already running at {fake_ollama}" in view.engine_labels["ollama"].text()
+    models = view.models
+    assert models.ollama_table.item(0, 0).text() == "tinyllama:latest"
+    assert models.ollama_table.item(0, 3).text() == "Q4_K_M"
+    models.pull_name.setText("qwen2.5:0.5b")
+    models.pull_button.click()
+    assert models.pull_bar.value() == 1000 and "is ready" in models.pull_message.text()
+    names = [models.ollama_table.item(r, 0).text() for r in range(models.ollama_table.rowCount())]
+    assert "qwen2.5:0.5b" in names
+    models.pull_name.setText("bogus")
+    models.pull_button.click()
+    assert "file does not exist" in models.pull_message.text()
+    models.tabs.setCurrentIndex(1)
+    models.ollama_table.selectRow(names.index("tinyllama:latest"))
+    assert view.start_button.text() == "Use Ollama"
+    view.start_button.click()
+    assert "Using the Ollama already running" in view.status.text()
+    with qtbot.waitSignal(window.ctx.trials.trial_saved, timeout=10_000) as saved:
+        view.send_prompt("Hi", 5)
+    assert saved.args[0].payload["engine"] == "ollama"
+    assert saved.args[0].payload["quantization"] == "Q4_K_M"
+    assert view.chat.metric_text("tokens", 1) == "5"
+    view.stop_button.click()
+    assert "it keeps running" in view.status.text()
+    assert httpx.get(fake_ollama + "/api/version").status_code == 200
