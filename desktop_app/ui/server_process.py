@@ -57,7 +57,7 @@ class ServerProcess(QObject):
     started = Signal()
     finished = Signal(object)  # ProcessOutcome
     error = Signal(str)
-    log_line = Signal(str)
+    log_text = Signal(str)  # one or more complete lines (batched: a load prints hundreds)
 
     def __init__(self, spec: LaunchSpec, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -130,12 +130,11 @@ class ServerProcess(QObject):
     def _on_process_ready_read(self) -> None:
         data = bytes(self._proc.readAllStandardOutput().data()).decode("utf-8", "replace")
         text = self._partial + data
-        lines = text.split("\n")
+        lines = [line.rstrip("\r") for line in text.split("\n")]
         self._partial = lines.pop()
-        for line in lines:
-            line = line.rstrip("\r")
-            self.outcome.log.append(line)
-            self.log_line.emit(line)
+        if lines:
+            self.outcome.log.extend(lines)
+            self.log_text.emit("\n".join(lines))
 
     @Slot(int, QProcess.ExitStatus)
     def _on_process_finished(self, code: int, status: QProcess.ExitStatus) -> None:
@@ -143,7 +142,7 @@ class ServerProcess(QObject):
         self._on_process_ready_read()
         if self._partial:
             self.outcome.log.append(self._partial)
-            self.log_line.emit(self._partial)
+            self.log_text.emit(self._partial)
             self._partial = ""
         crashed = status == QProcess.ExitStatus.CrashExit
         # Qt reports the signal number as the exit code of a crashed process.

@@ -23,6 +23,7 @@ from desktop_app.domain.metrics import (
     parse_llama_timings,
     parse_ollama_final,
 )
+from desktop_app.services.engines.http import client
 
 TextSink = Callable[[str], None]
 
@@ -100,10 +101,7 @@ def _sse_events(
 ) -> Iterator[dict[str, Any] | None]:
     """Yields each SSE data object; a final None means 'cancelled'."""
     try:
-        with (
-            httpx.Client(timeout=_timeout(read_s)) as client,
-            client.stream("POST", url, json=body) as resp,
-        ):
+        with client().stream("POST", url, json=body, timeout=_timeout(read_s)) as resp:
             if resp.status_code != 200:
                 raise StreamError(f"The engine refused the request: {_error_text(resp)}.")
             for line in resp.iter_lines():
@@ -180,10 +178,7 @@ def ndjson_stream(
 ) -> Iterator[dict[str, Any] | None]:
     """Yields each NDJSON object; a final None means 'cancelled'. Mid-stream errors raise."""
     try:
-        with (
-            httpx.Client(timeout=_timeout(read_s)) as client,
-            client.stream("POST", url, json=body) as resp,
-        ):
+        with client().stream("POST", url, json=body, timeout=_timeout(read_s)) as resp:
             if resp.status_code != 200:
                 message = _error_text(resp)
                 if resp.status_code == 404 and not_found is not None:

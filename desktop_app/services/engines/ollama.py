@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from desktop_app.services.engines.clients import StreamError, ndjson_stream
+from desktop_app.services.engines.http import client
 from desktop_app.services.engines.specs import parse_ollama_host
 
 
@@ -68,7 +69,7 @@ def default_port(env: dict[str, str] | None = None) -> int:
 def version_at(base_url: str, timeout_s: float = 0.5) -> str | None:
     """The version an Ollama at `base_url` reports, or None when nothing Ollama answers."""
     try:
-        resp = httpx.get(base_url + "/api/version", timeout=timeout_s)
+        resp = client().get(base_url + "/api/version", timeout=timeout_s)
         if resp.status_code != 200:
             return None
         data = resp.json()
@@ -94,7 +95,7 @@ def _int_or_none(value: Any) -> int | None:
 def list_models(base_url: str, timeout_s: float = 5.0) -> list[OllamaModel]:
     """The models this Ollama has installed (/api/tags)."""
     try:
-        resp = httpx.get(base_url + "/api/tags", timeout=timeout_s)
+        resp = client().get(base_url + "/api/tags", timeout=timeout_s)
         resp.raise_for_status()
         data = resp.json()
     except (httpx.HTTPError, ValueError) as exc:

@@ -8,6 +8,8 @@ from enum import Enum
 
 import httpx
 
+from desktop_app.services.engines.http import client
+
 
 class Readiness(Enum):
     """What one probe saw."""
@@ -25,7 +27,7 @@ def health_path(engine: str) -> str:
 def probe(base_url: str, engine: str, timeout_s: float = 1.0) -> Readiness:
     """Ask the engine once whether it is ready."""
     try:
-        resp = httpx.get(base_url + health_path(engine), timeout=timeout_s)
+        resp = client().get(base_url + health_path(engine), timeout=timeout_s)
     except httpx.HTTPError:
         return Readiness.NOT_LISTENING
     if resp.status_code == 200:

@@ -32,6 +32,7 @@ from desktop_app.services.engines import discovery, ollama
 from desktop_app.services.engines.clients import Answer, stream_llama, stream_ollama
 from desktop_app.services.engines.readiness import Readiness, probe
 from desktop_app.services.engines.specs import (
+    LaunchSpec,
     SpecError,
     llama_server_spec,
     ollama_serve_spec,
@@ -301,30 +302,49 @@ class LaunchView(QWidget):
             name = discovery.BINARY[engine]
             hint = info.how_to_get if info else discovery.install_hint(engine)
             raise SpecError(f"{name} is not available. {hint}")
+        program = str(info.path)
         if engine == "llama.cpp":
             gguf = self.models.selected_gguf()
             if gguf is None:
                 raise SpecError("Pick a GGUF model first (add a folder that holds .gguf files).")
-            spec = llama_server_spec(
-                str(info.path), gguf.path, port=port, host=host, allow_other_hosts=allow,
-                threads=threads, ctx=ctx, gpu_layers=ngl, parallel=parallel,
-            )  # fmt: skip
+            model_path = gguf.path
+
+            def build() -> LaunchSpec:
+                # Off the GUI thread: it asks the binary for its flags and probes the port.
+                return llama_server_spec(
+                    program, model_path, port=port, host=host, allow_other_hosts=allow,
+                    threads=threads, ctx=ctx, gpu_layers=ngl, parallel=parallel,
+                )  # fmt: skip
+
             model_name, quant = str(gguf.path), gguf.quantization
         else:
-            spec = ollama_serve_spec(
-                str(info.path), port=port or ollama.default_port(), host=host,
-                allow_other_hosts=allow, ctx=ctx, parallel=parallel,
-            )  # fmt: skip
+
+            def build() -> LaunchSpec:
+                return ollama_serve_spec(
+                    program, port=port or ollama.default_port(), host=host,
+                    allow_other_hosts=allow, ctx=ctx, parallel=parallel,
+                )  # fmt: skip
+
             model_name, quant = "", None
         self.engine_kind = engine
         self.engine_version = info.version
         self.model_name, self.quantization = model_name, quant
+        self.start_button.setEnabled(False)
+        self.status.setText("Preparing…")
+        self.ctx.runner.submit(build, self._launch, self._on_spec_failed)
+
+    def _on_spec_failed(self, exc: BaseException) -> None:
+        self.start_button.setEnabled(True)
+        self.status.setText("No engine running.")
+        self.options_error.setText(str(exc))
+
+    def _launch(self, spec: LaunchSpec) -> None:
         self.log.clear()
         for note in spec.notes:
             self.log.appendPlainText(f"[infernav] {note}")
         self.log.appendPlainText(f"[infernav] starting: {' '.join(spec.argv)}")
         self.server = ServerProcess(spec, self)
-        self.server.log_line.connect(self.log.appendPlainText)
+        self.server.log_text.connect(self.log.appendPlainText)
         self.server.finished.connect(self._on_server_finished)
         self.server.start()
         if self.server.outcome.failed:
