@@ -190,3 +190,66 @@ def test_a_running_ollama_is_used_pulled_into_and_left_running(
     view.stop_button.click()
     assert "it keeps running" in view.status.text()
     assert httpx.get(fake_ollama + "/api/version").status_code == 200
+
+
+def test_stop_generation_keeps_what_streamed_and_saves_nothing(
+    qtbot, window, llama_bin: Path, models: Path
+) -> None:  # type: ignore[no-untyped-def]
+    view = _launch(window, llama_bin, models)
+    view.threads_edit.setText("1")
+    view.start_button.click()
+    qtbot.waitUntil(lambda: "Ready at" in view.status.text(), timeout=30_000)
+    view._relay.text.connect(lambda _t: view.chat.stop_button.click())
+    finished: list[object] = []
+    view.answer_finished.connect(finished.append)
+    view.send_prompt("Hello", 4000)
+    qtbot.waitUntil(lambda: bool(finished), timeout=30_000)
+    assert finished[0].metrics.cancelled
+    assert "Stopped early: not saved." in view.chat.metrics_note.text()
+    assert view.chat.history.rowCount() == 0
+    assert view.chat.send_button.isEnabled()  # the engine is still there for the next prompt
+    view.stop_button.click()
+    qtbot.waitUntil(lambda: view.status.text().startswith("Stopped"), timeout=10_000)
+
+
+def test_a_start_that_never_becomes_ready_is_stopped(
+    qtbot, window, models: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    never = tmp_path / "llama-server"
+    never.write_text(
+        '#!/bin/sh\ncase "$1" in --version) echo "version: 1.0 (build 1, commit x)";;\n'
+        "  --help) echo '-m, --model F'; echo '--host H'; echo '--port P'; echo '-t N';\n"
+        "   echo '-c N'; echo '-np N';;\n"
+        "  *) exec python3 -c 'import time; time.sleep(300)' gui-never-ready;; esac\n"
+    )
+    never.chmod(0o755)
+    view = _launch(window, never, models)
+    view.ready_timeout_s = 1.0
+    view.start_button.click()
+    qtbot.waitUntil(lambda: "did not become ready within 1 s" in view.status.text(), timeout=15_000)
+    qtbot.waitUntil(lambda: not view.server.running(), timeout=10_000)
+    assert not wait_gone("gui-never-ready")
+
+
+def test_ollama_serve_is_started_when_none_runs_and_stopped_after(
+    qtbot, window, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.integration.conftest import fake_ollama_binary
+
+    view = _launch(window)
+    view.pick_binary("ollama", str(fake_ollama_binary(tmp_path)))
+    assert view.engine_labels["ollama"].text().startswith("0.33.0")
+    assert "No Ollama is running" in view.models.ollama_status.text()
+    view.models.tabs.setCurrentIndex(1)
+    view.start_button.click()
+    qtbot.waitUntil(lambda: "Ready at" in view.status.text(), timeout=20_000)
+    qtbot.waitUntil(lambda: view.models.ollama_table.rowCount() == 1, timeout=5_000)
+    assert "started by the app" in view.models.ollama_status.text()
+    with qtbot.waitSignal(window.ctx.trials.trial_saved, timeout=10_000) as saved:
+        view.send_prompt("Hi", 3)
+    assert saved.args[0].payload["output_tokens"] == 3
+    url = view.base_url
+    view.stop_button.click()
+    qtbot.waitUntil(lambda: view.status.text().startswith("Stopped"), timeout=10_000)
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"{url}/api/version", timeout=1)

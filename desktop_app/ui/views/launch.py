@@ -89,6 +89,8 @@ class LaunchView(QWidget):
         self.engine_version: str | None = None
         self.reused: ollama.RunningOllama | None = None
         self._deadline = 0.0
+        self.ready_timeout_s = READY_TIMEOUT_S
+        self._timeout_message = ""
         self._probing = False
         self._cancel = threading.Event()
         self._generating = False
@@ -339,6 +341,7 @@ class LaunchView(QWidget):
         self.options_error.setText(str(exc))
 
     def _launch(self, spec: LaunchSpec) -> None:
+        self._timeout_message = ""
         self.log.clear()
         for note in spec.notes:
             self.log.appendPlainText(f"[infernav] {note}")
@@ -350,7 +353,7 @@ class LaunchView(QWidget):
         if self.server.outcome.failed:
             return
         self.base_url = spec.base_url
-        self._deadline = time.monotonic() + READY_TIMEOUT_S
+        self._deadline = time.monotonic() + self.ready_timeout_s
         notes = " ".join(spec.notes)
         self.status.setText(f"Starting on port {spec.port}… {notes}".strip())
         self.status.setStyleSheet("")
@@ -366,8 +369,10 @@ class LaunchView(QWidget):
         if time.monotonic() > self._deadline:
             self._poll.stop()
             message = (
-                f"The engine did not become ready within {READY_TIMEOUT_S:g} s; it was stopped."
+                f"The engine did not become ready within {self.ready_timeout_s:g} s; "
+                "it was stopped."
             )
+            self._timeout_message = message
             self.server.stop()
             self._show_failure(message)
             return
@@ -389,9 +394,9 @@ class LaunchView(QWidget):
             self._poll.stop()
             model = self.model_name
             if self.engine_kind == "ollama":
-                model = self.models.selected_ollama_model()
                 running = ollama.RunningOllama(self.base_url or "", self.engine_version or "")
                 self.models.set_running_ollama(running, ours=True)
+                model = self.models.selected_ollama_model()
             self._became_ready(self.base_url or "", self.engine_kind, self.engine_version, model)
 
     def _became_ready(self, base_url: str, engine: str, version: str | None, model: str) -> None:
@@ -443,6 +448,8 @@ class LaunchView(QWidget):
         self._poll.stop()
         if outcome.error:
             self._show_failure(outcome.error)
+        elif self._timeout_message:
+            self._show_failure(self._timeout_message)  # we stopped it because it hung
         else:
             self._reset(f"Stopped (exit code {outcome.exit_code}).")
         if self.engine_kind == "ollama":
@@ -456,9 +463,13 @@ class LaunchView(QWidget):
         """Stream one answer in the background and measure it."""
         if self.base_url is None or self._generating:
             return
-        if self.engine_kind == "ollama" and not self.model_name:
-            self.chat.show_error("Pick an installed Ollama model (or pull one) first.")
-            return
+        if self.engine_kind == "ollama":
+            # The user may pick another installed model at any time.
+            self.model_name = self.models.selected_ollama_model()
+            if not self.model_name:
+                self.chat.show_error("Pick an installed Ollama model (or pull one) first.")
+                return
+            self.chat.set_endpoint(self.base_url, self.model_name)
         self._cancel = cancel = threading.Event()
         self._generating = True
         base, engine, model = self.base_url, self.engine_kind, self.model_name
