@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signa
 from desktop_app.services.engines.failures import classify_failure
 from desktop_app.services.engines.process import normal_stop
 from desktop_app.services.engines.specs import LaunchSpec
+from desktop_app.services.engines.winjob import kill_with_app
 
 MAX_LOG_LINES = 2000
 
@@ -124,6 +125,7 @@ class ServerProcess(QObject):
     def _on_process_started(self) -> None:
         self.outcome.running = True
         self.outcome.pid = int(self._proc.processId())
+        kill_with_app(self.outcome.pid)  # Windows; Linux uses the parent-death signal
         self.started.emit()
 
     @Slot()

@@ -92,6 +92,7 @@ def test_start_chat_measure_save_and_stop(qtbot, window, llama_bin: Path, models
     qtbot.waitUntil(lambda: "Ready at" in view.status.text(), timeout=30_000)
     url = view.base_url
     assert url is not None and view.chat.endpoint.text() == f"{url}/v1"
+    assert view.chat.published.text().startswith("unknown")
     assert f"curl {url}/v1/chat/completions" in view.chat.curl.toPlainText()
     assert f'base_url="{url}/v1"' in view.chat.python.toPlainText()
     qtbot.waitUntil(lambda: "listening on" in view.log.toPlainText(), timeout=5_000)
@@ -182,6 +183,8 @@ def test_a_running_ollama_is_used_pulled_into_and_left_running(
     assert view.start_button.text() == "Use Ollama"
     view.start_button.click()
     assert "Using the Ollama already running" in view.status.text()
+    assert view.chat.published.text().startswith("1–3 requests/s")
+    assert "Ollama" in view.chat.published.toolTip()
     with qtbot.waitSignal(window.ctx.trials.trial_saved, timeout=10_000) as saved:
         view.send_prompt("Hi", 5)
     assert saved.args[0].payload["engine"] == "ollama"

@@ -20,6 +20,7 @@ from desktop_app import paths
 from desktop_app.services.engines.failures import classify_failure
 from desktop_app.services.engines.readiness import NotReadyError, wait_ready
 from desktop_app.services.engines.specs import LaunchSpec
+from desktop_app.services.engines.winjob import kill_with_app
 
 _PR_SET_PDEATHSIG = 1
 LOG_TAIL_LINES = 400
@@ -93,6 +94,7 @@ class EngineProcess:
                 raise EngineError(
                     f"The engine program {self.spec.program} could not run: {exc.strerror}."
                 ) from None
+        kill_with_app(self._proc.pid)  # Windows; Linux uses the parent-death signal
 
     def running(self) -> bool:
         """True while the child has not exited."""

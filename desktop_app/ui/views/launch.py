@@ -411,6 +411,10 @@ class LaunchView(QWidget):
         self.status.setStyleSheet("color: #1B7F3B; font-weight: bold;")
         self.chat.set_ready(True)
         self.chat.set_endpoint(base_url, model or "default")
+        framework = self.ctx.stores.bundled.framework(engine)
+        self.chat.set_published(
+            framework.name if framework else engine, framework.throughput if framework else None
+        )
         self.engine_ready.emit(base_url)
 
     @Slot()

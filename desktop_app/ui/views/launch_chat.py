@@ -22,10 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.figures import Figure
 from desktop_app.domain.metrics import TrialMetrics, format_value
 from desktop_app.services.engines import snippets
 from desktop_app.storage.user_store import TrialRecord
 from desktop_app.ui import theme
+from desktop_app.ui.widgets.figure_label import FigureLabel
 
 DEFINITIONS = "Definitions: FIT-AND-METRICS part B3 (monotonic clock, N from the server)."
 ROWS = (
@@ -142,6 +144,12 @@ class ChatPanel(QWidget):
         self.metrics_note.setWordWrap(True)
         self.metrics_note.setStyleSheet(f"color: {theme.MUTED_FG};")
         mlay.addWidget(self.metrics_note)
+        published = QHBoxLayout()
+        self.published_title = QLabel("Published throughput:")
+        self.published = FigureLabel(None)
+        published.addWidget(self.published_title)
+        published.addWidget(self.published, 1)
+        mlay.addLayout(published)
         layout.addWidget(metrics_box, 2)
 
         code_box = QGroupBox("Use it from your code")
@@ -202,6 +210,17 @@ class ChatPanel(QWidget):
         self.curl.setPlainText(snippets.curl_example(base_url, model))
         self.python.setPlainText(snippets.python_example(base_url, model))
 
+    def set_published(self, engine_name: str, figure: Figure | None) -> None:
+        """The guide's throughput figure for this engine, with its source on hover."""
+        self.published_title.setText(f"Published throughput for {engine_name}:")
+        self.published.figure = figure
+        if figure is None:
+            self.published.setText("unknown (the guide gives no figure; see Compare)")
+            self.published.setToolTip("No sourced throughput figure for this engine.")
+        else:
+            self.published.setText(figure.display_value() + (" ⚠" if figure.conflicts else ""))
+            self.published.setToolTip(figure.tooltip())
+
     def begin_answer(self, prompt: str) -> None:
         """Show the prompt and make room for the answer."""
         self.chat_error.clear()
@@ -253,7 +272,7 @@ class ChatPanel(QWidget):
             p: dict[str, Any] = rec.payload
             values = (
                 rec.created.replace("T", " ")[:16],
-                f"{rec.engine} {rec.engine_version}"[:40],
+                f"{rec.engine} {rec.engine_version.split(' ')[0]}",
                 str(rec.model).rsplit("/", 1)[-1],
                 str(p.get("quantization") or "unknown"),
                 format_value(p.get("ttft_ms"), "ms"),
@@ -261,7 +280,10 @@ class ChatPanel(QWidget):
             )
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)
-                item.setToolTip(f"Measured on this machine, {rec.created}; model {rec.model}")
+                item.setToolTip(
+                    f"Measured on this machine, {rec.created}; {rec.engine} "
+                    f"{rec.engine_version}; model {rec.model}"
+                )
                 self.history.setItem(r, c, item)
         self.history.resizeColumnsToContents()
 
