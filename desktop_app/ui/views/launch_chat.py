@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -185,7 +186,9 @@ class ChatPanel(QWidget):
         self.history.setHorizontalHeaderLabels(
             ["When", "Engine", "Model", "Quant", "First token", "Decode"]
         )
-        self.history.horizontalHeader().setStretchLastSection(True)
+        header = self.history.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the model name
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().hide()
         hlay.addWidget(self.history)
@@ -285,7 +288,6 @@ class ChatPanel(QWidget):
                     f"{rec.engine_version}; model {rec.model}"
                 )
                 self.history.setItem(r, c, item)
-        self.history.resizeColumnsToContents()
 
     # slots --------------------------------------------------------------------------
     @Slot()
