@@ -157,6 +157,9 @@ class EngineProcess:
                 self._signal(getattr(signal, "SIGKILL", signal.SIGTERM))
                 proc.wait(5)
         self._reap_group()
+        if self.stopped_by_us and normal_stop(proc.returncode):
+            # A clean stop leaves nothing to diagnose; failed runs keep their log.
+            self.log_path.unlink(missing_ok=True)
         return proc.returncode
 
     def _signal(self, sig: signal.Signals) -> None:
