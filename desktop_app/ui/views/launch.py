@@ -12,15 +12,11 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFileDialog,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -45,10 +41,10 @@ from desktop_app.ui.context import AppContext
 from desktop_app.ui.server_process import MAX_LOG_LINES, ProcessOutcome, ServerProcess
 from desktop_app.ui.views.launch_chat import ChatPanel
 from desktop_app.ui.views.launch_models import ModelsPanel
+from desktop_app.ui.views.launch_options import ERROR_STYLE, OptionsBox
 
 READY_TIMEOUT_S = 120.0
 POLL_MS = 100
-ERROR_STYLE = "color: #B00020;"
 
 
 class _Relay(QObject):
@@ -165,52 +161,22 @@ class LaunchView(QWidget):
         return box
 
     def _options_box(self) -> QGroupBox:
-        box = QGroupBox("Start options")
-        grid = QGridLayout(box)
-        self.port_edit = QLineEdit()
-        self.port_edit.setPlaceholderText("auto")
-        self.threads_edit = QLineEdit()
-        self.threads_edit.setPlaceholderText("auto")
-        self.ctx_edit = QLineEdit("4096")
-        self.ngl_edit = QLineEdit()
-        self.ngl_edit.setPlaceholderText("auto")
-        self.parallel_edit = QLineEdit("1")
-        self.host_edit = QLineEdit("127.0.0.1")
-        self.allow_hosts = QCheckBox("allow other hosts (exposes the engine on the network)")
-        fields = (
-            ("Port", self.port_edit),
-            ("Threads", self.threads_edit),
-            ("Context", self.ctx_edit),
-            ("GPU layers", self.ngl_edit),
-            ("Parallel slots", self.parallel_edit),
-            ("Listen on", self.host_edit),
+        box = OptionsBox()
+        self.port_edit, self.threads_edit, self.ctx_edit = (
+            box.port_edit,
+            box.threads_edit,
+            box.ctx_edit,
         )
-        for i, (label, widget) in enumerate(fields):
-            grid.addWidget(QLabel(label), i // 3, (i % 3) * 2)
-            grid.addWidget(widget, i // 3, (i % 3) * 2 + 1)
-        grid.addWidget(self.allow_hosts, 2, 0, 1, 6)
-        self.options_error = QLabel()
-        self.options_error.setWordWrap(True)
-        self.options_error.setStyleSheet(ERROR_STYLE)
-        grid.addWidget(self.options_error, 3, 0, 1, 6)
-        row = QHBoxLayout()
-        self.start_button = QPushButton("Start")
-        self.start_button.setStyleSheet("font-weight: bold; padding: 6px 18px;")
+        self.ngl_edit, self.parallel_edit = box.ngl_edit, box.parallel_edit
+        self.host_edit, self.allow_hosts = box.host_edit, box.allow_hosts
+        self.options_error, self.status, self.ready_bar = (
+            box.options_error,
+            box.status,
+            box.ready_bar,
+        )
+        self.start_button, self.stop_button = box.start_button, box.stop_button
         self.start_button.clicked.connect(self._on_start_clicked)
-        self.stop_button = QPushButton("Stop")
         self.stop_button.clicked.connect(self._on_stop_clicked)
-        self.stop_button.setEnabled(False)
-        self.status = QLabel("No engine running.")
-        self.status.setWordWrap(True)
-        self.ready_bar = QProgressBar()
-        self.ready_bar.setRange(0, 0)
-        self.ready_bar.setMaximumWidth(120)
-        self.ready_bar.hide()
-        row.addWidget(self.start_button)
-        row.addWidget(self.stop_button)
-        row.addWidget(self.ready_bar)
-        row.addWidget(self.status, 1)
-        grid.addLayout(row, 4, 0, 1, 6)
         return box
 
     # engines ------------------------------------------------------------------------
