@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop_app.commands.gui",
     "desktop_app.commands.hardware",
     "desktop_app.commands.recommend",
+    "desktop_app.commands.trial",
 )
 
 

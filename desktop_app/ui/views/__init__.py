@@ -34,5 +34,6 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("costs", "Costs", "costs", "CostsView"),
     ViewSpec("hardware", "Hardware", "hardware", "HardwareView"),
     ViewSpec("models", "Models", "models", "ModelsView"),
+    ViewSpec("launch", "Launch", "launch", "LaunchView"),
     ViewSpec("sources", "Sources", "sources", "SourcesView"),
 )

@@ -1,0 +1,67 @@
+"""The Launch view's start options: port, threads, context, GPU layers, slots, host."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QWidget,
+)
+
+ERROR_STYLE = "color: #B00020;"
+
+
+class OptionsBox(QGroupBox):
+    """Start options, the Start/Stop buttons and the engine status line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Start options", parent)
+        grid = QGridLayout(self)
+        self.port_edit = QLineEdit()
+        self.port_edit.setPlaceholderText("auto")
+        self.threads_edit = QLineEdit()
+        self.threads_edit.setPlaceholderText("auto")
+        self.ctx_edit = QLineEdit("4096")
+        self.ngl_edit = QLineEdit()
+        self.ngl_edit.setPlaceholderText("auto")
+        self.parallel_edit = QLineEdit("1")
+        self.host_edit = QLineEdit("127.0.0.1")
+        self.allow_hosts = QCheckBox("allow other hosts (exposes the engine on the network)")
+        fields = (
+            ("Port", self.port_edit),
+            ("Threads", self.threads_edit),
+            ("Context", self.ctx_edit),
+            ("GPU layers", self.ngl_edit),
+            ("Parallel slots", self.parallel_edit),
+            ("Listen on", self.host_edit),
+        )
+        for i, (label, widget) in enumerate(fields):
+            grid.addWidget(QLabel(label), i // 3, (i % 3) * 2)
+            grid.addWidget(widget, i // 3, (i % 3) * 2 + 1)
+        grid.addWidget(self.allow_hosts, 2, 0, 1, 6)
+        self.options_error = QLabel()
+        self.options_error.setWordWrap(True)
+        self.options_error.setStyleSheet(ERROR_STYLE)
+        grid.addWidget(self.options_error, 3, 0, 1, 6)
+        row = QHBoxLayout()
+        self.start_button = QPushButton("Start")
+        self.start_button.setStyleSheet("font-weight: bold; padding: 6px 18px;")
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setEnabled(False)
+        self.status = QLabel("No engine running.")
+        self.status.setWordWrap(True)
+        self.ready_bar = QProgressBar()
+        self.ready_bar.setRange(0, 0)
+        self.ready_bar.setMaximumWidth(120)
+        self.ready_bar.hide()
+        row.addWidget(self.start_button)
+        row.addWidget(self.stop_button)
+        row.addWidget(self.ready_bar)
+        row.addWidget(self.status, 1)
+        grid.addLayout(row, 4, 0, 1, 6)

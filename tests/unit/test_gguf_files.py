@@ -1,0 +1,93 @@
+"""GGUF folders: header facts, broken files, remembered folders, code snippets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gguf
+import numpy as np
+import pytest
+
+from desktop_app.services.engines import gguf_files, snippets
+from desktop_app.storage.user_store import UserStore
+from tests.fakes.tiny_gguf import write_tiny_gguf
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_tiny_gguf(tmp_path_factory.mktemp("m") / "tiny.gguf")
+
+
+def test_the_tiny_model_is_byte_identical_every_time(tiny: Path, tmp_path: Path) -> None:
+    again = write_tiny_gguf(tmp_path / "again.gguf")
+    assert again.read_bytes() == tiny.read_bytes()
+    reader = gguf.GGUFReader(str(tiny))
+    tokens = [bytes(reader.fields["tokenizer.ggml.tokens"].parts[i]).decode()
+              for i in reader.fields["tokenizer.ggml.tokens"].data]  # fmt: skip
+    assert len(tokens) == len(set(tokens))  # duplicates abort llama-server
+
+
+def test_header_facts_are_read(tiny: Path) -> None:
+    info = gguf_files.read_gguf(tiny)
+    assert info.problem is None
+    assert (info.architecture, info.quantization) == ("llama", "F32")
+    assert (info.context_length, info.block_count) == (4096, 2)
+    assert info.size_bytes == tiny.stat().st_size
+    assert info.fit == "unknown"
+
+
+def test_without_a_file_type_the_commonest_tensor_type_names_the_quant(tmp_path: Path) -> None:
+    path = tmp_path / "q8.gguf"
+    w = gguf.GGUFWriter(str(path), "llama")
+    w.add_tensor("a.weight", np.zeros((4, 32), dtype=np.float16))
+    w.add_tensor("b.weight", np.zeros((4, 32), dtype=np.float16))
+    w.add_tensor("norm.weight", np.zeros((32,), dtype=np.float32))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    assert gguf_files.read_gguf(path).quantization == "F16"
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"", "invalid magic"),
+        (b"NOTGGUF-at-all" * 10, "invalid magic"),
+        (None, "truncated"),
+    ],
+)
+def test_broken_files_say_why(
+    tiny: Path, tmp_path: Path, content: bytes | None, problem: str
+) -> None:
+    path = tmp_path / "bad.gguf"
+    path.write_bytes(tiny.read_bytes()[:2000] if content is None else content)
+    info = gguf_files.read_gguf(path)
+    assert info.problem is not None and problem in info.problem
+    assert info.quantization is None
+
+
+def test_folders_are_remembered_and_scanned(tiny: Path, tmp_path: Path) -> None:
+    store = UserStore(tmp_path / "u.sqlite")
+    folder = tiny.parent
+    (folder / "sub").mkdir(exist_ok=True)
+    write_tiny_gguf(folder / "sub" / "nested.gguf", seed=1)
+    (folder / "notes.txt").write_text("not a model")
+    assert gguf_files.add_folder(store, str(folder)) == [str(folder)]
+    assert gguf_files.add_folder(store, str(folder)) == [str(folder)]  # no duplicates
+    found = gguf_files.scan_folders(gguf_files.folders(store))
+    assert sorted(f.path.name for f in found) == ["nested.gguf", "tiny.gguf"]
+    assert gguf_files.remove_folder(store, str(folder)) == []
+    assert gguf_files.scan_folders([str(tmp_path / "missing")]) == []
+    store.close()
+
+
+def test_code_snippets_point_at_the_engine() -> None:
+    url = "http://127.0.0.1:8081"
+    assert snippets.openai_base(url) == "http://127.0.0.1:8081/v1"
+    curl = snippets.curl_example(url, "llama3.2:latest")
+    assert curl.startswith("curl http://127.0.0.1:8081/v1/chat/completions")
+    assert '"model": "llama3.2:latest"' in curl
+    py = snippets.python_example(url, "m.gguf")
+    assert 'base_url="http://127.0.0.1:8081/v1"' in py and "model='m.gguf'" in py
+    compile(py, "snippet", "exec")  # it is valid Python
