@@ -91,3 +91,21 @@ def test_code_snippets_point_at_the_engine() -> None:
     py = snippets.python_example(url, "m.gguf")
     assert 'base_url="http://127.0.0.1:8081/v1"' in py and "model='m.gguf'" in py
     compile(py, "snippet", "exec")  # it is valid Python
+
+
+def test_scanned_files_get_the_models_fit_verdict(tiny: Path) -> None:
+    from desktop_app.domain.hardware import CpuInfo, HardwareProfile, MemoryInfo
+
+    laptop = HardwareProfile(
+        label="laptop", planned=True, os_name="Linux", os_version="",
+        cpu=CpuInfo("cpu", "x86", "x86_64", 4, 8, 2400.0, ("avx2",)),
+        memory=MemoryInfo(16 * 2**30, 8 * 2**30),
+    )  # fmt: skip
+    tiny_box = HardwareProfile(
+        label="tiny", planned=True, os_name="Linux", os_version="", cpu=laptop.cpu,
+        memory=MemoryInfo(64 * 2**10, 1 * 2**10),
+    )  # fmt: skip
+    assert gguf_files.scan_folders([str(tiny.parent)])[0].fit == "unknown"  # no profile yet
+    fits = gguf_files.scan_folders([str(tiny.parent)], laptop)[0].fit
+    assert fits == "CPU only"
+    assert gguf_files.scan_folders([str(tiny.parent)], tiny_box)[0].fit == "does not fit"

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import struct
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from desktop_app.domain.fit import FitSettings, estimate
 from desktop_app.domain.hardware import HardwareProfile
+from desktop_app.services.gguf_info import GgufError
+from desktop_app.services.gguf_info import read_gguf as read_gguf_model
 from desktop_app.storage.user_store import UserStore
 
 FOLDERS_KEY = "launch.gguf_folders"
@@ -150,32 +152,18 @@ def read_gguf(path: Path) -> GgufFile:
     )
 
 
-def fit_verdict(model: GgufFile, profile: HardwareProfile | None) -> str:
-    """The models issue's fit verdict for this file on `profile`, or 'unknown'.
-
-    The estimator lives in `desktop_app.domain.fit` (another feature); it is looked up
-    lazily so this works before and after that module lands.
-    """
+def fit_verdict(
+    model: GgufFile, profile: HardwareProfile | None, settings: FitSettings | None = None
+) -> str:
+    """The Models view's fit verdict for this file on `profile` (default 4,096 context)."""
     if profile is None or model.problem:
         return UNKNOWN
     try:
-        fit = importlib.import_module("desktop_app.domain.fit")
-    except ImportError:
+        info = read_gguf_model(model.path)
+    except GgufError:
         return UNKNOWN
-    hook = getattr(fit, "gguf_fit_verdict", None)
-    if not callable(hook):
-        return UNKNOWN
-    try:
-        verdict = hook(
-            size_bytes=model.size_bytes,
-            quantization=model.quantization,
-            context_length=model.context_length,
-            block_count=model.block_count,
-            profile=profile,
-        )
-    except Exception:  # another feature's estimator must never break the model list
-        return UNKNOWN
-    return str(verdict) if verdict else UNKNOWN
+    result = estimate(info.shape, settings or FitSettings(), profile)
+    return result.verdict_text
 
 
 def scan_folders(folders: list[str], profile: HardwareProfile | None = None) -> list[GgufFile]:
