@@ -30,9 +30,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--api",
-        choices=["chat", "completion"],
-        default="chat",
-        help="llama-server endpoint: /v1/chat/completions or /completion (plain prompt)",
+        choices=["auto", "chat", "completion"],
+        default="auto",
+        help="llama-server endpoint: /v1/chat/completions or /completion (plain prompt); "
+        "auto picks chat when the model has a chat template",
     )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=trial)

@@ -34,6 +34,7 @@ VERDICT_TEXT = {
     "cpu_only": "CPU only",
     "does_not_fit": "does not fit",
     "unknown": "detecting hardware…",
+    "ram_unknown": "unknown: this plan's RAM is not known",
 }
 
 
@@ -319,7 +320,11 @@ def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None)
 
     verdict, n_gpu, headroom = "unknown", 0, None
     if budget is not None:
-        ram = budget.ram_bytes if budget.ram_bytes is not None else 0
+        ram_known = budget.ram_bytes is not None
+        # A planned machine may not say how much RAM it has: never call that "does not fit".
+        ram = budget.ram_bytes if budget.ram_bytes is not None else 1 << 62
+        if not ram_known:
+            notes.append("system RAM of this plan is unknown: host-side parts are not checked")
         vram = budget.vram_bytes
         full_gpu, full_ram = _sides(place(n_l + 1))
         if vram > 0 and full_gpu <= vram and full_ram <= ram:
@@ -333,12 +338,16 @@ def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None)
                 n_gpu = n
             gpu_b, ram_b = _sides(place(n_gpu))
             if n_gpu > 0 and ram_b <= ram:
-                verdict, headroom = "partial_offload", min(vram - gpu_b, ram - ram_b)
+                verdict = "partial_offload"
+                headroom = min(vram - gpu_b, ram - ram_b) if ram_known else vram - gpu_b
         if verdict == "unknown" and shape.family == "gguf":
             n_gpu = 0
             cpu_need = _sides(place(0))[1]
-            verdict = "cpu_only" if cpu_need <= ram else "does_not_fit"
-            headroom = ram - cpu_need
+            if not ram_known:
+                verdict, headroom = "ram_unknown", None
+            else:
+                verdict = "cpu_only" if cpu_need <= ram else "does_not_fit"
+                headroom = ram - cpu_need
         elif verdict == "unknown":
             verdict, n_gpu, headroom = "does_not_fit", 0, vram - full_gpu
             notes.append("GPU frameworks keep the whole model in VRAM")

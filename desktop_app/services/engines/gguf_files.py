@@ -31,6 +31,7 @@ class GgufFile:
     context_length: int | None
     block_count: int | None
     problem: str | None = None  # why the header could not be read
+    has_chat_template: bool = False  # base models have none: use plain completion for them
     fit: str = UNKNOWN
 
 
@@ -149,6 +150,7 @@ def read_gguf(path: Path) -> GgufFile:
         quantization=_quant_name(header),
         context_length=ctx if isinstance(ctx, int) else None,
         block_count=blocks if isinstance(blocks, int) else None,
+        has_chat_template=isinstance(fields.get("tokenizer.chat_template"), str),
     )
 
 

@@ -51,7 +51,7 @@ class TrialOptions:
     gpu_layers: int | None = None
     server_binary: str | None = None
     ready_timeout_s: float = 120.0
-    api: str = "chat"
+    api: str = "auto"  # "chat", "completion", or auto: chat when the model has a template
     temperature: float | None = None
     ignore_eos: bool = False
 
@@ -147,6 +147,7 @@ def run_trial(
     if opts.max_tokens < 1:
         raise TrialError("--max-tokens must be at least 1.")
     proc: EngineProcess | None = None
+    api = opts.api
     try:
         if opts.engine == "ollama":
             base_url, version, proc, spec_port = _ollama_engine(opts, store, note)
@@ -181,11 +182,13 @@ def run_trial(
             version = info.version
             proc = _start(spec, opts.ready_timeout_s)
             base_url, spec_port = spec.base_url, spec.port
+            if api == "auto":
+                api = "chat" if gguf.has_chat_template else "completion"
             answer = stream_llama(
                 base_url,
                 opts.prompt,
                 opts.max_tokens,
-                api=opts.api,
+                api=api,
                 cancel=cancel,
                 on_text=on_text,
                 temperature=opts.temperature,
@@ -210,7 +213,7 @@ def run_trial(
         "gpu_layers": opts.gpu_layers,
         "max_tokens": opts.max_tokens,
         "prompt": opts.prompt,
-        "api": opts.api if opts.engine == "llama.cpp" else "ollama-chat",
+        "api": (api if opts.engine == "llama.cpp" else "ollama-chat"),
         "reused_running_server": opts.engine == "ollama" and proc is None,
     }
     payload = build_payload(

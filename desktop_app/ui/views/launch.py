@@ -80,6 +80,7 @@ class LaunchView(QWidget):
         self.server: ServerProcess | None = None
         self.base_url: str | None = None
         self.model_name = ""
+        self.api = "chat"  # "completion" for base models without a chat template
         self.quantization: str | None = None
         self.engine_kind = "llama.cpp"
         self.engine_version: str | None = None
@@ -285,6 +286,9 @@ class LaunchView(QWidget):
                 )  # fmt: skip
 
             model_name, quant = str(gguf.path), gguf.quantization
+            # A base model has no chat template; llama-server would fall back to ChatML and
+            # answer poorly, so such models are asked through plain completion.
+            self.api = "chat" if gguf.has_chat_template else "completion"
         else:
 
             def build() -> LaunchSpec:
@@ -442,14 +446,14 @@ class LaunchView(QWidget):
             self.chat.set_endpoint(self.base_url, self.model_name)
         self._cancel = cancel = threading.Event()
         self._generating = True
-        base, engine, model = self.base_url, self.engine_kind, self.model_name
+        base, engine, model, api = self.base_url, self.engine_kind, self.model_name, self.api
         emit = self._relay.text.emit
         self.chat.begin_answer(prompt)
 
         def job() -> Answer:
             if engine == "ollama":
                 return stream_ollama(base, model, prompt, max_tokens, cancel=cancel, on_text=emit)
-            return stream_llama(base, prompt, max_tokens, cancel=cancel, on_text=emit)
+            return stream_llama(base, prompt, max_tokens, api=api, cancel=cancel, on_text=emit)
 
         settings = self._settings(max_tokens, prompt)
         self.ctx.runner.submit(
@@ -464,7 +468,7 @@ class LaunchView(QWidget):
             "parallel": self.parallel_edit.text() or None,
             "max_tokens": max_tokens,
             "prompt": prompt,
-            "api": "chat",
+            "api": self.api if self.engine_kind == "llama.cpp" else "ollama-chat",
             "reused_running_server": self.reused is not None,
         }
 
