@@ -15,8 +15,12 @@ scripts/install-system-deps binutils file dpkg-dev xvfb xauth x11-utils xdotool 
 # and a full PySide6 there would add 24 MB of unused Qt modules to the bundle.
 VENV="build/venv-package"
 [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
-"$VENV/bin/python" -m pip install -q --upgrade pip
-"$VENV/bin/python" -m pip install -q -e '.[package]'
+mkdir -p build
+if ! { "$VENV/bin/python" -m pip install -q --upgrade pip &&
+  "$VENV/bin/python" -m pip install -q -e '.[package]'; } >build/pip-package.log 2>&1; then
+  cat build/pip-package.log
+  exit 1
+fi
 
 start=$SECONDS
 PYTHON="$VENV/bin/python" DEB_COMPRESSION="${DEB_COMPRESSION:-zstd}" installers/linux/build_linux.sh
