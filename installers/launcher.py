@@ -9,6 +9,31 @@ for _name in ("stdout", "stderr"):
     if getattr(sys, _name) is None:
         setattr(sys, _name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
 
+
+def _import_everything() -> int:
+    """Packaging self-check: import every bundled desktop_app module (views load lazily)."""
+    import importlib
+    import pkgutil
+
+    import desktop_app
+
+    failed = []
+    modules = pkgutil.walk_packages(desktop_app.__path__, "desktop_app.")
+    names = [m.name for m in modules if not m.name.endswith("__main__")]  # __main__ runs the app
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except Exception as exc:  # report every module, not just the first
+            failed.append(f"{name}: {exc.__class__.__name__}: {exc}")
+    for line in failed:
+        print(line)
+    print(f"imported {len(names) - len(failed)} of {len(names)} desktop_app modules")
+    return 1 if failed or len(names) < 10 else 0
+
+
+if os.environ.get("INFERNAV_IMPORT_CHECK") == "1":
+    raise SystemExit(_import_everything())
+
 from desktop_app.app import main  # noqa: E402
 
 raise SystemExit(main())

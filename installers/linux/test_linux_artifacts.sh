@@ -64,6 +64,12 @@ first_run_creates_user_store() {
   test -s "$home/.local/share/Inference Navigator/user.sqlite" && echo "user store created"
 }
 
+every_module_imports_frozen() {
+  # Views are imported by name at run time: every bundled module must import in the frozen app.
+  env -i PATH=/usr/bin:/bin HOME="$WORK/home-imports" QT_QPA_PLATFORM=offscreen \
+    INFERNAV_IMPORT_CHECK=1 "$ONEDIR/infernav"
+}
+
 deb_installs_with_apt() {
   [[ -n "$DEB" ]] || { echo "no .deb in dist-installers/"; return 1; }
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "./$DEB" || return 1
@@ -158,6 +164,7 @@ tarball_uninstalls_cleanly() {
 }
 
 check "onedir --smoke-test, offline, first run creates the user store" first_run_creates_user_store
+check "every desktop_app module imports in the frozen app" every_module_imports_frozen
 check ".deb installs with apt; /usr/bin/infernav --smoke-test" deb_installs_with_apt
 check "tarball installs per user; installed copy --smoke-test" tarball_installs_per_user
 check "AppDir AppRun --smoke-test" appdir_runs
