@@ -6,7 +6,7 @@
 # Prints one plain "N passed, N failed" line; exits 1 when anything failed.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-cd "$ROOT"
+cd "$ROOT" || exit 1
 APP_ID=org.infernav.InferenceNavigator
 ONEDIR="build/linux/dist/infernav"
 APPDIR="build/linux/InferenceNavigator.AppDir"

@@ -35,6 +35,7 @@ if [[ -n "${MACOS_CERTIFICATE_P12_BASE64:-}" ]]; then
   security unlock-keychain -p "$KC_PASS" "$KEYCHAIN"
   security import "$RUNNER_TEMP/cert.p12" -P "${MACOS_CERTIFICATE_PASSWORD:-}" -A -t cert -f pkcs12 -k "$KEYCHAIN"
   security set-key-partition-list -S apple-tool:,apple: -k "$KC_PASS" "$KEYCHAIN" >/dev/null
+  # shellcheck disable=SC2046  # one word per existing keychain
   security list-keychains -d user -s "$KEYCHAIN" $(security list-keychains -d user | tr -d '"')
   rm -f "$RUNNER_TEMP/cert.p12"
   trap 'security delete-keychain "$KEYCHAIN" || true' EXIT
@@ -57,6 +58,7 @@ out="$(HOME="$smoke_home" QT_QPA_PLATFORM=offscreen "$APP/Contents/MacOS/inferna
 [[ "$out" == ok ]] || { echo "build_macos: --smoke-test printed: $out" >&2; exit 1; }
 test -s "$smoke_home/Library/Application Support/Inference Navigator/user.sqlite"
 echo "   ok; first run created the user store"
+HOME="$smoke_home" QT_QPA_PLATFORM=offscreen INFERNAV_IMPORT_CHECK=1 "$APP/Contents/MacOS/infernav"
 codesign --verify --deep --strict --verbose=2 "$APP"
 
 notarize() {  # notarize FILE: submit, wait, staple

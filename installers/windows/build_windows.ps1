@@ -41,6 +41,12 @@ Say "PyInstaller $Version"
 if ($LASTEXITCODE -ne 0) { throw "PyInstaller failed" }
 $Exe = "build\windows\dist\infernav\infernav.exe"
 Invoke-Smoke $Exe "onedir"
+$env:INFERNAV_IMPORT_CHECK = "1"; $env:QT_QPA_PLATFORM = "offscreen"
+$p = Start-Process -FilePath $Exe -PassThru -WindowStyle Hidden
+if (-not $p.WaitForExit(120000)) { $p.Kill(); throw "import check timed out" }
+Remove-Item Env:INFERNAV_IMPORT_CHECK, Env:QT_QPA_PLATFORM
+if ($p.ExitCode -ne 0) { throw "a bundled desktop_app module does not import in the frozen app" }
+Write-Host "   every desktop_app module imports"
 
 if ($env:WINDOWS_SIGN_COMMAND) { Say "signing"; Invoke-Sign $Exe }
 else { Write-Host "   WINDOWS_SIGN_COMMAND is not set: the app and installer are NOT signed (SmartScreen will warn)" }
