@@ -25,6 +25,20 @@ def _import_everything() -> int:
             importlib.import_module(name)
         except Exception as exc:  # report every module, not just the first
             failed.append(f"{name}: {exc.__class__.__name__}: {exc}")
+    # The runtime dependencies the spec always bundles, and Babel's trimmed locale data.
+    for name in ("babel.numbers", "httpx", "gguf", "psutil", "pynvml", "pyqtgraph", "numpy"):
+        try:
+            importlib.import_module(name)
+        except Exception as exc:
+            failed.append(f"{name}: {exc.__class__.__name__}: {exc}")
+    try:
+        from babel.numbers import format_currency
+
+        rupees = format_currency(150000, "INR", locale="en_IN")
+        if rupees != "₹1,50,000.00":
+            failed.append(f"babel: en_IN formatted {rupees!r}")
+    except Exception as exc:
+        failed.append(f"babel: {exc.__class__.__name__}: {exc}")
     for line in failed:
         print(line)
     print(f"imported {len(names) - len(failed)} of {len(names)} desktop_app modules")
