@@ -66,12 +66,14 @@ def bundled_store_path() -> Path:
 
 
 def resources_dir() -> Path:
-    """Icons and other plain resource files (top-level `resources/` in the source tree)."""
-    try:
-        ref = resources.files("desktop_app._resources")
-        path = Path(str(ref))
-        if path.is_dir():
-            return path
-    except ModuleNotFoundError:
-        pass
-    return Path(__file__).resolve().parent.parent / "resources"
+    """Icons and other plain resource files.
+
+    Installed from a wheel they sit in the package as `desktop_app/_resources`; in a source
+    checkout they are the top-level `resources/`; a frozen app carries `resources/` beside
+    the package (PyInstaller's `_internal/resources`).
+    """
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_resources", package.parent / "resources"):
+        if candidate.is_dir():
+            return candidate
+    return package.parent / "resources"
