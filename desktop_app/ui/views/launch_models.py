@@ -129,7 +129,10 @@ class ModelsPanel(QWidget):
             folders = gguf_files.folders(store)
             return folders, gguf_files.scan_folders(folders, profile)
 
-        self.ctx.runner.submit(job, self._on_scan_done)
+        self.ctx.runner.submit(job, self._on_scan_done, self._on_scan_failed)
+
+    def _on_scan_failed(self, exc: BaseException) -> None:
+        self.gguf_note.setText(f"The model folders could not be read: {exc}")
 
     def _on_scan_done(self, result: tuple[list[str], list[gguf_files.GgufFile]]) -> None:
         folders, self.ggufs = result
