@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,8 +11,7 @@ from typing import Any
 from desktop_app.domain.fit import ModelShape
 from desktop_app.domain.fit_archs import SWA_PATTERNS
 from desktop_app.domain.fit_quant import FILE_TYPES, GGML_TYPES, TensorSpec, layout_from_tensors
-
-GGUF_MAGIC = b"GGUF"
+from desktop_app.services.gguf_header import GGUF_MAGIC, GgufHeader, GgufHeaderError, read_header
 
 
 class GgufError(Exception):
@@ -32,16 +32,13 @@ class GgufModel:
     tensors: tuple[TensorSpec, ...] = ()
 
 
-def _field(reader: Any, key: str, default: Any = None) -> Any:
-    f = reader.fields.get(key)
-    if f is None:
-        return default
-    value = f.contents()
-    return value
+def _field(header: GgufHeader, key: str, default: Any = None) -> Any:
+    value = header.fields.get(key)
+    return default if value is None else value
 
 
-def _int(reader: Any, key: str, default: int | None = None) -> int | None:
-    value = _field(reader, key)
+def _int(header: GgufHeader, key: str, default: int | None = None) -> int | None:
+    value = _field(header, key)
     if value is None:
         return default
     if isinstance(value, list):  # per-layer arrays (e.g. head_count_kv): take the largest
@@ -49,30 +46,7 @@ def _int(reader: Any, key: str, default: int | None = None) -> int | None:
     return int(value)
 
 
-def _reader_class() -> Any:
-    import gguf
-    import numpy as np
-
-    class PlainArrayReader(gguf.GGUFReader):
-        """GGUFReader over a plain-ndarray view of the file map.
-
-        np.memmap runs Python hooks on every slice; a 262k-token vocabulary means millions
-        of slices, so the plain view reads the same header about three times faster.
-        """
-
-        @property
-        def data(self) -> Any:
-            return self._plain
-
-        @data.setter
-        def data(self, value: Any) -> None:
-            self._plain = np.asarray(value).view(np.ndarray)
-
-    return PlainArrayReader
-
-
-def _open(path: Path) -> Any:
-
+def _open(path: Path) -> GgufHeader:
     size = path.stat().st_size
     if size == 0:
         raise GgufError(f"{path.name} is empty (0 bytes), not a GGUF model.")
@@ -81,11 +55,20 @@ def _open(path: Path) -> Any:
     if magic != GGUF_MAGIC:
         raise GgufError(f"{path.name} is not a GGUF file (it does not start with 'GGUF').")
     try:
-        return _reader_class()(str(path), "r")
-    except Exception as exc:  # the reader raises many kinds on damaged headers
+        return read_header(path)
+    except (GgufHeaderError, OSError, struct.error) as exc:
         raise GgufError(
-            f"{path.name} is truncated or corrupt: its GGUF header cannot be read."
+            f"{path.name} is truncated or corrupt: its GGUF header cannot be read ({exc})."
         ) from exc
+
+
+def _type_name(code: int) -> str:
+    import gguf
+
+    try:
+        return str(gguf.GGMLQuantizationType(code).name)
+    except ValueError:
+        return f"type {code}"
 
 
 def read_gguf(path: Path | str) -> GgufModel:
@@ -93,41 +76,41 @@ def read_gguf(path: Path | str) -> GgufModel:
     path = Path(path)
     if not path.is_file():
         raise GgufError(f"{path} does not exist or is not a file.")
-    reader = _open(path)
+    header = _open(path)
     size = path.stat().st_size
     tensors: list[TensorSpec] = []
     end = 0
-    for t in reader.tensors:
-        type_name = t.tensor_type.name
+    for t in header.tensors:
+        type_name = _type_name(t.type_code)
         if type_name not in GGML_TYPES:
             raise GgufError(
                 f"{path.name} uses tensor type {type_name}, which this app cannot size."
             )
-        spec = TensorSpec(t.name, tuple(int(d) for d in t.shape), type_name)
+        spec = TensorSpec(t.name, t.dims, type_name)
         tensors.append(spec)
-        end = max(end, int(t.data_offset) + spec.nbytes)
+        end = max(end, header.data_start + t.offset + spec.nbytes)
     if end > size:
         raise GgufError(
             f"{path.name} is truncated: its tensors need {end:,} bytes but the file has "
             f"{size:,} (an interrupted download?)."
         )
-    arch = str(_field(reader, "general.architecture", "") or "")
+    arch = str(_field(header, "general.architecture", "") or "")
     if not arch or not tensors:
         raise GgufError(f"{path.name} has no model architecture or tensors in its GGUF header.")
     return GgufModel(
         path=path,
         file_bytes=size,
         architecture=arch,
-        name=str(_field(reader, "general.name", path.stem) or path.stem),
-        file_type=_file_type(reader, tensors),
+        name=str(_field(header, "general.name", path.stem) or path.stem),
+        file_type=_file_type(header, tensors),
         tensor_count=len(tensors),
-        shape=_shape(reader, arch, path, tensors),
+        shape=_shape(header, arch, path, tensors),
         tensors=tuple(tensors),
     )
 
 
-def _file_type(reader: Any, tensors: list[TensorSpec]) -> str:
-    ft = _int(reader, "general.file_type")
+def _file_type(header: GgufHeader, tensors: list[TensorSpec]) -> str:
+    ft = _int(header, "general.file_type")
     if ft is not None and ft in FILE_TYPES:
         return FILE_TYPES[ft]
     counts: dict[str, int] = {}
@@ -136,9 +119,9 @@ def _file_type(reader: Any, tensors: list[TensorSpec]) -> str:
     return max(counts, key=lambda k: counts[k])
 
 
-def _shape(reader: Any, arch: str, path: Path, tensors: list[TensorSpec]) -> ModelShape:
+def _shape(header: GgufHeader, arch: str, path: Path, tensors: list[TensorSpec]) -> ModelShape:
     def key(name: str, default: int | None = None) -> int | None:
-        return _int(reader, f"{arch}.{name}", default)
+        return _int(header, f"{arch}.{name}", default)
 
     layers = key("block_count")
     n_embd = key("embedding_length")
@@ -153,8 +136,8 @@ def _shape(reader: Any, arch: str, path: Path, tensors: list[TensorSpec]) -> Mod
     swa = key("attention.sliding_window", 0) or 0
     pattern = SWA_PATTERNS.get(arch, 0) if swa else 0
     return ModelShape(
-        name=str(_field(reader, "general.name", path.stem) or path.stem),
-        quant=_file_type(reader, tensors),
+        name=str(_field(header, "general.name", path.stem) or path.stem),
+        quant=_file_type(header, tensors),
         layers=layers,
         n_embd=n_embd,
         n_heads=heads,

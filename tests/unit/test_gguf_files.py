@@ -52,8 +52,8 @@ def test_without_a_file_type_the_commonest_tensor_type_names_the_quant(tmp_path:
 @pytest.mark.parametrize(
     ("content", "problem"),
     [
-        (b"", "invalid magic"),
-        (b"NOTGGUF-at-all" * 10, "invalid magic"),
+        (b"", "not a GGUF file"),
+        (b"NOTGGUF-at-all" * 10, "not a GGUF file"),
         (None, "truncated"),
     ],
 )
