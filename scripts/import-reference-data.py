@@ -65,7 +65,7 @@ def main() -> None:
                 "unit": r["unit"],
                 "region": r["region"],
                 "conditions": r["seed_section"],
-                "source": f"{GUIDE}, {r['seed_section']}, line {r['seed_line']}",
+                "source": f"Guide line {r['seed_line']} — {r['seed_section']}",
                 "source_type": "derived from guide" if derived else "guide claim",
                 "retrieved": RETRIEVED,
                 "note": r["note"],
@@ -122,7 +122,7 @@ def main() -> None:
                     FRAMEWORK_IDS[x.strip()] for x in r["recommended_framework"].split(" or ")
                 ),
                 "why": r["why_seed_wording"],
-                "source": f"{GUIDE}, {r['seed_section']}, line {r['seed_line']}",
+                "source": f"Guide line {r['seed_line']} — {r['seed_section']}",
                 "source_type": "guide claim",
                 "retrieved": RETRIEVED,
             }
@@ -133,7 +133,8 @@ def main() -> None:
     for r in read("seed_scenarios.csv"):
         r = dict(r)
         r["framework"] = FRAMEWORK_IDS[r["framework"]]
-        r["source"] = f"{GUIDE}, {r.pop('seed_section')}, lines {r.pop('seed_lines')}"
+        lines, section = r.pop("seed_lines"), r.pop("seed_section")
+        r["source"] = f"Guide lines {lines} — {section}"
         r["source_type"] = "guide claim"
         r["retrieved"] = RETRIEVED
         rows.append(r)

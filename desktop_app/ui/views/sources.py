@@ -161,7 +161,8 @@ class SourcesView(QWidget):
             QLabel(
                 f"<h2>Sources</h2>Every figure in the store ({len(figures)}), with where it comes "
                 "from and when it was looked up. Rows marked ⚠ disagree with other figures: pick a "
-                "conflict below to see them side by side."
+                'conflict below to see them side by side. "Guide" is <i>Choosing an LLM '
+                "inference framework</i> (2025), the guide this app is built from."
             )
         )
         bar = QHBoxLayout()
