@@ -24,5 +24,6 @@ fi
 
 start=$SECONDS
 PYTHON="$VENV/bin/python" DEB_COMPRESSION="${DEB_COMPRESSION:-zstd}" installers/linux/build_linux.sh
+echo "linux packaging: built in $((SECONDS - start)) s"
+# Last, so its "N passed, N failed" line closes the test command's output.
 installers/linux/test_linux_artifacts.sh
-echo "linux packaging: built and tested in $((SECONDS - start)) s"
