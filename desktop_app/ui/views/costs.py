@@ -215,19 +215,7 @@ class CostsView(QWidget):
 
         for combo in (self.region, self.workload_kind, self.gpu, self.basis):
             combo.currentIndexChanged.connect(self._on_combo_index_changed)
-        for field in (
-            self.load_rps,
-            self.users,
-            self.rpm,
-            self.qpd,
-            self.peak,
-            self.gpu_month,
-            self.discount,
-            self.purchase,
-            self.months,
-            self.fx,
-            self.eng_rate,
-        ):
+        for field in (*self._workload_fields(), self.fx, self.eng_rate):
             field.value_changed.connect(self._on_field_value_changed)
         for edit in (self.custom_name, self.custom_currency, self.custom_locale):
             edit.textChanged.connect(self._on_custom_text_changed)
@@ -375,20 +363,7 @@ class CostsView(QWidget):
         return live
 
     def _show_field_error(self, exc: InputError) -> None:
-        fields = {
-            f.field_name: f
-            for f in (
-                self.load_rps,
-                self.users,
-                self.rpm,
-                self.qpd,
-                self.peak,
-                self.gpu_month,
-                self.discount,
-                self.purchase,
-                self.months,
-            )
-        }
+        fields = {f.field_name: f for f in self._workload_fields()}
         if exc.field in fields and not fields[exc.field].error.text():
             fields[exc.field].show_error(exc.message)
         if exc.field in ("custom", "workload"):
@@ -448,6 +423,13 @@ class CostsView(QWidget):
 
     # slots ----------------------------------------------------------------------------
     @Slot(int)
+    def _workload_fields(self) -> tuple[NumberField, ...]:
+        """The number fields the calculator validates (rates are checked on their own)."""
+        return (
+            self.load_rps, self.users, self.rpm, self.qpd, self.peak, self.gpu_month,
+            self.discount, self.purchase, self.months,
+        )  # fmt: skip
+
     def _on_combo_index_changed(self, _index: int) -> None:
         if self.sender() in (self.region, self.gpu) and not self._loading:
             self._refill_user_prices()
