@@ -125,3 +125,22 @@ def test_a_plan_with_unknown_ram_is_never_called_does_not_fit(tiny: Path) -> Non
 
     verdict = gguf_files.scan_folders([str(tiny.parent)], planned_cpu_profile(32))[0].fit
     assert verdict == "unknown: this plan's RAM is not known"
+
+
+def test_gpu_layers_default_to_the_fit_estimate(tiny: Path) -> None:
+    from desktop_app import paths
+    from desktop_app.domain.hardware import CpuInfo, HardwareProfile, MemoryInfo
+    from desktop_app.domain.hardware_plan import planned_gpu_profile
+    from desktop_app.storage.bundled import BundledStore
+
+    assert gguf_files.fit_gpu_layers(tiny, None, 4096, 1) is None  # no profile yet
+    cpu_box = HardwareProfile(
+        label="cpu", planned=True, os_name="Linux", os_version="",
+        cpu=CpuInfo("cpu", "x86", "x86_64", 4, 8, 2400.0, ("avx2",)),
+        memory=MemoryInfo(16 * 2**30, 8 * 2**30),
+    )  # fmt: skip
+    assert gguf_files.fit_gpu_layers(tiny, cpu_box, 4096, 1) == 0
+    store = BundledStore(paths.bundled_store_path())
+    a100 = next(g for g in store.gpus() if g.name.startswith("A100 80GB"))
+    layers = gguf_files.fit_gpu_layers(tiny, planned_gpu_profile(a100, 1), 4096, 1)
+    assert layers == gguf_files.read_gguf(tiny).block_count + 1  # every block + output layer

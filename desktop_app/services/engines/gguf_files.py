@@ -95,6 +95,27 @@ def fit_verdict(
     return result.verdict_text
 
 
+def fit_gpu_layers(
+    path: Path, profile: HardwareProfile | None, ctx: int | None, parallel: int | None
+) -> int | None:
+    """The fit estimate's GPU layer count for `-ngl` (None: no profile or no usable estimate).
+
+    `ctx` is llama-server's total `-c`, split across `parallel` slots, as the launcher passes it.
+    """
+    if profile is None:
+        return None
+    try:
+        info = read_gguf_model(path)
+    except GgufError:
+        return None
+    slots = max(parallel or 1, 1)
+    per_slot = max((ctx or 4096) // slots, 256)
+    result = estimate(info.shape, FitSettings(ctx=per_slot, parallel=slots), profile)
+    if result.verdict in ("fits_gpu", "partial_offload", "cpu_only"):
+        return result.gpu_layers
+    return None
+
+
 def scan_folders(folders: list[str], profile: HardwareProfile | None = None) -> list[GgufFile]:
     """Every *.gguf under the folders (one level of subfolders), biggest last."""
     seen: set[Path] = set()

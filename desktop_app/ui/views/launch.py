@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services.engines import discovery, ollama
+from desktop_app.services.engines import discovery, gguf_files, ollama
 from desktop_app.services.engines.clients import Answer, stream_llama, stream_ollama
 from desktop_app.services.engines.readiness import Readiness, probe
 from desktop_app.services.engines.specs import (
     LaunchSpec,
     SpecError,
+    accepted_flags,
     llama_server_spec,
     ollama_serve_spec,
     validate_port,
@@ -278,11 +279,17 @@ class LaunchView(QWidget):
                 raise SpecError("Pick a GGUF model first (add a folder that holds .gguf files).")
             model_path = gguf.path
 
+            profile = self.ctx.hardware.profile
+
             def build() -> LaunchSpec:
                 # Off the GUI thread: it asks the binary for its flags and probes the port.
+                # GPU layers default to the Models view's fit estimate for this hardware.
+                layers = ngl
+                if layers is None and "-ngl" in (accepted_flags(program) or {"-ngl"}):
+                    layers = gguf_files.fit_gpu_layers(model_path, profile, ctx, parallel)
                 return llama_server_spec(
                     program, model_path, port=port, host=host, allow_other_hosts=allow,
-                    threads=threads, ctx=ctx, gpu_layers=ngl, parallel=parallel,
+                    threads=threads, ctx=ctx, gpu_layers=layers, parallel=parallel,
                 )  # fmt: skip
 
             model_name, quant = str(gguf.path), gguf.quantization

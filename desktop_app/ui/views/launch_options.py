@@ -29,7 +29,12 @@ class OptionsBox(QGroupBox):
         self.threads_edit.setPlaceholderText("auto")
         self.ctx_edit = QLineEdit("4096")
         self.ngl_edit = QLineEdit()
-        self.ngl_edit.setPlaceholderText("auto")
+        self.ngl_edit.setPlaceholderText("from fit")
+        self.ngl_edit.setToolTip(
+            "Layers to put on the GPU (-ngl). Empty: the Models view's fit estimate for the "
+            "active hardware profile decides; llama-server's own automatic choice is used "
+            "when no estimate is available."
+        )
         self.parallel_edit = QLineEdit("1")
         self.host_edit = QLineEdit("127.0.0.1")
         self.allow_hosts = QCheckBox("allow other hosts (exposes the engine on the network)")
