@@ -24,6 +24,7 @@ from desktop_app.services.engines.process import EngineError, EngineProcess
 from desktop_app.services.engines.specs import (
     LaunchSpec,
     SpecError,
+    accepted_flags,
     llama_server_spec,
     ollama_serve_spec,
 )
@@ -148,6 +149,7 @@ def run_trial(
         raise TrialError("--max-tokens must be at least 1.")
     proc: EngineProcess | None = None
     api = opts.api
+    layers = opts.gpu_layers
     try:
         if opts.engine == "ollama":
             base_url, version, proc, spec_port = _ollama_engine(opts, store, note)
@@ -168,6 +170,12 @@ def run_trial(
                 raise TrialError(f"The model file {model_path} does not exist.")
             gguf = read_gguf(model_path)
             quant = gguf.quantization
+            if layers is None and "-ngl" in (accepted_flags(str(info.path)) or {"-ngl"}):
+                from desktop_app.services.engines.gguf_files import fit_gpu_layers
+                from desktop_app.services.hardware import probe_hardware
+
+                # The default comes from the fit estimate for this machine, as in the app.
+                layers = fit_gpu_layers(model_path, probe_hardware(), opts.ctx, opts.parallel)
             spec = llama_server_spec(
                 str(info.path),
                 model_path,
@@ -175,7 +183,7 @@ def run_trial(
                 threads=opts.threads,
                 ctx=opts.ctx,
                 parallel=opts.parallel,
-                gpu_layers=opts.gpu_layers,
+                gpu_layers=layers,
             )
             for text in spec.notes:
                 note(text)
@@ -210,7 +218,7 @@ def run_trial(
         "threads": opts.threads,
         "ctx": opts.ctx,
         "parallel": opts.parallel,
-        "gpu_layers": opts.gpu_layers,
+        "gpu_layers": layers,
         "max_tokens": opts.max_tokens,
         "prompt": opts.prompt,
         "api": (api if opts.engine == "llama.cpp" else "ollama-chat"),
