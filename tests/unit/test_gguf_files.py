@@ -91,6 +91,12 @@ def test_code_snippets_point_at_the_engine() -> None:
     py = snippets.python_example(url, "m.gguf")
     assert 'base_url="http://127.0.0.1:8081/v1"' in py and "model='m.gguf'" in py
     compile(py, "snippet", "exec")  # it is valid Python
+    # A base model (no chat template) is shown the plain completion endpoint instead.
+    base = snippets.curl_example(url, "base.gguf", chat=False)
+    assert base.startswith("curl http://127.0.0.1:8081/v1/completions") and '"prompt"' in base
+    base_py = snippets.python_example(url, "base.gguf", chat=False)
+    assert "client.completions.create(" in base_py and "choices[0].text" in base_py
+    compile(base_py, "snippet", "exec")
 
 
 def test_scanned_files_get_the_models_fit_verdict(tiny: Path) -> None:

@@ -387,7 +387,8 @@ class LaunchView(QWidget):
         self.status.setText(f"Ready at {base_url}.")
         self.status.setStyleSheet("color: #1B7F3B; font-weight: bold;")
         self.chat.set_ready(True)
-        self.chat.set_endpoint(base_url, model or "default")
+        chat_api = engine != "llama.cpp" or self.api == "chat"
+        self.chat.set_endpoint(base_url, model or "default", chat_api)
         framework = self.ctx.stores.bundled.framework(engine)
         self.chat.set_published(
             framework.name if framework else engine, framework.throughput if framework else None

@@ -202,7 +202,7 @@ class ChatPanel(QWidget):
         self.prompt.setEnabled(ready)
         self.stop_button.setEnabled(generating)
 
-    def set_endpoint(self, base_url: str | None, model: str = "") -> None:
+    def set_endpoint(self, base_url: str | None, model: str = "", chat: bool = True) -> None:
         """Show how to call the engine (or clear it)."""
         if not base_url:
             self.endpoint.clear()
@@ -210,8 +210,8 @@ class ChatPanel(QWidget):
             self.python.clear()
             return
         self.endpoint.setText(snippets.openai_base(base_url))
-        self.curl.setPlainText(snippets.curl_example(base_url, model))
-        self.python.setPlainText(snippets.python_example(base_url, model))
+        self.curl.setPlainText(snippets.curl_example(base_url, model, chat))
+        self.python.setPlainText(snippets.python_example(base_url, model, chat))
 
     def set_published(self, engine_name: str, figure: Figure | None) -> None:
         """The guide's throughput figure for this engine, with its source on hover."""
