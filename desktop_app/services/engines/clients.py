@@ -6,6 +6,7 @@ events) or fails; text arrives through `on_text` as it streams.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -96,33 +97,44 @@ def stream_llama(
     return _measure_llama(events, api, clock, on_text)
 
 
+@contextlib.contextmanager
+def _stream_errors(who: str, url: str, read_s: float) -> Iterator[None]:
+    """Turn httpx failures of a streamed request into one plain StreamError sentence."""
+    try:
+        yield
+    except httpx.ConnectError as exc:
+        raise StreamError(f"Could not reach {who} at {url} ({exc}).") from None
+    except httpx.TimeoutException:
+        raise StreamError(
+            f"{who[0].upper()}{who[1:]} sent nothing for {read_s:g} s; gave up."
+        ) from None
+    except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
+        raise _broken(exc) from None
+
+
 def _sse_events(
     url: str, body: dict[str, Any], read_s: float, cancel: threading.Event | None
 ) -> Iterator[dict[str, Any] | None]:
     """Yields each SSE data object; a final None means 'cancelled'."""
-    try:
-        with client().stream("POST", url, json=body, timeout=_timeout(read_s)) as resp:
-            if resp.status_code != 200:
-                raise StreamError(f"The engine refused the request: {_error_text(resp)}.")
-            for line in resp.iter_lines():
-                if cancel is not None and cancel.is_set():
-                    yield None
-                    return
-                if not line.startswith("data:"):
-                    continue
-                payload = line[5:].strip()
-                if payload == "[DONE]":
-                    return
-                try:
-                    yield json.loads(payload)
-                except json.JSONDecodeError:
-                    continue
-    except httpx.ConnectError as exc:
-        raise StreamError(f"Could not reach the engine at {url} ({exc}).") from None
-    except httpx.TimeoutException:
-        raise StreamError(f"The engine sent nothing for {read_s:g} s; gave up.") from None
-    except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-        raise _broken(exc) from None
+    with (
+        _stream_errors("the engine", url, read_s),
+        client().stream("POST", url, json=body, timeout=_timeout(read_s)) as resp,
+    ):
+        if resp.status_code != 200:
+            raise StreamError(f"The engine refused the request: {_error_text(resp)}.")
+        for line in resp.iter_lines():
+            if cancel is not None and cancel.is_set():
+                yield None
+                return
+            if not line.startswith("data:"):
+                continue
+            payload = line[5:].strip()
+            if payload == "[DONE]":
+                return
+            try:
+                yield json.loads(payload)
+            except json.JSONDecodeError:
+                continue
 
 
 def _measure_llama(
@@ -177,32 +189,28 @@ def ndjson_stream(
     not_found: Callable[[str], str] | None = None,
 ) -> Iterator[dict[str, Any] | None]:
     """Yields each NDJSON object; a final None means 'cancelled'. Mid-stream errors raise."""
-    try:
-        with client().stream("POST", url, json=body, timeout=_timeout(read_s)) as resp:
-            if resp.status_code != 200:
-                message = _error_text(resp)
-                if resp.status_code == 404 and not_found is not None:
-                    raise StreamError(not_found(message))
-                raise StreamError(f"Ollama refused the request: {message}.")
-            for line in resp.iter_lines():
-                if cancel is not None and cancel.is_set():
-                    yield None
-                    return
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                if isinstance(obj, dict) and "error" in obj:
-                    raise StreamError(f"Ollama reported an error: {obj['error']}.")
-                yield obj
-    except httpx.ConnectError as exc:
-        raise StreamError(f"Could not reach Ollama at {url} ({exc}).") from None
-    except httpx.TimeoutException:
-        raise StreamError(f"Ollama sent nothing for {read_s:g} s; gave up.") from None
-    except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-        raise _broken(exc) from None
+    with (
+        _stream_errors("Ollama", url, read_s),
+        client().stream("POST", url, json=body, timeout=_timeout(read_s)) as resp,
+    ):
+        if resp.status_code != 200:
+            message = _error_text(resp)
+            if resp.status_code == 404 and not_found is not None:
+                raise StreamError(not_found(message))
+            raise StreamError(f"Ollama refused the request: {message}.")
+        for line in resp.iter_lines():
+            if cancel is not None and cancel.is_set():
+                yield None
+                return
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(obj, dict) and "error" in obj:
+                raise StreamError(f"Ollama reported an error: {obj['error']}.")
+            yield obj
 
 
 def stream_ollama(
