@@ -15,9 +15,9 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("INFERNAV_HOME", tempfile.mkdtemp(prefix="infernav-bench-"))
 
-from desktop_app.ui.launch import _application
+from desktop_app.ui.app import _application
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.views.compare import CompareView
+from desktop_app.ui.views.compare.view import CompareView
 from desktop_app.ui.workers import BackgroundRunner
 
 

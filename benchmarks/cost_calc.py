@@ -18,10 +18,10 @@ def _stats(samples: list[float]) -> str:
 def main() -> None:
     """Time calculate() for all eight frameworks, then one recompute of the real view."""
     from desktop_app import paths
-    from desktop_app.domain.cost_inputs import CostInputs, Workload
-    from desktop_app.domain.costs import calculate
-    from desktop_app.domain.frameworks import FRAMEWORK_IDS
-    from desktop_app.storage.bundled import BundledStore
+    from desktop_app.domain.cost.calculator import calculate
+    from desktop_app.domain.cost.inputs import CostInputs, Workload
+    from desktop_app.domain.sources.frameworks import FRAMEWORK_IDS
+    from desktop_app.storage.bundled.store import BundledStore
 
     store = BundledStore(paths.bundled_store_path())
     times = []

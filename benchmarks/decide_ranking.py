@@ -23,10 +23,10 @@ def _ms(samples: list[float]) -> str:
 def main() -> None:
     """Time recommend() over every answer combination, then DecideView.refresh()."""
     from desktop_app import paths
-    from desktop_app.domain.decide import recommend
-    from desktop_app.domain.decide_data import decision_data
-    from desktop_app.domain.decide_guide import BUDGETS, HARDWARE, NEEDS, TIMES, Answers
-    from desktop_app.storage.bundled import BundledStore
+    from desktop_app.domain.decide.data import decision_data
+    from desktop_app.domain.decide.guide import BUDGETS, HARDWARE, NEEDS, TIMES, Answers
+    from desktop_app.domain.decide.rank import recommend
+    from desktop_app.storage.bundled.store import BundledStore
 
     data = decision_data(BundledStore(paths.bundled_store_path()))
     pure: list[float] = []

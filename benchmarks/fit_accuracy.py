@@ -22,10 +22,10 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.llama_server_memory import find_server, measure  # noqa: E402
 from desktop_app import paths  # noqa: E402
-from desktop_app.domain.fit import MIB, FitSettings, catalogue_shape, estimate  # noqa: E402
-from desktop_app.domain.fit_archs import slug  # noqa: E402
+from desktop_app.domain.fit.archs import slug  # noqa: E402
+from desktop_app.domain.fit.estimate import MIB, FitSettings, catalogue_shape, estimate  # noqa: E402
 from desktop_app.services.gguf_info import read_gguf  # noqa: E402
-from desktop_app.storage.bundled import BundledStore  # noqa: E402
+from desktop_app.storage.bundled.store import BundledStore  # noqa: E402
 from tests.fakes.gguf_files import write_tiny_llama  # noqa: E402
 
 UNITS = {"B": 1, "GB": 10**9, "GiB": 2**30}

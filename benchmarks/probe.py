@@ -47,7 +47,7 @@ def bench_tick(ticks: int) -> float:
 
     from desktop_app.services.stores import open_stores
     from desktop_app.ui.context import AppContext
-    from desktop_app.ui.views.hardware import HardwareView
+    from desktop_app.ui.views.hardware.view import HardwareView
     from desktop_app.ui.workers import BackgroundRunner
 
     app = QApplication.instance() or QApplication([])

@@ -33,6 +33,6 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
 def bundled_store():  # type: ignore[no-untyped-def]
     """The real bundled store shipped in the package."""
     from desktop_app import paths
-    from desktop_app.storage.bundled import BundledStore
+    from desktop_app.storage.bundled.store import BundledStore
 
     return BundledStore(paths.bundled_store_path())

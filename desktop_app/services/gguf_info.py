@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_app.domain.fit import ModelShape
-from desktop_app.domain.fit_archs import SWA_PATTERNS
-from desktop_app.domain.fit_quant import FILE_TYPES, GGML_TYPES, TensorSpec, layout_from_tensors
+from desktop_app.domain.fit.archs import SWA_PATTERNS
+from desktop_app.domain.fit.estimate import ModelShape
+from desktop_app.domain.fit.quant import FILE_TYPES, GGML_TYPES, TensorSpec, layout_from_tensors
 from desktop_app.services.gguf_header import GGUF_MAGIC, GgufHeader, GgufHeaderError, read_header
 
 

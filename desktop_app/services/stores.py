@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app import paths
-from desktop_app.storage.bundled import BundledStore
-from desktop_app.storage.user_store import UserStore
+from desktop_app.storage.bundled.store import BundledStore
+from desktop_app.storage.user.store import UserStore
 
 
 @dataclass(frozen=True)

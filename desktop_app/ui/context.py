@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_app.domain.hardware import HardwareProfile
+from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:

@@ -33,7 +33,7 @@ from desktop_app.ui.views import VIEWS, ViewSpec
 from desktop_app.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:
-    from desktop_app.domain.hardware import HardwareProfile
+    from desktop_app.domain.hardware.profile import HardwareProfile
     from desktop_app.services.stores import Stores
 
 

@@ -15,11 +15,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.domain.hardware import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
 from desktop_app.ui import theme
 from desktop_app.ui.charts.compare import MEASURED
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.views.compare import CompareView
+from desktop_app.ui.views.compare.view import CompareView
 
 pytestmark = pytest.mark.gui
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.views.costs import CostsView
+from desktop_app.ui.views.cost.view import CostsView
 
 pytestmark = pytest.mark.gui
 

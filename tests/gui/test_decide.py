@@ -6,10 +6,10 @@ import pytest
 
 from PySide6.QtCore import Qt
 
-from desktop_app.domain.decide_guide import BUDGETS, HARDWARE, TIMES
-from desktop_app.domain.hardware import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
-from desktop_app.ui.views.decide import DecideView
-from desktop_app.ui.views.decide_panels import HIGHLIGHT_BG
+from desktop_app.domain.decide.guide import BUDGETS, HARDWARE, TIMES
+from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from desktop_app.ui.views.decide.panels import HIGHLIGHT_BG
+from desktop_app.ui.views.decide.view import DecideView
 
 pytestmark = pytest.mark.gui
 

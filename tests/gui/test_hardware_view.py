@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.views.hardware import CPU_ONLY, PLAN, THIS_MACHINE, HardwareView
+from desktop_app.ui.views.hardware.view import CPU_ONLY, PLAN, THIS_MACHINE, HardwareView
 from desktop_app.ui.workers import BackgroundRunner
 from tests.fakes.nvml import A100_MIG, RTX_4090, FakeNvml
 

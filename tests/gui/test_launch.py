@@ -45,7 +45,7 @@ def models(tmp_path: Path) -> Path:
 
 def cpu_box():  # type: ignore[no-untyped-def]
     """A CPU-only machine with 16 GiB of RAM, 8 GiB free."""
-    from desktop_app.domain.hardware import CpuInfo, HardwareProfile, MemoryInfo
+    from desktop_app.domain.hardware.profile import CpuInfo, HardwareProfile, MemoryInfo
 
     return HardwareProfile(
         label="CPU box", planned=True, os_name="Linux", os_version="",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.domain.hardware import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
 from tests.fakes.gguf_files import write_random_bytes, write_tiny_llama, write_truncated
 
 pytestmark = pytest.mark.gui

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from desktop_app import paths
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.views import VIEWS
-from desktop_app.ui.views.overview import OverviewView
-from desktop_app.ui.views.sources import SourcesView
+from desktop_app.ui.views.overview.view import OverviewView
+from desktop_app.ui.views.sources.view import SourcesView
 from desktop_app.ui.workers import BackgroundRunner
 
 pytestmark = pytest.mark.gui

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.llama_server_memory import find_server, measure
-from desktop_app.domain.fit import MIB, FitSettings, estimate
+from desktop_app.domain.fit.estimate import MIB, FitSettings, estimate
 from desktop_app.services.gguf_info import read_gguf
 from tests.fakes.gguf_files import write_tiny_llama
 

@@ -18,8 +18,8 @@ from desktop_app import paths
 from desktop_app.services.engines.clients import StreamError, stream_llama
 from desktop_app.services.engines.process import EngineError, EngineProcess
 from desktop_app.services.engines.specs import LaunchSpec, free_port, llama_server_spec
-from desktop_app.services.engines.trial import TrialError, TrialOptions, run_trial
-from desktop_app.storage.user_store import UserStore
+from desktop_app.services.trial import TrialError, TrialOptions, run_trial
+from desktop_app.storage.user.store import UserStore
 from tests.conftest import REPO
 from tests.integration.conftest import cli, engine_processes, wait_gone
 

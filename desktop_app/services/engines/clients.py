@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from desktop_app.domain.metrics import (
+from desktop_app.domain.trial.metrics import (
     ServerFigures,
     StreamClock,
     TrialMetrics,

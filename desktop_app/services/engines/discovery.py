@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.storage.user_store import UserStore
+from desktop_app.storage.user.store import UserStore
 
 BINARY = {"llama.cpp": "llama-server", "ollama": "ollama"}
 SETTING_KEY = {"llama.cpp": "launch.binary.llama.cpp", "ollama": "launch.binary.ollama"}

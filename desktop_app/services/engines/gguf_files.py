@@ -8,12 +8,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from desktop_app.domain.fit import FitSettings, estimate
-from desktop_app.domain.hardware import HardwareProfile
+from desktop_app.domain.fit.estimate import FitSettings, estimate
+from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.services.gguf_header import GgufHeader, GgufHeaderError, read_header
 from desktop_app.services.gguf_info import GgufError
 from desktop_app.services.gguf_info import read_gguf as read_gguf_model
-from desktop_app.storage.user_store import UserStore
+from desktop_app.storage.user.store import UserStore
 
 FOLDERS_KEY = "launch.gguf_folders"
 UNKNOWN = "unknown"

@@ -14,7 +14,7 @@ from typing import Any
 
 import psutil
 
-from desktop_app.domain.hardware import CpuInfo
+from desktop_app.domain.hardware.profile import CpuInfo
 
 # ARM implementer and part codes (MIDR) → a readable core name; lscpu keeps the full table.
 _ARM_IMPLEMENTERS = {"0x41": "ARM", "0x61": "Apple", "0xc0": "Ampere", "0x48": "HiSilicon"}

@@ -11,7 +11,7 @@ from typing import Any
 
 import psutil
 
-from desktop_app.domain.hardware import GpuSample, LiveSample
+from desktop_app.domain.hardware.profile import GpuSample, LiveSample
 from desktop_app.services.hardware import nvidia, other_gpus
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from desktop_app.domain.hardware import GpuDevice
+from desktop_app.domain.hardware.profile import GpuDevice
 
 T = TypeVar("T")
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from desktop_app.domain.hardware import AppleSilicon, GpuDevice
+from desktop_app.domain.hardware.profile import AppleSilicon, GpuDevice
 
 SYSFS_DRM = Path("/sys/class/drm")
 _VENDORS = {"0x1002": "AMD", "0x8086": "Intel", "0x10de": "NVIDIA"}

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from desktop_app import paths
-from desktop_app.domain.hardware import (
+from desktop_app.domain.hardware.profile import (
     AppleSilicon,
     CpuInfo,
     GpuDevice,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psutil
 
-from desktop_app.domain.hardware import MemoryInfo
+from desktop_app.domain.hardware.profile import MemoryInfo
 
 
 def probe_memory() -> MemoryInfo:

@@ -10,8 +10,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
-from desktop_app.domain.compare_series import Point, RangeBar, Unplotted
-from desktop_app.domain.figures import Figure, format_number
+from desktop_app.domain.compare.series import Point, RangeBar, Unplotted
+from desktop_app.domain.sources.figures import Figure, format_number
 from desktop_app.ui.charts.base import Row
 from desktop_app.ui.charts.compare import MEASURED, RATE_TICKS, CompareChart, Frameworks
 

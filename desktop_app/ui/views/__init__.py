@@ -28,12 +28,12 @@ class ViewSpec:
 
 
 VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec("overview", "Overview", "overview", "OverviewView"),
-    ViewSpec("compare", "Compare", "compare", "CompareView"),
-    ViewSpec("decide", "Decide", "decide", "DecideView"),
-    ViewSpec("costs", "Costs", "costs", "CostsView"),
-    ViewSpec("hardware", "Hardware", "hardware", "HardwareView"),
-    ViewSpec("models", "Models", "models", "ModelsView"),
-    ViewSpec("launch", "Launch", "launch", "LaunchView"),
-    ViewSpec("sources", "Sources", "sources", "SourcesView"),
+    ViewSpec("overview", "Overview", "overview.view", "OverviewView"),
+    ViewSpec("compare", "Compare", "compare.view", "CompareView"),
+    ViewSpec("decide", "Decide", "decide.view", "DecideView"),
+    ViewSpec("costs", "Costs", "cost.view", "CostsView"),
+    ViewSpec("hardware", "Hardware", "hardware.view", "HardwareView"),
+    ViewSpec("models", "Models", "fit.view", "ModelsView"),
+    ViewSpec("launch", "Launch", "launch.view", "LaunchView"),
+    ViewSpec("sources", "Sources", "sources.view", "SourcesView"),
 )

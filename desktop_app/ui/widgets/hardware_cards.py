@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
-from desktop_app.domain.figures import UNKNOWN
-from desktop_app.domain.hardware import GpuDevice, HardwareProfile
-from desktop_app.domain.hardware_text import fmt, fmt_bytes, gpu_lines, gpu_title
+from desktop_app.domain.hardware.profile import GpuDevice, HardwareProfile
+from desktop_app.domain.hardware.text import fmt, fmt_bytes, gpu_lines, gpu_title
+from desktop_app.domain.sources.figures import UNKNOWN
 from desktop_app.ui import theme
 
 _VENDOR_COLOURS = {"NVIDIA": "#009E73", "AMD": "#D55E00", "Intel": "#0072B2", "Apple": "#7F7F7F"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from desktop_app.domain.cost_inputs import InputError, parse_number
+from desktop_app.domain.cost.inputs import InputError, parse_number
 
 ERROR_STYLE = "color: #B42318; font-weight: bold;"
 

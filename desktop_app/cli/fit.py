@@ -1,0 +1,109 @@
+"""`infernav fit`: will this model fit this machine, and how fast will it decode?"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+KV_CHOICES = ("f16", "q8_0", "q4_0")
+
+
+def register(sub: Any) -> None:
+    """Add the fit command."""
+    p = sub.add_parser(
+        "fit",
+        help="memory fit and decode-speed estimate for a model on this machine",
+        description="Estimate weights, KV cache, compute buffer and overhead as llama.cpp "
+        "allocates them, with a verdict for this machine. --ctx is the context per slot "
+        "(llama-server: -c ctx×parallel -np parallel).",
+    )
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--model", metavar="ID", help="catalogue model id (see --list)")
+    src.add_argument("--gguf", metavar="PATH", help="a local GGUF file")
+    src.add_argument("--list", action="store_true", help="list model ids and quantizations")
+    p.add_argument("--quant", metavar="Q", help="quantization, e.g. Q4_K_M (with --model)")
+    p.add_argument("--ctx", type=int, default=4096, help="context length per slot (4096)")
+    p.add_argument("--kv-type", choices=KV_CHOICES, default="f16", help="KV-cache type (f16)")
+    p.add_argument("--parallel", type=int, default=1, help="parallel slots (1)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=fit)
+
+
+def _archs() -> dict[str, Any]:
+    from desktop_app import paths
+    from desktop_app.domain.fit.archs import slug
+    from desktop_app.storage.bundled.store import BundledStore
+
+    store = BundledStore(paths.bundled_store_path())
+    return {slug(a.model): a for a in store.model_archs()}
+
+
+def fit(args: argparse.Namespace) -> int:
+    """Run the estimate and print it."""
+    from desktop_app.cli import UserError
+    from desktop_app.domain.fit.estimate import FitSettings, catalogue_shape, estimate
+    from desktop_app.domain.fit.quant import QUANTS
+    from desktop_app.domain.fit.text import describe
+
+    if args.list:
+        return _list(args)
+    if args.ctx < 1 or args.ctx > 10_000_000:
+        raise UserError(f"--ctx must be between 1 and 10,000,000 tokens, not {args.ctx}")
+    if args.parallel < 1 or args.parallel > 1024:
+        raise UserError(f"--parallel must be between 1 and 1024, not {args.parallel}")
+    settings = FitSettings(ctx=args.ctx, parallel=args.parallel, kv_type=args.kv_type)
+    if args.gguf:
+        from desktop_app.services.gguf_info import GgufError, read_gguf
+
+        if args.quant:
+            raise UserError("--quant applies to --model; a GGUF file has its own quantization")
+        try:
+            shape = read_gguf(args.gguf).shape
+        except GgufError as exc:
+            raise UserError(str(exc)) from exc
+    else:
+        archs = _archs()
+        arch = archs.get(args.model.lower())
+        if arch is None:
+            raise UserError(f"unknown model id {args.model!r}; `infernav fit --list` shows them")
+        quant = (args.quant or "Q4_K_M").upper()
+        quant = {"AWQ": "AWQ-INT4", "GPTQ": "GPTQ-INT4", "BF16": "F16"}.get(quant, quant)
+        if quant not in QUANTS:
+            raise UserError(f"unknown quantization {args.quant!r}; choose one of {_quant_list()}")
+        shape = catalogue_shape(arch, quant)
+    from desktop_app.services.fit_profile import this_machine
+
+    result = estimate(shape, settings, this_machine())
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(describe(result)))
+    return 0
+
+
+def _quant_list() -> str:
+    from desktop_app.domain.fit.quant import QUANTS
+
+    return ", ".join(QUANTS)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from desktop_app.domain.fit.quant import QUANTS
+
+    archs = _archs()
+    if args.json:
+        out = {
+            "models": [
+                {"id": k, "name": a.model, "params_b": a.params_b, "layers": a.layers}
+                for k, a in archs.items()
+            ],
+            "quants": list(QUANTS),
+        }
+        print(json.dumps(out, indent=2))
+        return 0
+    width = max(len(k) for k in archs)
+    for k, a in archs.items():
+        print(f"{k:<{width}}  {a.model} ({a.params_b:g} B parameters, {a.layers} layers)")
+    print(f"\nquantizations: {_quant_list()}")
+    return 0

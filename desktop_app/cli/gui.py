@@ -1,0 +1,42 @@
+"""The desktop app itself, its smoke test and `infernav screenshots`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add `screenshots`."""
+    p = sub.add_parser("screenshots", help="render every view to a PNG (offscreen)")
+    p.add_argument("--out", type=Path, required=True, help="folder for the PNG files")
+    p.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
+    p.set_defaults(handler=screenshots)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the main window (or run the smoke test)."""
+    from desktop_app.ui.app import launch
+
+    return launch(
+        smoke_test=args.smoke_test,
+        exit_when_shown=args.exit_when_shown,
+        exit_when_ready=args.exit_when_ready,
+    )
+
+
+def screenshots(args: argparse.Namespace) -> int:
+    """Render each view to OUT/<view>.png."""
+    from desktop_app.cli import UserError
+    from desktop_app.ui.app import render_screenshots
+
+    try:
+        width, height = (int(x) for x in args.size.lower().split("x"))
+    except ValueError:
+        raise UserError(f"--size must look like 1440x900, not {args.size!r}") from None
+    if not (320 <= width <= 7680 and 240 <= height <= 4320):
+        raise UserError("--size must be between 320x240 and 7680x4320")
+    for path in render_screenshots(args.out, width, height):
+        print(path)
+    return 0

@@ -1,0 +1,138 @@
+"""`infernav trial`: start an engine (or reuse a running Ollama), time one answer, stop."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    """Add the trial command."""
+    p = sub.add_parser(
+        "trial",
+        help="start a local engine, stream one answer, print its measured speed",
+        description="Start llama.cpp's llama-server (or reuse / start Ollama), wait until it "
+        "is ready, stream one answer, print client-side and server-reported metrics, stop "
+        "what was started and save the trial.",
+    )
+    p.add_argument("--engine", required=True, choices=["llama.cpp", "ollama"])
+    p.add_argument("--model", required=True, help="a GGUF file (llama.cpp) or a model name")
+    p.add_argument("--prompt", default=None, help="what to ask (a short default otherwise)")
+    p.add_argument("--max-tokens", type=int, default=128, help="tokens to generate (128)")
+    p.add_argument("--port", type=int, default=None, help="port (a free one if busy)")
+    p.add_argument("--threads", type=int, default=None, help="CPU threads (llama.cpp -t)")
+    p.add_argument("--ctx", type=int, default=4096, help="context size (4096)")
+    p.add_argument("--server-binary", default=None, help="path to llama-server or ollama")
+    p.add_argument(
+        "--ready-timeout", type=float, default=120.0, help="seconds to wait for the engine"
+    )
+    p.add_argument(
+        "--api",
+        choices=["auto", "chat", "completion"],
+        default="auto",
+        help="llama-server endpoint: /v1/chat/completions or /completion (plain prompt); "
+        "auto picks chat when the model has a chat template",
+    )
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(handler=trial)
+
+
+def _fmt(value: float | int | None, unit: str, digits: int = 1) -> str:
+    from desktop_app.domain.trial.metrics import format_value
+
+    return format_value(value, unit, digits)
+
+
+def trial(args: argparse.Namespace) -> int:
+    """Run the trial and print the metrics."""
+    from desktop_app import paths
+    from desktop_app.cli import UserError
+    from desktop_app.services.engines.specs import SpecError, validate_port
+    from desktop_app.services.trial import (
+        DEFAULT_PROMPT,
+        TrialError,
+        TrialOptions,
+        run_trial,
+    )
+    from desktop_app.storage.user.store import UserStore
+
+    try:
+        if args.port is not None:
+            validate_port(args.port)
+    except SpecError as exc:
+        raise UserError(str(exc)) from None
+    if args.threads is not None and args.threads < 1:
+        raise UserError("--threads must be at least 1.")
+    if args.ctx is not None and args.ctx < 0:
+        raise UserError("--ctx must be 0 (the model's own) or more.")
+    opts = TrialOptions(
+        engine=args.engine,
+        model=args.model,
+        prompt=args.prompt or DEFAULT_PROMPT,
+        max_tokens=args.max_tokens,
+        port=args.port,
+        threads=args.threads,
+        ctx=args.ctx,
+        server_binary=args.server_binary,
+        ready_timeout_s=args.ready_timeout,
+        api=args.api,
+    )
+    store = UserStore(paths.user_store_path())
+    show_text = not args.json
+
+    def on_text(text: str) -> None:
+        if show_text:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+
+    def on_note(text: str) -> None:
+        sys.stderr.write(f"infernav: {text}\n")
+
+    try:
+        outcome = run_trial(opts, store, on_text=on_text, on_note=on_note)
+    except TrialError as exc:
+        raise UserError(str(exc)) from None
+    finally:
+        store.close()
+    payload = outcome.payload
+    if args.json:
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        return 0
+    server = payload["server"] or {}
+    print("\n")
+    print(
+        f"{payload['engine']} {payload['engine_version']} · {payload['model']} · "
+        f"port {payload['port']}"
+    )
+    rows = (
+        (
+            "time to first token",
+            _fmt(payload["ttft_ms"], "ms"),
+            _fmt(server.get("prompt_ms"), "ms"),
+        ),
+        (
+            "decode speed",
+            _fmt(payload["decode_tokens_per_s"], "tok/s"),
+            _fmt(server.get("decode_tokens_per_s"), "tok/s"),
+        ),
+        (
+            "prompt speed",
+            _fmt(payload["prompt_tokens_per_s"], "tok/s"),
+            _fmt(server.get("prompt_tokens_per_s"), "tok/s"),
+        ),
+        ("total time", _fmt(payload["e2e_ms"], "ms"), _fmt(server.get("total_ms"), "ms")),
+        (
+            "output tokens",
+            _fmt(payload["output_tokens"], ""),
+            _fmt(server.get("output_tokens"), ""),
+        ),
+    )
+    print(f"{'':22}{'measured here':>18}{'engine says':>18}")
+    for label, client, engine in rows:
+        print(f"{label:22}{client:>18}{engine:>18}")
+    if payload.get("output_tokens_counted"):
+        print("(token count taken from stream events: the engine did not report one)")
+    print(f"Saved as trial #{outcome.record.id if outcome.record else '?'}.")
+    return 0

@@ -1,1 +1,0 @@
-"""Command-line command groups (top layer: may use every other layer)."""

@@ -1,0 +1,398 @@
+"""Can I run it? Memory fit and decode-speed estimates that follow what llama.cpp allocates.
+
+Weights come from a GGUF header or from the catalogue with llama.cpp's quantization mixture
+(fit_quant); the KV cache is llama.cpp's own formula (context padded to 256, split per slot,
+GQA counted by KV heads, sliding-window layers capped); the compute buffer and runtime
+reserve are stated as estimates. See ../shared/FIT-AND-METRICS.md part A.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from desktop_app.domain.fit.archs import catalogue_tensors, details_for, is_swa_layer
+from desktop_app.domain.fit.budget import GIB as GIB
+from desktop_app.domain.fit.budget import GPU_RESERVE, Budget, budget_for, decode_speed
+from desktop_app.domain.fit.budget import MIB as MIB
+from desktop_app.domain.fit.quant import (
+    QUANTS,
+    QuantContext,
+    WeightsLayout,
+    gpu_format_bytes,
+    layout_from_tensors,
+    quantize_tensors,
+)
+from desktop_app.domain.hardware.profile import HardwareProfile
+from desktop_app.domain.sources.catalog import ModelArch
+
+KV_TYPES: dict[str, float] = {"f16": 2.0, "bf16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
+CTX_PAD = 256
+N_UBATCH = 512
+VERDICT_TEXT = {
+    "fits_gpu": "fits on the GPU",
+    "partial_offload": "partial offload",
+    "cpu_only": "CPU only",
+    "does_not_fit": "does not fit",
+    "unknown": "detecting hardware…",
+    "ram_unknown": "unknown: this plan's RAM is not known",
+}
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """What the estimate needs about one model at one quantization."""
+
+    name: str
+    quant: str
+    layers: int
+    n_embd: int
+    n_heads: int
+    kv_heads: int
+    head_dim_k: int
+    head_dim_v: int
+    vocab: int
+    ffn: int
+    max_ctx: int
+    weights: WeightsLayout
+    params: int
+    sliding_window: int = 0
+    swa_pattern: int = 0
+    family: str = "gguf"  # "gguf" (llama.cpp) or "gpu" (vLLM-style whole-GPU frameworks)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """The user's choices: context per slot, parallel slots, KV-cache type."""
+
+    ctx: int = 4096
+    parallel: int = 1
+    kv_type: str = "f16"
+    n_ubatch: int = N_UBATCH
+
+
+@dataclass(frozen=True)
+class KvCache:
+    """KV-cache size and how it was counted."""
+
+    bytes: int
+    n_ctx: int  # padded total cells llama-server allocates (-c ctx×parallel)
+    cells_per_seq: int
+    swa_cells_per_seq: int
+    full_layers: int
+    swa_layers: int
+    per_layer: tuple[int, ...]
+    formula: str
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """The estimate for one model, quantization and settings on one hardware profile."""
+
+    shape: ModelShape
+    settings: FitSettings
+    weights_bytes: int
+    kv: KvCache
+    compute_bytes: int
+    overhead_bytes: int
+    verdict: str
+    gpu_layers: int
+    layers: int  # as llama.cpp counts them: blocks + the output layer
+    vram_needed: int
+    ram_needed: int
+    headroom_bytes: int | None
+    decode_upper: float | None
+    decode_upper_full_ctx: float | None
+    decode_estimate: float | None
+    speed_note: str
+    budget: Budget | None
+    placement: dict[str, tuple[int, int]] = field(default_factory=dict)  # part -> (GPU, RAM)
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def total_bytes(self) -> int:
+        """Weights + KV cache + compute + overhead."""
+        return self.weights_bytes + self.kv.bytes + self.compute_bytes + self.overhead_bytes
+
+    @property
+    def verdict_text(self) -> str:
+        """The verdict in words, with the layer split for partial offload."""
+        if self.verdict == "partial_offload":
+            return f"partial offload: {self.gpu_layers} of {self.layers} layers on the GPU"
+        return VERDICT_TEXT[self.verdict]
+
+    def to_json(self) -> dict[str, object]:
+        """The keys `infernav fit --json` prints."""
+        b = self.budget
+        return {
+            "model": self.shape.name,
+            "quant": self.shape.quant,
+            "ctx": self.settings.ctx,
+            "parallel": self.settings.parallel,
+            "kv_type": self.settings.kv_type,
+            "weights_bytes": self.weights_bytes,
+            "kv_cache_bytes": self.kv.bytes,
+            "compute_bytes": self.compute_bytes,
+            "overhead_bytes": self.overhead_bytes,
+            "total_bytes": self.total_bytes,
+            "verdict": self.verdict,
+            "verdict_text": self.verdict_text,
+            "gpu_layers": self.gpu_layers,
+            "layers": self.layers,
+            "vram_needed_bytes": self.vram_needed,
+            "ram_needed_bytes": self.ram_needed,
+            "headroom_bytes": self.headroom_bytes,
+            "vram_available_bytes": b.vram_bytes if b else None,
+            "ram_available_bytes": b.ram_bytes if b else None,
+            "decode_tokens_per_s_upper": _round(self.decode_upper),
+            "decode_tokens_per_s_upper_full_context": _round(self.decode_upper_full_ctx),
+            "decode_tokens_per_s_estimate": _round(self.decode_estimate),
+            "speed_note": self.speed_note,
+            "kv_cells": self.kv.n_ctx,
+            "kv_formula": self.kv.formula,
+            "source": self.shape.source,
+            "notes": list(self.notes),
+        }
+
+
+def _round(v: float | None) -> float | None:
+    return None if v is None else round(v, 1)
+
+
+def pad(n: int, to: int = CTX_PAD) -> int:
+    """Round up to a multiple of `to`, as GGML_PAD does."""
+    return -(-n // to) * to
+
+
+def kv_cache(shape: ModelShape, s: FitSettings) -> KvCache:
+    """llama.cpp's KV cache: Σ layers (K+V head dims × KV heads × cells × bytes/elem)."""
+    bpe = KV_TYPES[s.kv_type]
+    n_ctx = pad(s.ctx * s.parallel)  # llama-server -c ctx×parallel -np parallel
+    per_seq = pad(n_ctx // s.parallel)
+    swa_cells = per_seq
+    if shape.sliding_window:
+        swa_cells = min(per_seq, pad(shape.sliding_window + s.n_ubatch))
+    per_cell = (shape.head_dim_k + shape.head_dim_v) * shape.kv_heads
+    per_layer = []
+    n_swa = 0
+    for il in range(shape.layers):
+        swa = shape.sliding_window > 0 and is_swa_layer(il, shape.swa_pattern)
+        n_swa += swa
+        cells = swa_cells if swa else per_seq
+        per_layer.append(int(per_cell * cells * bpe) * s.parallel)
+    formula = (
+        f"{shape.layers} layers × ({shape.head_dim_k}+{shape.head_dim_v}) head dims × "
+        f"{shape.kv_heads} KV heads × {per_seq:,} cells × {bpe:g} B ({s.kv_type}) × "
+        f"{s.parallel} slot(s)"
+    )
+    if n_swa:
+        formula += f"; {n_swa} sliding-window layers capped at {swa_cells:,} cells"
+    return KvCache(
+        sum(per_layer),
+        n_ctx,
+        per_seq,
+        swa_cells,
+        shape.layers - n_swa,
+        n_swa,
+        tuple(per_layer),
+        formula,
+    )
+
+
+def compute_buffer(shape: ModelShape, s: FitSettings, kv: KvCache) -> int:
+    """Compute buffer (estimate): f16 attention mask over the cells + FFN activations.
+
+    Fitted to llama-server (b1-0c1e570) CPU logs with flash attention on: the tiny llama
+    and Gemma 3 270M at 1024-10240 cells within 8%; older builds also reserved the logits
+    of the whole ubatch (n_ubatch × vocab × 4 B), so GPU buffers may be larger.
+    """
+    cells = kv.cells_per_seq + (kv.swa_cells_per_seq if kv.swa_layers else 0)
+    mask = 2 * s.n_ubatch * cells
+    activations = 4 * s.n_ubatch * (4 * shape.ffn + shape.n_embd + shape.head_dim_k)
+    return mask + activations + 4 * shape.vocab * s.parallel
+
+
+def catalogue_shape(arch: ModelArch, quant: str) -> ModelShape:
+    """A catalogue model at a quantization, with llama.cpp's per-tensor mixture."""
+    d = details_for(arch)
+    tensors = catalogue_tensors(arch)
+    q = QUANTS[quant]
+    if q.family == "gpu":
+        embed = arch.vocab * arch.hidden * (1 if d.tied_embeddings else 2)
+        params = sum(t.n_elements for t in tensors)
+        linear = sum(t.n_elements for t in tensors if t.layer is not None and len(t.shape) > 1)
+        total = gpu_format_bytes(quant, linear, embed)
+        per = (total - embed * 2) // arch.layers
+        out = arch.vocab * arch.hidden * 2
+        weights = WeightsLayout((per,) * arch.layers, 0 if d.tied_embeddings else out, out, False)
+    else:
+        qctx = QuantContext(
+            arch.layers, arch.heads // arch.kv_heads, arch.layers == 80 and d.family != "gemma2"
+        )
+        typed = quantize_tensors(quant, tensors, qctx)
+        weights = layout_from_tensors(typed)
+        params = sum(t.n_elements for t in typed)
+    return ModelShape(
+        name=arch.model,
+        quant=quant,
+        layers=arch.layers,
+        n_embd=arch.hidden,
+        n_heads=arch.heads,
+        kv_heads=arch.kv_heads,
+        head_dim_k=arch.head_dim,
+        head_dim_v=arch.head_dim,
+        vocab=arch.vocab,
+        ffn=d.ffn,
+        max_ctx=arch.max_ctx,
+        weights=weights,
+        params=params,
+        sliding_window=d.sliding_window,
+        swa_pattern=d.swa_pattern,
+        family=q.family,
+        source=(
+            f"catalogue (retrieved {arch.provenance.retrieved or 'unknown'}): "
+            f"{arch.provenance.source}; layout: {d.source}"
+        ),
+    )
+
+
+def _suffix(values: tuple[int, ...]) -> list[int]:
+    """suffix[k] = sum(values[k:]) so that any "last n blocks" sum is one lookup."""
+    out = [0] * (len(values) + 1)
+    for i in range(len(values) - 1, -1, -1):
+        out[i] = out[i + 1] + values[i]
+    return out
+
+
+def _placement(
+    shape: ModelShape,
+    kv: KvCache,
+    sums: tuple[list[int], list[int]],
+    compute: int,
+    reserve: int,
+    output_buf: int,
+    n: int,
+) -> dict[str, tuple[int, int]]:
+    """(GPU bytes, system-RAM bytes) of each part with n llama.cpp layers on the GPU.
+
+    llama.cpp offloads from the end: the output layer first, then the last blocks; the
+    input embedding always stays in system RAM. CPU only maps the file and its KV.
+    """
+    w, n_l = shape.weights, shape.layers
+    if n == 0:
+        return {
+            "weights": (0, w.file_bytes),
+            "kv": (0, kv.bytes),
+            "compute": (0, compute),
+            "overhead": (0, output_buf),
+        }
+    first_gpu = n_l - (n - 1)
+    w_sum, kv_sum = sums
+    gpu_w = w.output + w_sum[first_gpu]
+    gpu_kv = kv_sum[first_gpu]
+    return {
+        "weights": (gpu_w, w.token_embd + w_sum[0] - w_sum[first_gpu]),
+        "kv": (gpu_kv, kv.bytes - gpu_kv),
+        "compute": (compute, compute if n < n_l + 1 else 0),
+        "overhead": (reserve, output_buf),
+    }
+
+
+def _sides(place: dict[str, tuple[int, int]]) -> tuple[int, int]:
+    return sum(g for g, _ in place.values()), sum(c for _, c in place.values())
+
+
+def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None) -> FitResult:
+    """Memory needed, verdict against `profile` (None: no verdict yet) and decode speed."""
+    w = shape.weights
+    kv = kv_cache(shape, s)
+    compute = compute_buffer(shape, s, kv)
+    output_buf = 4 * shape.vocab * s.parallel
+    n_l = shape.layers
+    budget = budget_for(profile) if profile is not None else None
+    reserve = GPU_RESERVE.get(budget.gpu_vendor, 0) if budget else 0
+    notes: list[str] = list(budget.notes) if budget else []
+
+    sums = (_suffix(w.layers), _suffix(kv.per_layer))
+
+    def place(n: int) -> dict[str, tuple[int, int]]:
+        return _placement(shape, kv, sums, compute, reserve, output_buf, n)
+
+    verdict, n_gpu, headroom = "unknown", 0, None
+    if budget is not None:
+        ram_known = budget.ram_bytes is not None
+        # A planned machine may not say how much RAM it has: never call that "does not fit".
+        ram = budget.ram_bytes if budget.ram_bytes is not None else 1 << 62
+        if not ram_known:
+            notes.append("system RAM of this plan is unknown: host-side parts are not checked")
+        vram = budget.vram_bytes
+        full_gpu, full_ram = _sides(place(n_l + 1))
+        if vram > 0 and full_gpu <= vram and full_ram <= ram:
+            verdict, n_gpu, headroom = "fits_gpu", n_l + 1, vram - full_gpu
+        elif vram > 0 and shape.family == "gguf":
+            # The most layers whose VRAM fits; VRAM grows with n, so stop at the first miss.
+            n_gpu = 0
+            for n in range(1, n_l + 1):
+                if _sides(place(n))[0] > vram:
+                    break
+                n_gpu = n
+            gpu_b, ram_b = _sides(place(n_gpu))
+            if n_gpu > 0 and ram_b <= ram:
+                verdict = "partial_offload"
+                headroom = min(vram - gpu_b, ram - ram_b) if ram_known else vram - gpu_b
+        if verdict == "unknown" and shape.family == "gguf":
+            n_gpu = 0
+            cpu_need = _sides(place(0))[1]
+            if not ram_known:
+                verdict, headroom = "ram_unknown", None
+            else:
+                verdict = "cpu_only" if cpu_need <= ram else "does_not_fit"
+                headroom = ram - cpu_need
+        elif verdict == "unknown":
+            verdict, n_gpu, headroom = "does_not_fit", 0, vram - full_gpu
+            notes.append("GPU frameworks keep the whole model in VRAM")
+    shown = n_gpu if budget is not None else n_l + 1
+    placement = place(shown)
+    vram_needed, ram_needed = _sides(placement)
+    if n_gpu == 0 and budget is not None and w.cpu_repack:
+        notes.append(
+            f"llama.cpp repacks {w.cpu_repack / MIB:,.0f} MiB of Q4 tensors into a CPU_REPACK "
+            "buffer on x86; their mapped pages become reclaimable"
+        )
+    if s.kv_type in ("q8_0", "q4_0") and shape.head_dim_k % 32:
+        notes.append(f"llama.cpp cannot quantize a KV cache with head dim {shape.head_dim_k}")
+    if s.ctx > shape.max_ctx:
+        notes.append(f"context {s.ctx:,} exceeds the model's trained maximum {shape.max_ctx:,}")
+    if shape.family == "gpu":
+        notes.append("vLLM-style servers also pre-allocate most free VRAM for the KV cache")
+    up, up_full, est, note = decode_speed(w, kv.per_layer, shape.layers, n_gpu, budget)
+    return FitResult(
+        shape=shape,
+        settings=s,
+        weights_bytes=w.file_bytes,
+        kv=kv,
+        compute_bytes=compute,
+        overhead_bytes=sum(placement["overhead"]),
+        verdict=verdict,
+        gpu_layers=n_gpu,
+        layers=n_l + 1,
+        vram_needed=vram_needed,
+        ram_needed=ram_needed,
+        headroom_bytes=headroom,
+        decode_upper=up,
+        decode_upper_full_ctx=up_full,
+        decode_estimate=est,
+        speed_note=note,
+        budget=budget,
+        placement=placement,
+        notes=tuple(notes),
+    )
+
+
+def best_quality_key(r: FitResult) -> tuple[int, int, float, int]:
+    """Sort key for "best quality that fits": fitting first, then 4-bit or better, bigger
+    models, more bits (below 4 bits quality drops steeply, so a 3-bit big model ranks after)."""
+    order = ["fits_gpu", "partial_offload", "cpu_only", "does_not_fit", "unknown"]
+    quality = QUANTS[r.shape.quant].quality if r.shape.quant in QUANTS else 0
+    tier = 0 if quality >= QUANTS["Q4_0"].quality else 1
+    return (order.index(r.verdict), tier, -r.shape.params, -quality)

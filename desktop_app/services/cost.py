@@ -1,0 +1,60 @@
+"""Cost scenario files and the user's own prices for the cost calculator."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from desktop_app.domain.cost.inputs import (
+    CostInputs,
+    ScenarioError,
+    scenario_from_dict,
+    scenario_to_dict,
+)
+from desktop_app.storage.user.store import UserStore
+
+PRICE_PREFIX = "cost:"
+MAX_SCENARIO_BYTES = 1_000_000  # a scenario is a few hundred bytes; more is not one
+
+
+def save_scenario(path: Path, inputs: CostInputs) -> None:
+    """Write the inputs as a small JSON file; raises ScenarioError if it cannot be written."""
+    text = json.dumps(scenario_to_dict(inputs), indent=2, ensure_ascii=False)
+    try:
+        path.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ScenarioError(f"Could not write {path.name}: {exc.strerror or exc}.") from exc
+
+
+def load_scenario(path: Path) -> CostInputs:
+    """Read a scenario file; ScenarioError says in one sentence what is wrong."""
+    try:
+        if path.stat().st_size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(f"{path.name} is too large to be a cost scenario.")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"Could not read {path.name}: {exc.strerror or exc}.") from exc
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ScenarioError(f"{path.name} is damaged: it is not valid JSON.") from exc
+    return scenario_from_dict(doc)
+
+
+def cost_overrides(user: UserStore) -> dict[str, float]:
+    """The user's cost prices and rates, keyed as the calculator expects (fx:INR, ...)."""
+    return {
+        key[len(PRICE_PREFIX) :]: price.value
+        for key, price in user.user_prices().items()
+        if key.startswith(PRICE_PREFIX)
+    }
+
+
+def set_cost_override(user: UserStore, key: str, value: float, unit: str) -> None:
+    """Remember one of the user's prices or rates (key as in cost_overrides)."""
+    user.set_user_price(PRICE_PREFIX + key, value, unit, "entered in the Costs view")
+
+
+def reset_cost_overrides(user: UserStore) -> None:
+    """Back to the bundled prices and rates."""
+    user.reset_user_prices(PRICE_PREFIX)

@@ -1,0 +1,287 @@
+"""One quick trial, start to finish: start (or reuse) the engine, stream one answer, stop.
+
+Used by `infernav trial`; the Launch view uses the same payload builder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from desktop_app.domain.trial.metrics import TrialMetrics
+from desktop_app.services.engines import discovery, ollama
+from desktop_app.services.engines.clients import Answer, StreamError, stream_llama, stream_ollama
+from desktop_app.services.engines.gguf_files import read_gguf
+from desktop_app.services.engines.process import EngineError, EngineProcess
+from desktop_app.services.engines.specs import (
+    LaunchSpec,
+    SpecError,
+    accepted_flags,
+    llama_server_spec,
+    ollama_serve_spec,
+)
+from desktop_app.storage.user.store import TrialRecord, UserStore
+
+DEFAULT_PROMPT = "Explain in two sentences what a large language model is."
+
+
+class TrialError(Exception):
+    """The trial could not be run; the message is one plain sentence."""
+
+
+@dataclass(frozen=True)
+class TrialOptions:
+    """What the user asked for."""
+
+    engine: str
+    model: str
+    prompt: str = DEFAULT_PROMPT
+    max_tokens: int = 128
+    port: int | None = None
+    threads: int | None = None
+    ctx: int | None = 4096
+    parallel: int | None = 1
+    gpu_layers: int | None = None
+    server_binary: str | None = None
+    ready_timeout_s: float = 120.0
+    api: str = "auto"  # "chat", "completion", or auto: chat when the model has a template
+    temperature: float | None = None
+    ignore_eos: bool = False
+
+
+@dataclass
+class TrialOutcome:
+    """What happened: the payload saved, the answer, and what the user should be told."""
+
+    payload: dict[str, Any]
+    answer: Answer
+    notes: list[str] = field(default_factory=list)
+    record: TrialRecord | None = None
+
+
+def basic_hardware() -> dict[str, Any]:
+    """A small hardware description for trials run without a detected profile."""
+    mem = psutil.virtual_memory()
+    return {
+        "label": "this machine",
+        "planned": False,
+        "os_name": platform.system(),
+        "os_version": platform.release(),
+        "cpu": {
+            "brand": platform.processor() or None,
+            "architecture": platform.machine(),
+            "logical_cores": psutil.cpu_count(logical=True),
+            "physical_cores": psutil.cpu_count(logical=False),
+        },
+        "memory": {"total_bytes": mem.total},
+    }
+
+
+def build_payload(
+    *,
+    engine: str,
+    engine_version: str | None,
+    model: str,
+    quantization: str | None,
+    metrics: TrialMetrics,
+    settings: dict[str, Any],
+    hardware: dict[str, Any] | None,
+    port: int,
+) -> dict[str, Any]:
+    """The trial payload the user store keeps and Compare reads."""
+    figures = metrics.to_json()
+    return {
+        "engine": engine,
+        "engine_version": engine_version or "unknown",
+        "model": model,
+        "quantization": quantization,
+        "ttft_ms": figures["ttft_ms"],
+        "decode_tokens_per_s": figures["decode_tokens_per_s"],
+        "prompt_tokens_per_s": figures["prompt_tokens_per_s"],
+        "output_tokens": figures["output_tokens"],
+        "output_tokens_counted": figures["output_tokens_counted"],
+        "prompt_tokens": figures["prompt_tokens"],
+        "e2e_ms": figures["e2e_ms"],
+        "cancelled": figures["cancelled"],
+        "server": figures["server"],
+        "settings": settings,
+        "hardware": hardware or basic_hardware(),
+        "port": port,
+    }
+
+
+def _engine_binary(opts: TrialOptions, store: UserStore | None) -> discovery.EngineInfo:
+    user = opts.server_binary or (discovery.remembered_path(store, opts.engine) if store else None)
+    info = discovery.find_engine(opts.engine, user)
+    if info.path is None:
+        name = discovery.BINARY[opts.engine]
+        raise TrialError(f"{name} was not found. {info.how_to_get}")
+    if info.problem:
+        raise TrialError(info.problem)
+    return info
+
+
+def run_trial(
+    opts: TrialOptions,
+    store: UserStore | None = None,
+    on_text: Callable[[str], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
+    cancel: threading.Event | None = None,
+    hardware: dict[str, Any] | None = None,
+) -> TrialOutcome:
+    """Run one trial; raises TrialError with a plain sentence on any failure."""
+    notes: list[str] = []
+
+    def note(text: str) -> None:
+        notes.append(text)
+        if on_note is not None:
+            on_note(text)
+
+    if opts.max_tokens < 1:
+        raise TrialError("--max-tokens must be at least 1.")
+    proc: EngineProcess | None = None
+    api = opts.api
+    layers = opts.gpu_layers
+    try:
+        if opts.engine == "ollama":
+            base_url, version, proc, spec_port = _ollama_engine(opts, store, note)
+            quant = _ollama_quant(base_url, opts.model)
+            answer = stream_ollama(
+                base_url,
+                opts.model,
+                opts.prompt,
+                opts.max_tokens,
+                cancel=cancel,
+                on_text=on_text,
+                temperature=opts.temperature,
+            )
+        elif opts.engine == "llama.cpp":
+            info = _engine_binary(opts, store)
+            model_path = Path(opts.model).expanduser()
+            if not model_path.is_file():
+                raise TrialError(f"The model file {model_path} does not exist.")
+            gguf = read_gguf(model_path)
+            quant = gguf.quantization
+            if layers is None and "-ngl" in (accepted_flags(str(info.path)) or {"-ngl"}):
+                from desktop_app.services.engines.gguf_files import fit_gpu_layers
+                from desktop_app.services.hardware import probe_hardware
+
+                # The default comes from the fit estimate for this machine, as in the app.
+                layers = fit_gpu_layers(model_path, probe_hardware(), opts.ctx, opts.parallel)
+            spec = llama_server_spec(
+                str(info.path),
+                model_path,
+                port=opts.port,
+                threads=opts.threads,
+                ctx=opts.ctx,
+                parallel=opts.parallel,
+                gpu_layers=layers,
+            )
+            for text in spec.notes:
+                note(text)
+            version = info.version
+            proc = _start(spec, opts.ready_timeout_s)
+            base_url, spec_port = spec.base_url, spec.port
+            if api == "auto":
+                api = "chat" if gguf.has_chat_template else "completion"
+            answer = stream_llama(
+                base_url,
+                opts.prompt,
+                opts.max_tokens,
+                api=api,
+                cancel=cancel,
+                on_text=on_text,
+                temperature=opts.temperature,
+                ignore_eos=opts.ignore_eos,
+            )
+        else:
+            raise TrialError(f"Unknown engine {opts.engine!r}; use llama.cpp or ollama.")
+    except SpecError as exc:
+        raise TrialError(str(exc)) from None
+    except StreamError as exc:
+        message = str(exc)
+        if proc is not None and proc.exited_within(1.0):
+            message = f"{message} {proc.failure()}"
+        raise TrialError(message) from None
+    finally:
+        if proc is not None:
+            proc.stop()
+    settings = {
+        "threads": opts.threads,
+        "ctx": opts.ctx,
+        "parallel": opts.parallel,
+        "gpu_layers": layers,
+        "max_tokens": opts.max_tokens,
+        "prompt": opts.prompt,
+        "api": (api if opts.engine == "llama.cpp" else "ollama-chat"),
+        "reused_running_server": opts.engine == "ollama" and proc is None,
+    }
+    payload = build_payload(
+        engine=opts.engine,
+        engine_version=version,
+        model=opts.model,
+        quantization=quant,
+        metrics=answer.metrics,
+        settings=settings,
+        hardware=hardware,
+        port=spec_port,
+    )
+    outcome = TrialOutcome(payload, answer, notes)
+    if store is not None and not answer.metrics.cancelled:
+        outcome.record = store.add_trial(
+            opts.engine, payload["engine_version"], opts.model, payload
+        )
+    return outcome
+
+
+def _start(spec: LaunchSpec, timeout_s: float) -> EngineProcess:
+    proc = EngineProcess(spec)
+    try:
+        proc.start()
+    except EngineError as exc:
+        raise TrialError(str(exc)) from None
+    try:
+        proc.wait_ready(timeout_s)
+    except EngineError as exc:
+        proc.stop()
+        raise TrialError(str(exc)) from None
+    return proc
+
+
+def _ollama_engine(
+    opts: TrialOptions, store: UserStore | None, note: Callable[[str], None]
+) -> tuple[str, str | None, EngineProcess | None, int]:
+    running = ollama.find_running()
+    if running is not None:
+        note(f"Using the Ollama already running at {running.base_url} (left running).")
+        port = int(running.base_url.rsplit(":", 1)[1])
+        return running.base_url, running.version, None, port
+    info = _engine_binary(opts, store)
+    spec = ollama_serve_spec(str(info.path), port=opts.port or ollama.default_port(), ctx=opts.ctx)
+    for text in spec.notes:
+        note(text)
+    proc = _start(spec, opts.ready_timeout_s)
+    version = ollama.version_at(spec.base_url) or info.version
+    return spec.base_url, version, proc, spec.port
+
+
+def _ollama_quant(base_url: str, model: str) -> str | None:
+    with contextlib.suppress(StreamError):
+        wanted = model if ":" in model else f"{model}:latest"
+        for item in ollama.list_models(base_url):
+            if item.name in (model, wanted):
+                return item.quantization
+    return None
+
+
+def env_summary() -> dict[str, str]:
+    """OLLAMA_* variables in effect (shown to the user)."""
+    return {k: v for k, v in os.environ.items() if k.startswith("OLLAMA_")}

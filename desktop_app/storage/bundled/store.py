@@ -1,0 +1,271 @@
+"""The bundled, read-only store: repositories that return frozen domain objects."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlalchemy import create_engine, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from desktop_app.domain.sources.catalog import (
+    Benchmark,
+    CloudPrice,
+    DecisionRow,
+    FxRate,
+    Gpu,
+    ModelArch,
+    Scenario,
+)
+from desktop_app.domain.sources.figures import Conflict, Figure, Provenance
+from desktop_app.domain.sources.frameworks import Fact, Framework
+from desktop_app.storage.bundled import schema as m
+from desktop_app.storage.errors import StoreError
+
+__all__ = ["BundledStore", "StoreError"]
+
+
+def _prov(row: m._Sourced) -> Provenance:
+    return Provenance(row.source, row.source_type, row.retrieved)
+
+
+class BundledStore:
+    """Read-only access to the bundled store; everything is loaded once and cached."""
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise StoreError(
+                f"The bundled data file is missing ({path}). Please reinstall Inference Navigator."
+            )
+        uri = f"sqlite+pysqlite:///file:{quote(str(path))}?mode=ro&immutable=1&uri=true"
+        self.path = path
+        self._engine = create_engine(uri)
+        try:
+            self._load()
+        except (SQLAlchemyError, ValueError) as exc:
+            raise StoreError(
+                f"The bundled data file is damaged ({path}). Please reinstall Inference "
+                f"Navigator. Detail: {exc.__class__.__name__}"
+            ) from exc
+        finally:
+            self._engine.dispose()
+
+    def _load(self) -> None:
+        with Session(self._engine) as s:
+            meta = {r.key: r.value for r in s.scalars(select(m.MetaRow))}
+            if meta.get("schema_version") != str(m.SCHEMA_VERSION):
+                raise ValueError(f"schema version {meta.get('schema_version')!r}")
+            self.source_hash = meta.get("source_hash", "")
+            members: dict[str, list[str]] = defaultdict(list)
+            by_figure: dict[str, list[str]] = defaultdict(list)
+            for cm in s.scalars(
+                select(m.ConflictMemberRow).order_by(
+                    m.ConflictMemberRow.conflict_id, m.ConflictMemberRow.position
+                )
+            ):
+                members[cm.conflict_id].append(cm.figure_id)
+                by_figure[cm.figure_id].append(cm.conflict_id)
+            self._conflicts = [
+                Conflict(c.id, c.title, c.description, tuple(members[c.id]), _prov(c))
+                for c in s.scalars(select(m.ConflictRow).order_by(m.ConflictRow.id))
+            ]
+            self._figures = [
+                Figure(
+                    id=f.id,
+                    topic=f.topic,
+                    entity=f.entity,
+                    framework=f.framework,
+                    metric=f.metric,
+                    low=f.low,
+                    high=f.high,
+                    text=f.text,
+                    unit=f.unit,
+                    region=f.region,
+                    conditions=f.conditions,
+                    provenance=_prov(f),
+                    note=f.note,
+                    conflicts=tuple(by_figure.get(f.id, ())),
+                )
+                for f in s.scalars(select(m.FigureRow).order_by(m.FigureRow.seq))
+            ]
+            self._figure_index = {f.id: f for f in self._figures}
+            facts: dict[str, dict[str, Fact]] = defaultdict(dict)
+            for fact in s.scalars(select(m.FrameworkFactRow)):
+                facts[fact.framework][fact.attribute] = Fact(
+                    fact.attribute, fact.value, _prov(fact), fact.note
+                )
+            fig = self._figure_index.get
+            self._frameworks = [
+                Framework(
+                    id=r.id,
+                    name=r.name,
+                    summary=r.summary,
+                    best_for=r.best_for,
+                    not_for=r.not_for,
+                    provenance=_prov(r),
+                    throughput=fig(r.throughput_figure or ""),
+                    ttft=fig(r.ttft_figure or ""),
+                    setup_time=fig(r.setup_figure or ""),
+                    facts=dict(facts[r.id]),
+                )
+                for r in s.scalars(select(m.FrameworkRow).order_by(m.FrameworkRow.seq))
+            ]
+            self._gpus = [
+                Gpu(
+                    name=g.name,
+                    vendor=g.vendor,
+                    segment=g.segment,
+                    memory_gb=g.memory_gb,
+                    memory_type=g.memory_type,
+                    bandwidth_gbps=g.bandwidth_gbps,
+                    fp16_tflops=g.fp16_tflops,
+                    tdp_w=g.tdp_w,
+                    launch_price_usd=g.launch_price_usd,
+                    launch_date=g.launch_date,
+                    compute_capability=g.compute_capability,
+                    provenance=_prov(g),
+                    note=g.note,
+                )
+                for g in s.scalars(select(m.GpuRow).order_by(m.GpuRow.seq))
+            ]
+            self._prices = [
+                CloudPrice(
+                    id=p.id,
+                    provider=p.provider,
+                    instance_type=p.instance_type,
+                    gpu=p.gpu,
+                    gpu_count=p.gpu_count,
+                    vcpus=p.vcpus,
+                    memory_gib=p.memory_gib,
+                    region_label=p.region_label,
+                    region_code=p.region_code,
+                    usd_per_hour=p.usd_per_hour,
+                    per_gpu_usd_per_hour=p.per_gpu_usd_per_hour,
+                    monthly_usd_730h=p.monthly_usd_730h,
+                    pricing=p.pricing,
+                    provenance=_prov(p),
+                    note=p.note,
+                )
+                for p in s.scalars(select(m.CloudPriceRow).order_by(m.CloudPriceRow.id))
+            ]
+            self._fx = [
+                FxRate(x.id, x.pair, x.low, x.high, x.basis, x.as_of, _prov(x), x.note)
+                for x in s.scalars(select(m.FxRateRow).order_by(m.FxRateRow.id))
+            ]
+            self._models = [
+                ModelArch(
+                    model=a.model,
+                    params_b=a.params_b,
+                    layers=a.layers,
+                    hidden=a.hidden,
+                    heads=a.heads,
+                    kv_heads=a.kv_heads,
+                    head_dim=a.head_dim,
+                    vocab=a.vocab,
+                    max_ctx=a.max_ctx,
+                    provenance=_prov(a),
+                )
+                for a in s.scalars(select(m.ModelArchRow).order_by(m.ModelArchRow.seq))
+            ]
+            self._benchmarks = [
+                Benchmark(
+                    id=b.id,
+                    study=b.study,
+                    study_date=b.study_date,
+                    model=b.model,
+                    quantization=b.quantization,
+                    hardware=b.hardware,
+                    concurrency=b.concurrency,
+                    framework=b.framework,
+                    metric=b.metric,
+                    value=b.value,
+                    unit=b.unit,
+                    provenance=_prov(b),
+                    note=b.note,
+                )
+                for b in s.scalars(select(m.BenchmarkRow).order_by(m.BenchmarkRow.id))
+            ]
+            self._matrix = [
+                DecisionRow(d.id, d.constraint, tuple(d.frameworks.split(";")), d.why, _prov(d))
+                for d in s.scalars(select(m.DecisionRowRow).order_by(m.DecisionRowRow.seq))
+            ]
+            self._scenarios = [
+                Scenario(
+                    id=c.id,
+                    title=c.title,
+                    region=c.region,
+                    location=c.location,
+                    business=c.business,
+                    users=c.users,
+                    volume=c.volume,
+                    constraint=c.constraint,
+                    workload=c.workload,
+                    framework=c.framework,
+                    hardware=c.hardware,
+                    gpu_count=c.gpu_count,
+                    gpu_model=c.gpu_model,
+                    monthly_cost=c.monthly_cost,
+                    currency=c.currency,
+                    outcome=c.outcome,
+                    provenance=_prov(c),
+                )
+                for c in s.scalars(select(m.ScenarioRow).order_by(m.ScenarioRow.id))
+            ]
+
+    def figures(self) -> list[Figure]:
+        """Every figure of the store, in source order."""
+        return list(self._figures)
+
+    def figure(self, figure_id: str) -> Figure | None:
+        """One figure by id, or None."""
+        return self._figure_index.get(figure_id)
+
+    def figures_for(self, framework: str, topic: str | None = None) -> list[Figure]:
+        """The figures about one framework (optionally of one topic)."""
+        return [
+            f
+            for f in self._figures
+            if f.framework == framework and (topic is None or f.topic == topic)
+        ]
+
+    def conflicts(self) -> list[Conflict]:
+        """The documented disagreements between figures."""
+        return list(self._conflicts)
+
+    def frameworks(self) -> list[Framework]:
+        """The eight framework cards, in the guide's order."""
+        return list(self._frameworks)
+
+    def framework(self, framework_id: str) -> Framework | None:
+        """One framework by id, or None."""
+        return next((f for f in self._frameworks if f.id == framework_id), None)
+
+    def gpus(self) -> list[Gpu]:
+        """The GPU catalogue."""
+        return list(self._gpus)
+
+    def cloud_prices(self) -> list[CloudPrice]:
+        """On-demand cloud prices by region."""
+        return list(self._prices)
+
+    def fx_rates(self) -> list[FxRate]:
+        """Exchange rates with their basis."""
+        return list(self._fx)
+
+    def model_archs(self) -> list[ModelArch]:
+        """Architectures of popular open models."""
+        return list(self._models)
+
+    def benchmarks(self) -> list[Benchmark]:
+        """Published benchmark figures."""
+        return list(self._benchmarks)
+
+    def decision_matrix(self) -> list[DecisionRow]:
+        """The guide's quick decision matrix."""
+        return list(self._matrix)
+
+    def scenarios(self) -> list[Scenario]:
+        """The guide's scenarios and examples."""
+        return list(self._scenarios)

@@ -1,0 +1,231 @@
+"""Cost charts: cumulative cost over the horizon with break-even, monthly cost per framework."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QWidget
+
+from desktop_app.domain.cost.calculator import CostResult
+from desktop_app.ui.charts.base import ChartPanel, Row
+from desktop_app.ui.theme import framework_colour
+
+CPU_COLOUR = "#4B5563"
+
+
+def money_scale(max_value: float, currency: str, lakh: bool) -> tuple[float, str]:
+    """Divide plotted amounts by this, and say so on the axis (lakh, thousands, millions)."""
+    if lakh and currency == "INR":
+        return (1e7, f"{currency}, crore") if max_value >= 1e8 else (1e5, f"{currency}, lakh")
+    if max_value >= 1e6:
+        return 1e6, f"{currency}, millions"
+    if max_value >= 1e4:
+        return 1e3, f"{currency}, thousands"
+    return 1.0, currency
+
+
+def _axis(plot: pg.PlotWidget) -> None:
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.enableAutoSIPrefix(False)
+        axis.setStyle(tickFont=_font())
+
+
+def _font() -> QFont:
+    font = QFont()
+    font.setPointSize(11)
+    return font
+
+
+class _FrameworkLines:
+    """The items of one framework on the cumulative chart, made once and updated."""
+
+    def __init__(self, plot: pg.PlotWidget, colour: str) -> None:
+        pen = pg.mkPen(QColor(colour), width=2)
+        self.low = plot.plot([], [], pen=pen)
+        self.high = plot.plot([], [], pen=pen)
+        fill = QColor(colour)
+        fill.setAlpha(60)
+        self.band = pg.FillBetweenItem(self.low, self.high, brush=fill)
+        plot.addItem(self.band)
+        self.buy = plot.plot(
+            [], [], pen=pg.mkPen(QColor(colour), width=2, style=Qt.PenStyle.DashLine)
+        )
+
+    def hide(self) -> None:
+        for item in (self.low, self.high, self.buy):
+            item.setData([], [])
+        self.band.setVisible(False)
+
+
+class CumulativeCostChart(ChartPanel):
+    """Cumulative cost per option (rent as a low–high band, buy dashed), break-even shaded."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Cumulative cost over the horizon", "month", "cost", parent=parent)
+        _axis(self.plot)
+        self._rows: list[Row] = []
+        self._header: list[str] = ["month"]
+        self.set_data_source(lambda: (self._header, self._rows))
+        # pyqtgraph items are created once and updated: deleting and recreating them on
+        # every input change crashed PySide6 at interpreter exit.
+        self._lines: dict[str, _FrameworkLines] = {}
+        self.cpu = self.plot.plot(
+            [], [], pen=pg.mkPen(CPU_COLOUR, width=2, style=Qt.PenStyle.DotLine)
+        )
+        self.break_even_region = pg.LinearRegionItem(
+            values=(0, 1), movable=False, brush=QColor(0, 0, 0, 25)
+        )
+        self.break_even_label = pg.TextItem("", color="#1F2937", anchor=(0, 0))
+        for item in (self.break_even_region, self.break_even_label):
+            item.setVisible(False)
+            self.plot.addItem(item)
+        self.legend_names: list[str] = []
+
+    def _lines_for(self, framework: str) -> _FrameworkLines:
+        if framework not in self._lines:
+            self._lines[framework] = _FrameworkLines(self.plot, framework_colour(framework))
+        return self._lines[framework]
+
+    def show_result(self, result: CostResult | None, lakh: bool = False) -> None:
+        """Redraw for a calculator result (None clears the chart)."""
+        wanted: list[tuple[pg.PlotDataItem, str]] = []
+        for lines in self._lines.values():
+            lines.hide()
+        self.cpu.setData([], [])
+        self.break_even_region.setVisible(False)
+        self.break_even_label.setVisible(False)
+        self._rows, self._header = [], ["month"]
+        if result is None:
+            self._set_legend(wanted)
+            return
+        months = list(range(int(result.inputs.months) + 1))
+        series: list[tuple[str, list[float]]] = []
+        for fc in result.frameworks:
+            setup = fc.setup or (0.0, 0.0)
+            if fc.monthly is not None:
+                series.append(
+                    (f"{fc.name} rent (low)", [setup[0] + fc.monthly[0] * m for m in months])
+                )
+                series.append(
+                    (f"{fc.name} rent (high)", [setup[1] + fc.monthly[1] * m for m in months])
+                )
+            if fc.purchase is not None:
+                series.append((f"{fc.name} buy (high)", [setup[1] + fc.purchase[1]] * len(months)))
+        cpu = result.cpu_option.guide
+        if cpu is not None:
+            series.append(("CPU-only llama.cpp (guide, high)", [cpu.high * m for m in months]))
+        top = max((max(v) for _, v in series), default=0.0)
+        scale, unit = money_scale(top, result.currency, lakh)
+        self.plot.setLabel("left", f"cumulative cost ({unit})")
+        by_name = dict(series)
+
+        def scaled(values: list[float]) -> list[float]:
+            return [v / scale for v in values]
+
+        for fc in result.frameworks:
+            low = by_name.get(f"{fc.name} rent (low)")
+            high = by_name.get(f"{fc.name} rent (high)")
+            buy = by_name.get(f"{fc.name} buy (high)")
+            if low is None and buy is None:
+                continue
+            lines = self._lines_for(fc.framework)
+            if low is not None and high is not None:
+                lines.low.setData(months, scaled(low))
+                lines.high.setData(months, scaled(high))
+                lines.band.setVisible(True)
+                wanted.append((lines.high, f"{fc.name} — rent"))
+            if buy is not None:
+                lines.buy.setData(months, scaled(buy))
+                wanted.append((lines.buy, f"{fc.name} — buy"))
+        cpu_line = by_name.get("CPU-only llama.cpp (guide, high)")
+        if cpu_line is not None:
+            self.cpu.setData(months, scaled(cpu_line))
+            wanted.append((self.cpu, "CPU-only llama.cpp"))
+        self._set_legend(wanted)
+        be = next((fc.break_even_months for fc in result.frameworks if fc.break_even_months), None)
+        if be is not None and be[0] <= months[-1]:
+            self.break_even_region.setRegion((be[0], min(be[1], months[-1])))
+            self.break_even_label.setText(f"break-even {be[0]:.1f}–{be[1]:.1f} months")
+            self.break_even_label.setPos(be[0], top / scale if top else 1)
+            self.break_even_region.setVisible(True)
+            self.break_even_label.setVisible(True)
+        self.plot.enableAutoRange()
+        self._header = ["month", *(f"{name} ({result.currency})" for name, _ in series)]
+        self._rows = [[m, *(round(v[m], 2) for _, v in series)] for m in months]
+
+    def _set_legend(self, wanted: list[tuple[pg.PlotDataItem, str]]) -> None:
+        # Rebuilding the legend is the slowest part of a redraw; most edits (the load, a
+        # price) leave it as it is.
+        names = [name for _, name in wanted]
+        if names == self.legend_names:
+            return
+        self.legend.clear()
+        for item, name in wanted:
+            self.legend.addItem(item, name)
+        self.legend_names = names
+
+
+class MonthlyCostChart(ChartPanel):
+    """Monthly cost per framework: solid to the low end, lighter up to the high end."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Monthly cost per framework", "", "cost per month", parent=parent)
+        _axis(self.plot)
+        self.legend.hide()
+        self._rows: list[Row] = []
+        self.set_data_source(
+            lambda: (["option", "monthly low", "monthly high", "currency", "figures"], self._rows)
+        )
+        # Two bar items for all options, updated in place (see CumulativeCostChart).
+        self.low_bars = pg.BarGraphItem(x=[], height=[], width=0.6)
+        self.high_bars = pg.BarGraphItem(x=[], height=[], width=0.6)
+        self.plot.addItem(self.low_bars)
+        self.plot.addItem(self.high_bars)
+        self.labels: list[str] = []
+
+    def show_result(self, result: CostResult | None, lakh: bool = False) -> None:
+        """Redraw for a calculator result (None clears the chart)."""
+        self._rows, self.labels = [], []
+        if result is None:
+            self.low_bars.setOpts(x=[], height=[])
+            self.high_bars.setOpts(x=[], height=[])
+            return
+        entries: list[tuple[str, str, tuple[float, float] | None, str]] = []
+        for fc in result.frameworks:
+            ids = [fc.throughput.id] if fc.throughput else []
+            ids += list(result.rent.refs) if result.rent else []
+            entries.append((fc.name, framework_colour(fc.framework), fc.monthly, ", ".join(ids)))
+        cpu = result.cpu_option
+        for label, quote in (
+            ("CPU llama.cpp (guide)", cpu.guide),
+            ("CPU 32 vCPU (on-demand)", cpu.sourced),
+        ):
+            if quote is not None:
+                entries.append((label, CPU_COLOUR, (quote.low, quote.high), ", ".join(quote.refs)))
+        top = max((e[2][1] for e in entries if e[2] is not None), default=0.0)
+        scale, unit = money_scale(top, result.currency, lakh)
+        self.plot.setLabel("left", f"per month ({unit})")
+        xs: list[int] = []
+        lows: list[float] = []
+        rises: list[float] = []
+        solid: list[QColor] = []
+        light: list[QColor] = []
+        for i, (label, colour, span, refs) in enumerate(entries):
+            self.labels.append(label if span is not None else f"{label} (unknown)")
+            self._rows.append([label, *(span or (None, None)), result.currency, refs])
+            if span is None:
+                continue
+            xs.append(i)
+            lows.append(span[0] / scale)
+            rises.append((span[1] - span[0]) / scale)
+            solid.append(QColor(colour))
+            faint = QColor(colour)
+            faint.setAlpha(90)
+            light.append(faint)
+        self.low_bars.setOpts(x=xs, height=lows, brushes=solid)
+        self.high_bars.setOpts(x=xs, y0=lows, height=rises, brushes=light)
+        self.plot.getAxis("bottom").setTicks([list(enumerate(self.labels))])
+        self.plot.setXRange(-0.6, max(len(entries) - 0.4, 0.6), padding=0)
+        self.plot.enableAutoRange(axis="y")

@@ -1,0 +1,429 @@
+"""Compare: two to four frameworks side by side, with charts a workshop can project."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import partial
+
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.compare.series import (
+    Point,
+    benchmark_points,
+    figure_points,
+    range_bars,
+    trial_point,
+)
+from desktop_app.domain.compare.table import (
+    DEFAULT_FRAMEWORKS,
+    MAX_FRAMEWORKS,
+    MIN_FRAMEWORKS,
+    CompareError,
+    Comparison,
+    Eligibility,
+    build_comparison,
+    parse_ids,
+    runs_on,
+)
+from desktop_app.domain.hardware.profile import HardwareProfile
+from desktop_app.storage.user.store import TrialRecord
+from desktop_app.ui import theme
+from desktop_app.ui.charts.compare import SETUP_TICKS, TTFT_TICKS, CompareChart, RangeChart
+from desktop_app.ui.charts.compare_points import ThroughputTtftChart, TokenRateChart
+from desktop_app.ui.context import AppContext
+
+FILTER_TEXT = "Only what runs on my hardware"
+CHARTS_TAB = 1
+SELECTION_KEY = "compare.frameworks"
+
+
+def _swatch(colour: str) -> QIcon:
+    pix = QPixmap(14, 14)
+    pix.fill(QColor(colour))
+    return QIcon(pix)
+
+
+class CompareView(QWidget):
+    """Framework picker, side-by-side table, charts and the hardware filter."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.store = ctx.stores.bundled
+        self.comparison: Comparison | None = None
+        self.eligibility: dict[str, Eligibility] = {}
+        self.trials: list[TrialRecord] = []
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 8)
+        heading = QLabel(
+            "<h2>Compare frameworks</h2>Hover any value or bar for its source, conditions and "
+            "date. ⚠ marks figures that other sources contradict; <i>unknown</i> means the "
+            "guide and the sourced data give no value."
+        )
+        heading.setWordWrap(True)
+        outer.addWidget(heading)
+
+        picker = QHBoxLayout()
+        picker.addWidget(QLabel("<b>Frameworks (2–4):</b>"))
+        self.buttons: dict[str, QPushButton] = {}
+        for fw in self.store.frameworks():
+            button = QPushButton(fw.name)
+            button.setCheckable(True)
+            button.setChecked(fw.id in DEFAULT_FRAMEWORKS)
+            button.setIcon(_swatch(theme.framework_colour(fw.id)))
+            button.setStyleSheet(
+                "QPushButton { padding: 4px 10px; }"
+                "QPushButton:checked { background: #1F2937; color: white; }"
+            )
+            button.setToolTip(fw.summary)
+            button.toggled.connect(lambda on, fid=fw.id: self._on_picker_toggled(fid, on))
+            self.buttons[fw.id] = button
+            picker.addWidget(button)
+        picker.addStretch(1)
+        outer.addLayout(picker)
+
+        options = QHBoxLayout()
+        self.filter = QCheckBox(FILTER_TEXT)
+        self.filter.toggled.connect(self._on_filter_toggled)
+        options.addWidget(self.filter)
+        self.message = QLabel()
+        self.message.setStyleSheet(f"color: {theme.WARNING_FG};")
+        options.addWidget(self.message, 1)
+        self.presentation = QPushButton("Presentation mode (F11)")
+        self.presentation.setCheckable(True)
+        self.presentation.toggled.connect(self._on_presentation_toggled)
+        options.addWidget(self.presentation)
+        outer.addLayout(options)
+
+        self.tabs = QTabWidget()
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tabs.addTab(self.table, "Side by side")
+
+        charts = QWidget()
+        grid = QGridLayout(charts)
+        grid.setContentsMargins(0, 4, 0, 0)
+        self.throughput_chart = RangeChart("Throughput (range per framework)", "requests/s")
+        self.ttft_chart = RangeChart(
+            "Time to first token",
+            "time to first token (log scale)",
+            TTFT_TICKS,
+            self._thresholds(),
+        )
+        self.setup_chart = RangeChart(
+            "Setup time",
+            "setup time (working time, log: 1 day = 8 h, 1 week = 40 h)",
+            SETUP_TICKS,
+        )
+        self.scatter_chart = ThroughputTtftChart()
+        self.rate_chart = TokenRateChart()
+        self.charts: tuple[CompareChart, ...] = (
+            self.throughput_chart,
+            self.ttft_chart,
+            self.setup_chart,
+            self.scatter_chart,
+            self.rate_chart,
+        )
+        self.chart_grid = grid
+        self._layout_charts(2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(charts)
+        self.tabs.addTab(scroll, "Charts")
+        self._charts_stale = True
+        self._chart_jobs: list[Callable[[], None]] = []
+        self._chart_timer = QTimer(self)
+        self._chart_timer.setSingleShot(True)
+        self._chart_timer.setInterval(0)
+        self._chart_timer.timeout.connect(self._on_chart_timer_timeout)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        outer.addWidget(self.tabs, 1)
+
+        ctx.hardware.profile_changed.connect(self._on_hardware_profile_changed)
+        ctx.trials.trial_saved.connect(self._on_trials_trial_saved)
+        self._update_filter_state(ctx.hardware.profile)
+        self.refresh()
+        ctx.runner.submit(ctx.stores.user.trials, self._on_trials_loaded, self._on_trials_failed)
+        ctx.runner.submit(
+            lambda: ctx.stores.user.get_setting(SELECTION_KEY), self._on_selection_loaded
+        )
+
+    def _layout_charts(self, columns: int) -> None:
+        """Two charts a row on a desk; one large chart a row on a projector."""
+        for chart in self.charts:
+            self.chart_grid.removeWidget(chart)
+        for i, chart in enumerate(self.charts):
+            last = i == len(self.charts) - 1
+            span = columns if last and i % columns == 0 else 1
+            self.chart_grid.addWidget(chart, i // columns, i % columns, 1, span)
+            chart.plot.setFixedHeight(300 if columns > 1 else 540)
+
+    def _thresholds(self) -> list[tuple[float, str, str]]:
+        out = []
+        for fid, words in (("G057", "feels instant"), ("G058", "slow"), ("G059", "frustrating")):
+            fig = self.store.figure(fid)
+            if fig is not None and fig.low is not None:
+                value = f"{fig.low:g} ms" if fig.low < 1000 else f"{fig.low / 1000:g} s"
+                out.append((fig.low, f"{value}: {words}", fig.tooltip()))
+        return out
+
+    # ---------------------------------------------------------------- state
+    def selected(self) -> list[str]:
+        """The picked framework ids, in the store's order."""
+        return [fid for fid, b in self.buttons.items() if b.isChecked()]
+
+    def set_selection(self, ids: Sequence[str]) -> None:
+        """Pick exactly these frameworks (2 to 4)."""
+        for fid, button in self.buttons.items():
+            button.blockSignals(True)
+            button.setChecked(fid in ids)
+            button.blockSignals(False)
+        self.refresh()
+
+    def dimmed(self) -> dict[str, str]:
+        """Frameworks greyed out by the hardware filter, with the reason."""
+        if not self.filter.isChecked():
+            return {}
+        return {fid: e.reason for fid, e in self.eligibility.items() if not e.runs}
+
+    def refresh(self) -> None:
+        """Rebuild the table and charts for the current selection."""
+        self.comparison = build_comparison(self.store, self.selected())
+        self._fill_table()
+        self._charts_stale = True
+        if self.tabs.currentIndex() == CHARTS_TAB:
+            self._fill_charts()
+
+    # ---------------------------------------------------------------- table
+    def _fill_table(self) -> None:
+        table = self.comparison
+        assert table is not None
+        dimmed = self.dimmed()
+        has_profile = bool(self.eligibility)
+        rows = [*(["runs_here"] if has_profile else []), *(r.key for r in table.rows)]
+        self.table.clear()
+        self.table.setRowCount(len(rows))
+        self.table.setColumnCount(len(table.frameworks))
+        for col, fw in enumerate(table.frameworks):
+            title = fw.name + ("\n(not on this hardware)" if fw.id in dimmed else "")
+            head = QTableWidgetItem(_swatch(theme.framework_colour(fw.id)), title)
+            head.setToolTip(dimmed.get(fw.id, fw.summary))
+            self.table.setHorizontalHeaderItem(col, head)
+        labels = (["Runs on this machine?"] if has_profile else []) + [r.label for r in table.rows]
+        self.table.setVerticalHeaderLabels(labels)
+        muted = QBrush(QColor("#9CA3AF"))
+        italic = QFont()
+        italic.setItalic(True)
+        offset = 1 if has_profile else 0
+        if has_profile:
+            for col, fw in enumerate(table.frameworks):
+                e = self.eligibility[fw.id]
+                item = QTableWidgetItem(("✓ " if e.runs else "✗ ") + e.reason)
+                item.setToolTip(f"{fw.name} on this machine: {e.reason}\n(from its platform facts)")
+                self.table.setItem(0, col, item)
+        for r, row in enumerate(table.rows):
+            for col, cell in enumerate(row.cells):
+                item = QTableWidgetItem(cell.display)
+                item.setToolTip(cell.tooltip)
+                if not cell.known:
+                    item.setFont(italic)
+                    item.setForeground(QBrush(QColor(theme.MUTED_FG)))
+                if cell.conflicts:
+                    item.setBackground(QBrush(QColor(theme.CONFLICT_BG)))
+                self.table.setItem(r + offset, col, item)
+        for col, fw in enumerate(table.frameworks):
+            if fw.id in dimmed:
+                for r in range(len(rows)):
+                    grey = self.table.item(r, col)
+                    if grey is not None:
+                        grey.setForeground(muted)
+                        grey.setToolTip(f"Greyed out: {dimmed[fw.id]}\n\n{grey.toolTip()}")
+        self.table.resizeRowsToContents()
+
+    # ---------------------------------------------------------------- charts
+    def _fill_charts(self) -> None:
+        table = self.comparison
+        assert table is not None
+        frameworks = [(fw.id, fw.name) for fw in table.frameworks]
+        dimmed = self.dimmed()
+        thr, thr_missing = range_bars(table, ["throughput"])
+        ttft, ttft_missing = range_bars(table, ["ttft", "ttft_load"])
+        setup, setup_missing = range_bars(table, ["setup_time"], hours=True)
+        published = benchmark_points(self.store.benchmarks(), table.ids)
+        published += figure_points(table, "decode")
+        self.ttft_chart.trials = self.trial_series("ttft_ms")
+        self.rate_chart.trials = self.trial_series("decode_tokens_per_s")
+        general = self.store.figure("G067")
+        # One chart per event-loop turn, so the GUI never blocks for all five at once.
+        self._queue_charts(
+            [
+                partial(self.throughput_chart.set_content, frameworks, thr, thr_missing, dimmed),
+                partial(self.ttft_chart.set_content, frameworks, ttft, ttft_missing, dimmed),
+                partial(self.setup_chart.set_content, frameworks, setup, setup_missing, dimmed),
+                partial(self.scatter_chart.set_content, frameworks, thr, ttft, dimmed),
+                partial(self.rate_chart.set_content, frameworks, published, general, dimmed),
+            ]
+        )
+        self._charts_stale = False
+
+    def _queue_charts(self, jobs: list[Callable[[], None]]) -> None:
+        self._chart_jobs = jobs
+        self._chart_timer.start()
+
+    @Slot()
+    def _on_chart_timer_timeout(self) -> None:
+        if self._chart_jobs:
+            self._chart_jobs.pop(0)()
+        if self._chart_jobs:
+            self._chart_timer.start()
+
+    def flush_charts(self) -> None:
+        """Draw every chart still waiting for its turn (screenshots, tests, exports)."""
+        self._chart_timer.stop()
+        while self._chart_jobs:
+            self._chart_jobs.pop(0)()
+
+    def trial_series(self, metric: str) -> list[Point]:
+        """Measured trials as chart points for `metric` ("ttft_ms", "decode_tokens_per_s")."""
+        points = []
+        for t in self.trials:
+            engine = str(t.payload.get("engine") or t.engine)
+            point = trial_point(engine, t.created, t.model, t.payload, metric)
+            if point is not None:
+                points.append(point)
+        return points
+
+    def _show_trials(self) -> None:
+        if self._charts_stale:
+            return  # drawn with the trials when the Charts tab is opened
+        self.ttft_chart.trials = self.trial_series("ttft_ms")
+        self.rate_chart.trials = self.trial_series("decode_tokens_per_s")
+        self._queue_charts([*self._chart_jobs, self.ttft_chart.redraw, self.rate_chart.redraw])
+
+    # ---------------------------------------------------------------- slots
+    def _on_picker_toggled(self, framework_id: str, on: bool) -> None:
+        count = len(self.selected())
+        if count > MAX_FRAMEWORKS or count < MIN_FRAMEWORKS:
+            button = self.buttons[framework_id]
+            button.blockSignals(True)
+            button.setChecked(not on)
+            button.blockSignals(False)
+            self.message.setText(
+                f"Pick at most {MAX_FRAMEWORKS} frameworks: untick one first."
+                if on
+                else f"Keep at least {MIN_FRAMEWORKS} frameworks to compare."
+            )
+            return
+        self.message.clear()
+        self.refresh()
+        chosen = self.selected()
+        user = self.ctx.stores.user
+        self.ctx.runner.submit(lambda: user.set_setting(SELECTION_KEY, chosen), lambda _r: None)
+
+    def show_charts(self) -> None:
+        """Switch to the Charts tab (drawing the charts if the selection changed)."""
+        self.tabs.setCurrentIndex(CHARTS_TAB)
+
+    @Slot(int)
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index == CHARTS_TAB and self._charts_stale:
+            self._fill_charts()
+
+    @Slot(bool)
+    def _on_filter_toggled(self, _on: bool) -> None:
+        self.refresh()
+
+    @Slot(bool)
+    def _on_presentation_toggled(self, on: bool) -> None:
+        window = self.window()
+        setter = getattr(window, "set_presentation_mode", None)
+        if callable(setter):
+            setter(on)
+        else:
+            self.set_presentation_mode(on)
+
+    @Slot(object)
+    def _on_hardware_profile_changed(self, profile: HardwareProfile) -> None:
+        self._update_filter_state(profile)
+        self.refresh()
+
+    def _update_filter_state(self, profile: HardwareProfile | None) -> None:
+        if profile is None:
+            self.eligibility = {}
+            self.filter.setEnabled(False)
+            self.filter.setText(f"{FILTER_TEXT} (detecting hardware…)")
+            self.filter.setToolTip("The hardware is still being detected.")
+            return
+        self.eligibility = {fw.id: runs_on(fw, profile) for fw in self.store.frameworks()}
+        self.filter.setEnabled(True)
+        kind = "planned" if profile.planned else "detected"
+        self.filter.setText(f"{FILTER_TEXT} ({profile.label}, {kind})")
+        self.filter.setToolTip("Greys out frameworks whose documented platforms exclude it.")
+
+    @Slot(object)
+    def _on_trials_trial_saved(self, record: TrialRecord) -> None:
+        self.trials.insert(0, record)
+        self._show_trials()
+
+    def _on_trials_loaded(self, records: list[TrialRecord]) -> None:
+        known = {t.id for t in self.trials}
+        self.trials += [r for r in records if r.id not in known]
+        self._show_trials()
+
+    def _on_selection_loaded(self, saved: object) -> None:
+        """Restore the frameworks picked last time (ignored unless still 2-4 known ids)."""
+        if isinstance(saved, list) and all(isinstance(s, str) for s in saved):
+            try:
+                ids = parse_ids(saved)
+            except CompareError:
+                return
+            if list(ids) != self.selected():
+                self.set_selection(ids)
+
+    def _on_trials_failed(self, exc: BaseException) -> None:
+        self.message.setText(f"Your measured trials could not be read: {exc}")
+
+    # ---------------------------------------------------------------- modes
+    def set_presentation_mode(self, on: bool) -> None:
+        """Bigger chart fonts and lines; called by the main window for the whole app."""
+        self.presentation.blockSignals(True)
+        self.presentation.setChecked(on)
+        self.presentation.blockSignals(False)
+        for chart in self.charts:
+            chart.set_presentation(on, redraw=False)
+        self._layout_charts(1 if on else 2)
+        if not self._charts_stale:  # stale charts are drawn, at the new size, when opened
+            self._queue_charts([*self._chart_jobs, *(c.redraw for c in self.charts)])
+        self.table.resizeRowsToContents()
+
+    def settle_for_screenshot(self) -> None:
+        """Draw pending charts and lay the table out for a screenshot."""
+        self.flush_charts()
+        self.table.resizeRowsToContents()
+
+    def shutdown(self) -> None:
+        """Stop drawing charts (the window is closing)."""
+        self._chart_timer.stop()
+        self._chart_jobs.clear()

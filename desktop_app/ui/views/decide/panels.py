@@ -1,0 +1,257 @@
+"""The Decide view's panels: decision matrix, weight sliders, ranking, why, criteria table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.decide.rank import WEIGHT_MAX, Recommendation
+from desktop_app.domain.decide.scoring import CRITERIA
+from desktop_app.domain.sources.catalog import DecisionRow
+from desktop_app.ui import theme
+
+HIGHLIGHT_BG = "#DDEBFF"  # ticked matrix rows and the frameworks they point to
+
+
+def item(text: str, tooltip: str = "") -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if tooltip:
+        item.setToolTip(tooltip)
+    return item
+
+
+def _text(item: QTableWidgetItem | None) -> str:
+    return item.text() if item is not None else ""
+
+
+def _table(rows: int, headers: list[str]) -> QTableWidget:
+    table = QTableWidget(rows, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setWordWrap(True)
+    return table
+
+
+class MatrixTable(QTableWidget):
+    """The guide's Quick Decision Matrix; ticking a row highlights it and its frameworks."""
+
+    rows_ticked = Signal(object)  # frozenset of row ids ticked by hand
+
+    def __init__(
+        self, rows: list[DecisionRow], names: dict[str, str], warnings: dict[str, str]
+    ) -> None:
+        """`warnings`: framework id -> why current facts disagree (maintenance mode)."""
+        super().__init__(len(rows), 3)
+        self.rows = rows
+        self.setHorizontalHeaderLabels(["Your primary constraint", "Recommended", "Why"])
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setWordWrap(True)
+        self.cells: list[list[QTableWidgetItem]] = []
+        for i, row in enumerate(rows):
+            tip = f"{row.constraint}: {row.why}\n{row.provenance.describe()}"
+            first = item(row.constraint, tip)
+            first.setFlags(first.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            first.setCheckState(Qt.CheckState.Unchecked)
+            names_text = " or ".join(
+                names.get(f, f) + (" ⚠" if f in warnings else "") for f in row.frameworks
+            )
+            pointed_tip = "\n".join(
+                [tip, *(f"⚠ {warnings[f]}" for f in row.frameworks if f in warnings)]
+            )
+            self.cells.append([first, item(names_text, pointed_tip), item(row.why, tip)])
+            for col, cell in enumerate(self.cells[i]):
+                self.setItem(i, col, cell)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.itemChanged.connect(self._on_table_item_changed)
+
+    def show_ticks(self, derived: dict[str, str], manual: frozenset[str]) -> None:
+        """Tick rows the answers imply (locked) and the ones ticked by hand; highlight them."""
+        self.blockSignals(True)
+        for i, row in enumerate(self.rows):
+            item = self.cells[i][0]
+            locked = row.id in derived
+            ticked = locked or row.id in manual
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            if not locked:
+                flags |= Qt.ItemFlag.ItemIsUserCheckable
+            item.setFlags(flags)
+            base = f"{row.constraint}: {row.why}\n{row.provenance.describe()}"
+            item.setToolTip(
+                f"Ticked by your answer ({derived[row.id]}); change the answer to untick.\n{base}"
+                if locked
+                else f"Tick if this constraint applies to you.\n{base}"
+            )
+            for col in range(3):
+                cell = self.cells[i][col]
+                cell.setBackground(QBrush(QColor(HIGHLIGHT_BG)) if ticked else QBrush())
+                font = cell.font()
+                font.setBold(ticked)
+                cell.setFont(font)
+        self.blockSignals(False)
+
+    def is_highlighted(self, row_id: str) -> bool:
+        """True when the row is shown ticked and highlighted."""
+        i = next(n for n, r in enumerate(self.rows) if r.id == row_id)
+        item = self.cells[i][0]
+        return item.checkState() == Qt.CheckState.Checked and item.font().bold()
+
+    @Slot(QTableWidgetItem)
+    def _on_table_item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() != 0 or not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+            return
+        manual = frozenset(
+            r.id
+            for i, r in enumerate(self.rows)
+            if self.cells[i][0].checkState() == Qt.CheckState.Checked
+            and self.cells[i][0].flags() & Qt.ItemFlag.ItemIsUserCheckable
+        )
+        self.rows_ticked.emit(manual)
+
+
+class WeightsPanel(QWidget):
+    """One slider per criterion; moving one makes the weights the user's own."""
+
+    weights_moved = Signal(object)  # dict criterion -> weight
+    reset_requested = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        grid = QGridLayout(self)
+        self.state = QLabel()
+        grid.addWidget(self.state, 0, 0, 1, 2)
+        self.reset = QPushButton("Reset to the answers' weights")
+        self.reset.clicked.connect(self._on_reset_clicked)
+        grid.addWidget(self.reset, 0, 2)
+        self.sliders: dict[str, QSlider] = {}
+        self.values: dict[str, QLabel] = {}
+        for i, c in enumerate(CRITERIA, start=1):
+            label = QLabel(c.label)
+            label.setToolTip(c.meaning)
+            slider = QSlider(Qt.Orientation.Horizontal)
+            slider.setRange(0, WEIGHT_MAX)
+            slider.setPageStep(1)
+            slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+            slider.setToolTip(f"{c.label}: {c.meaning}. 0 ignores it, {WEIGHT_MAX} weighs most.")
+            slider.setAccessibleName(f"Weight of {c.label}")
+            slider.valueChanged.connect(self._on_slider_value_changed)
+            value = QLabel()
+            value.setMinimumWidth(40)
+            grid.addWidget(label, i, 0)
+            grid.addWidget(slider, i, 1)
+            grid.addWidget(value, i, 2)
+            self.sliders[c.id], self.values[c.id] = slider, value
+        grid.setColumnStretch(1, 1)
+
+    def show_weights(self, weights: dict[str, int], custom: bool) -> None:
+        """Move the sliders without announcing it."""
+        for cid, slider in self.sliders.items():
+            slider.blockSignals(True)
+            slider.setValue(weights[cid])
+            slider.blockSignals(False)
+            self.values[cid].setText(str(weights[cid]))
+        self.state.setText(
+            "<b>Weights: your own.</b> Answers no longer move them."
+            if custom
+            else "<b>Weights: set by your answers.</b> Move a slider to weigh it yourself."
+        )
+        self.reset.setEnabled(custom)
+
+    @Slot(int)
+    def _on_slider_value_changed(self, _value: int) -> None:
+        weights = {cid: s.value() for cid, s in self.sliders.items()}
+        for cid, value in weights.items():
+            self.values[cid].setText(str(value))
+        self.weights_moved.emit(weights)
+
+    @Slot()
+    def _on_reset_clicked(self) -> None:
+        self.reset_requested.emit()
+
+
+class RankingTable(QTableWidget):
+    """The ranking, best first: score, status, and a marker for the guide's picks."""
+
+    def __init__(self) -> None:
+        super().__init__(0, 4)
+        self.setHorizontalHeaderLabels(["#", "Framework", "Score", "Status"])
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.horizontalHeader()
+        for col in (0, 1, 2):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+    def show_ranking(self, rec: Recommendation, pointed: set[str]) -> None:
+        """Fill the table from a recommendation; `pointed` are the ticked rows' frameworks."""
+        if self.rowCount() != len(rec.ranking):
+            # Items are made once and updated in place: a slider drag refreshes many times.
+            self.setRowCount(len(rec.ranking))
+            for i in range(len(rec.ranking)):
+                for col in range(4):
+                    self.setItem(i, col, item(""))
+        for i, r in enumerate(rec.ranking):
+            rank, name, score, status = (self.item(i, col) for col in range(4))
+            assert rank is not None and name is not None and score is not None
+            assert status is not None
+            tip = "\n".join(r.reasons)
+            rank.setText(str(i + 1))
+            name.setText(f"{r.name}{' ◆' if r.id in pointed else ''}")
+            name.setToolTip(tip)
+            name.setData(Qt.ItemDataRole.DecorationRole, QColor(theme.framework_colour(r.id)))
+            font = name.font()
+            font.setBold(i == 0 and not r.excluded)
+            name.setFont(font)
+            name.setBackground(QBrush(QColor(HIGHLIGHT_BG)) if r.id in pointed else QBrush())
+            score.setText(f"{r.score:.2f}")
+            score.setToolTip("Weighted mean of the criteria scores (1–5).")
+            if r.excluded:
+                status.setText("✗ excluded")
+            elif r.flags:
+                status.setText("⚠ maintenance")
+            else:
+                status.setText("★ best fit" if i == 0 else "eligible")
+            status.setToolTip(tip)
+            fg = QBrush(QColor(theme.MUTED_FG)) if r.excluded else QBrush()
+            for cell in (rank, name, score, status):
+                cell.setForeground(fg)
+
+    def names(self) -> list[str]:
+        """Framework names as shown, best first (with ◆ when a ticked row points to it)."""
+        return [_text(self.item(i, 1)) for i in range(self.rowCount())]
+
+
+def panel(title: str, body: QWidget, hint: str = "") -> QWidget:
+    """A titled box used for each area of the view."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    head = QLabel(
+        f"<b>{title}</b>" + (f" <span style='color:{theme.MUTED_FG}'>{hint}</span>" if hint else "")
+    )
+    head.setStyleSheet("font-size: 17px;")
+    head.setWordWrap(True)
+    layout.addWidget(head)
+    layout.addWidget(body, 1)
+    return box

@@ -1,0 +1,314 @@
+"""The Launch view's right-hand side: chat, per-answer metrics, code snippets, history."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.sources.figures import Figure
+from desktop_app.domain.trial.metrics import TrialMetrics, format_value
+from desktop_app.services.engines import snippets
+from desktop_app.storage.user.store import TrialRecord
+from desktop_app.ui import theme
+from desktop_app.ui.widgets.figure_label import FigureLabel
+
+DEFINITIONS = "Definitions: FIT-AND-METRICS part B3 (monotonic clock, N from the server)."
+ROWS = (
+    ("Time to first token", "ttft"),
+    ("Decode speed", "decode"),
+    ("Prompt speed", "prompt"),
+    ("Total time", "total"),
+    ("Output tokens", "tokens"),
+)
+
+
+def _metric_cells(m: TrialMetrics) -> dict[str, tuple[str, str]]:
+    s = m.server
+    return {
+        "ttft": (
+            format_value(m.ttft_ms, "ms"),
+            format_value(s.prompt_ms if s else None, "ms"),
+        ),
+        "decode": (
+            format_value(m.decode_tokens_per_s, "tok/s"),
+            format_value(s.decode_tokens_per_s if s else None, "tok/s"),
+        ),
+        "prompt": (
+            format_value(m.prompt_tokens_per_s, "tok/s"),
+            format_value(s.prompt_tokens_per_s if s else None, "tok/s"),
+        ),
+        "total": (
+            format_value(m.e2e_ms, "ms"),
+            format_value(s.total_ms if s else None, "ms"),
+        ),
+        "tokens": (
+            format_value(m.output_tokens, ""),
+            format_value(s.output_tokens if s else None, ""),
+        ),
+    }
+
+
+CLIENT_TIPS = {
+    "ttft": "From sending the request to the first non-empty piece of text.",
+    "decode": "(N − 1) ÷ (total − first token), N = the engine's own token count.",
+    "prompt": "Prompt tokens the engine evaluated ÷ time to first token.",
+    "total": "From sending the request to the last piece of text.",
+    "tokens": "The engine's own count (counted from stream events only if it gave none).",
+}
+SERVER_TIPS = {
+    "ttft": "llama-server timings.prompt_ms / Ollama prompt_eval_duration (prefill only).",
+    "decode": "llama-server predicted_per_second / Ollama eval_count ÷ eval_duration; "
+    "counts N tokens over N − 1 intervals, so it reads high by N/(N − 1).",
+    "prompt": "llama-server prompt_per_second / Ollama prompt_eval_count ÷ duration.",
+    "total": "llama-server prompt_ms + predicted_ms / Ollama total_duration (includes load).",
+    "tokens": "llama-server predicted_n / Ollama eval_count.",
+}
+
+
+class ChatPanel(QWidget):
+    """Type a prompt, watch tokens stream in, stop, and see the measured figures."""
+
+    send_requested = Signal(str, int)  # prompt, max tokens
+    stop_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        chat_box = QGroupBox("Quick trial")
+        chat = QVBoxLayout(chat_box)
+        self.transcript = QPlainTextEdit()
+        self.transcript.setReadOnly(True)
+        self.transcript.setPlaceholderText("Start an engine, then ask it something.")
+        self.transcript.setMinimumHeight(140)
+        chat.addWidget(self.transcript, 1)
+        row = QHBoxLayout()
+        self.prompt = QLineEdit()
+        self.prompt.setPlaceholderText("Type a prompt and press Enter")
+        self.prompt.returnPressed.connect(self._on_send_clicked)
+        self.max_tokens = QSpinBox()
+        self.max_tokens.setRange(1, 8192)
+        self.max_tokens.setValue(128)
+        self.max_tokens.setPrefix("max ")
+        self.max_tokens.setSuffix(" tokens")
+        self.send_button = QPushButton("Send")
+        self.send_button.clicked.connect(self._on_send_clicked)
+        self.stop_button = QPushButton("Stop generation")
+        self.stop_button.clicked.connect(self._on_stop_clicked)
+        row.addWidget(self.prompt, 1)
+        row.addWidget(self.max_tokens)
+        row.addWidget(self.send_button)
+        row.addWidget(self.stop_button)
+        chat.addLayout(row)
+        self.chat_error = QLabel()
+        self.chat_error.setWordWrap(True)
+        self.chat_error.setStyleSheet("color: #B00020;")
+        chat.addWidget(self.chat_error)
+        layout.addWidget(chat_box, 3)
+
+        metrics_box = QGroupBox("This answer: measured here vs. what the engine says")
+        mlay = QVBoxLayout(metrics_box)
+        self.metrics = QTableWidget(len(ROWS), 2)
+        self.metrics.setHorizontalHeaderLabels(["Measured here", "Engine says"])
+        self.metrics.setVerticalHeaderLabels([label for label, _ in ROWS])
+        self.metrics.horizontalHeader().setStretchLastSection(True)
+        self.metrics.horizontalHeader().setDefaultSectionSize(170)
+        self.metrics.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.metrics.setMinimumHeight(190)
+        self._cells: dict[tuple[int, int], QTableWidgetItem] = {}
+        for r, (_, key) in enumerate(ROWS):
+            for c in range(2):
+                item = QTableWidgetItem("—")
+                item.setToolTip(CLIENT_TIPS[key] if c == 0 else SERVER_TIPS[key])
+                self.metrics.setItem(r, c, item)
+                self._cells[(r, c)] = item
+        mlay.addWidget(self.metrics)
+        self.metrics_note = QLabel(DEFINITIONS)
+        self.metrics_note.setWordWrap(True)
+        self.metrics_note.setStyleSheet(f"color: {theme.MUTED_FG};")
+        mlay.addWidget(self.metrics_note)
+        published = QHBoxLayout()
+        self.published_title = QLabel("Published throughput:")
+        self.published = FigureLabel(None)
+        published.addWidget(self.published_title)
+        published.addWidget(self.published, 1)
+        mlay.addLayout(published)
+        layout.addWidget(metrics_box, 2)
+
+        code_box = QGroupBox("Use it from your code")
+        grid = QGridLayout(code_box)
+        self.endpoint = QLineEdit()
+        self.endpoint.setReadOnly(True)
+        self.endpoint.setPlaceholderText("the endpoint appears when an engine is ready")
+        self.curl = QPlainTextEdit()
+        self.curl.setReadOnly(True)
+        self.curl.setMaximumHeight(70)
+        self.python = QPlainTextEdit()
+        self.python.setReadOnly(True)
+        self.python.setMaximumHeight(110)
+        self.copy_buttons: dict[str, QPushButton] = {}
+        for row_i, (label, widget, key) in enumerate(
+            (
+                ("Endpoint", self.endpoint, "endpoint"),
+                ("curl", self.curl, "curl"),
+                ("Python", self.python, "python"),
+            )
+        ):
+            grid.addWidget(QLabel(label), row_i, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(widget, row_i, 1)
+            button = QPushButton("Copy")
+            button.clicked.connect(lambda _=False, k=key: self._on_copy_clicked(k))
+            self.copy_buttons[key] = button
+            grid.addWidget(button, row_i, 2, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(code_box, 2)
+
+        history_box = QGroupBox("Trial history (saved on this machine)")
+        hlay = QVBoxLayout(history_box)
+        self.history = QTableWidget(0, 6)
+        self.history.setHorizontalHeaderLabels(
+            ["When", "Engine", "Model", "Quant", "First token", "Decode"]
+        )
+        header = self.history.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the model name
+        self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.history.verticalHeader().hide()
+        hlay.addWidget(self.history)
+        layout.addWidget(history_box, 2)
+        self.set_ready(False)
+
+    # state --------------------------------------------------------------------------
+    def set_ready(self, ready: bool, generating: bool = False) -> None:
+        """Enable what makes sense: sending needs a ready engine, stopping an answer."""
+        self.send_button.setEnabled(ready and not generating)
+        self.prompt.setEnabled(ready)
+        self.stop_button.setEnabled(generating)
+
+    def set_endpoint(self, base_url: str | None, model: str = "", chat: bool = True) -> None:
+        """Show how to call the engine (or clear it)."""
+        if not base_url:
+            self.endpoint.clear()
+            self.curl.clear()
+            self.python.clear()
+            return
+        self.endpoint.setText(snippets.openai_base(base_url))
+        self.curl.setPlainText(snippets.curl_example(base_url, model, chat))
+        self.python.setPlainText(snippets.python_example(base_url, model, chat))
+
+    def set_published(self, engine_name: str, figure: Figure | None) -> None:
+        """The guide's throughput figure for this engine, with its source on hover."""
+        self.published_title.setText(f"Published throughput for {engine_name}:")
+        self.published.figure = figure
+        if figure is None:
+            self.published.setText("unknown (the guide gives no figure; see Compare)")
+            self.published.setToolTip("No sourced throughput figure for this engine.")
+        else:
+            self.published.setText(figure.display_value() + (" ⚠" if figure.conflicts else ""))
+            self.published.setToolTip(figure.tooltip())
+
+    def begin_answer(self, prompt: str) -> None:
+        """Show the prompt and make room for the answer."""
+        self.chat_error.clear()
+        self.transcript.appendPlainText(f"\nYou: {prompt}\nModel: ")
+        self.set_ready(True, generating=True)
+
+    @Slot(str)
+    def append_text(self, text: str) -> None:
+        """Add streamed text at the end of the transcript."""
+        cursor = self.transcript.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        cursor.insertText(text)
+        self.transcript.setTextCursor(cursor)
+
+    def show_metrics(self, metrics: TrialMetrics, source_note: str) -> None:
+        """Fill the side-by-side table for one answer."""
+        cells = _metric_cells(metrics)
+        stamp = time.strftime("%Y-%m-%d %H:%M")
+        for r, (_, key) in enumerate(ROWS):
+            client, server = cells[key]
+            for c, text in enumerate((client, server)):
+                item = self._cells[(r, c)]
+                item.setText(text)
+                tip = CLIENT_TIPS[key] if c == 0 else SERVER_TIPS[key]
+                where = "Measured on this machine" if c == 0 else source_note
+                item.setToolTip(f"{tip}\n{where}, {stamp}.")
+        extra = " Stopped early: not saved." if metrics.cancelled else ""
+        counted = (
+            " Token count taken from stream events (the engine gave none)."
+            if metrics.output_tokens_counted
+            else ""
+        )
+        self.metrics_note.setText(f"{DEFINITIONS}{counted}{extra}")
+        self.set_ready(True, generating=False)
+
+    def show_error(self, message: str) -> None:
+        """A plain sentence under the prompt."""
+        self.chat_error.setText(message)
+
+    def metric_text(self, key: str, column: int) -> str:
+        """The text shown for a metric (tests and screenshots)."""
+        row = [k for _, k in ROWS].index(key)
+        return self._cells[(row, column)].text()
+
+    def set_history(self, records: list[TrialRecord]) -> None:
+        """Show saved trials, newest first."""
+        self.history.setRowCount(len(records))
+        for r, rec in enumerate(records):
+            p: dict[str, Any] = rec.payload
+            values = (
+                rec.created.replace("T", " ")[:16],
+                f"{rec.engine} {rec.engine_version.split(' ')[0]}",
+                str(rec.model).rsplit("/", 1)[-1],
+                str(p.get("quantization") or "unknown"),
+                format_value(p.get("ttft_ms"), "ms"),
+                format_value(p.get("decode_tokens_per_s"), "tok/s"),
+            )
+            for c, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setToolTip(
+                    f"Measured on this machine, {rec.created}; {rec.engine} "
+                    f"{rec.engine_version}; model {rec.model}"
+                )
+                self.history.setItem(r, c, item)
+
+    # slots --------------------------------------------------------------------------
+    @Slot()
+    def _on_send_clicked(self) -> None:
+        prompt = self.prompt.text().strip()
+        if not prompt:
+            self.show_error("Type a prompt first.")
+            return
+        if not self.send_button.isEnabled():
+            return
+        self.send_requested.emit(prompt, self.max_tokens.value())
+
+    @Slot()
+    def _on_stop_clicked(self) -> None:
+        self.stop_requested.emit()
+
+    def _on_copy_clicked(self, key: str) -> None:
+        text = {
+            "endpoint": self.endpoint.text(),
+            "curl": self.curl.toPlainText(),
+            "python": self.python.toPlainText(),
+        }[key]
+        QGuiApplication.clipboard().setText(text)
+        self.copy_buttons[key].setText("Copied")

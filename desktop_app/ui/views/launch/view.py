@@ -1,0 +1,552 @@
+"""Launch: find an engine, pick a model, start it, chat with it and measure it.
+
+Everything blocking (discovery, HTTP, file headers, the store) runs on ctx.runner; the
+engine process is a ServerProcess (QProcess). Only engines the app started are stopped.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.services.engines import discovery, gguf_files, ollama
+from desktop_app.services.engines.clients import Answer, stream_llama, stream_ollama
+from desktop_app.services.engines.readiness import Readiness, probe
+from desktop_app.services.engines.specs import (
+    LaunchSpec,
+    SpecError,
+    accepted_flags,
+    llama_server_spec,
+    ollama_serve_spec,
+    validate_port,
+)
+from desktop_app.services.trial import build_payload
+from desktop_app.storage.user.store import TrialRecord
+from desktop_app.ui import theme
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.server_process import MAX_LOG_LINES, ProcessOutcome, ServerProcess
+from desktop_app.ui.views.launch.chat import ChatPanel
+from desktop_app.ui.views.launch.engine_models import ModelsPanel
+from desktop_app.ui.views.launch.options import ERROR_STYLE, OptionsBox
+
+READY_TIMEOUT_S = 120.0
+POLL_MS = 100
+
+
+class _Relay(QObject):
+    """Carries streamed text and pull progress from runner jobs to the GUI thread."""
+
+    text = Signal(str)
+    progress = Signal(object)  # ollama.PullProgress
+
+
+def _int_or_none(text: str, name: str, low: int) -> int | None:
+    text = text.strip()
+    if not text or text == "auto":
+        return None
+    try:
+        value = int(text)
+    except ValueError:
+        raise SpecError(f"{name} must be a whole number (or empty for the default).") from None
+    if value < low:
+        raise SpecError(f"{name} must be at least {low}.")
+    return value
+
+
+class LaunchView(QWidget):
+    """The Launch screen."""
+
+    engine_ready = Signal(str)  # base URL
+    answer_finished = Signal(object)  # Answer
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.engines: dict[str, discovery.EngineInfo] = {}
+        self.server: ServerProcess | None = None
+        self.base_url: str | None = None
+        self.model_name = ""
+        self.api = "chat"  # "completion" for base models without a chat template
+        self.quantization: str | None = None
+        self.engine_kind = "llama.cpp"
+        self.engine_version: str | None = None
+        self.reused: ollama.RunningOllama | None = None
+        self._deadline = 0.0
+        self.ready_timeout_s = READY_TIMEOUT_S
+        self._timeout_message = ""
+        self._probing = False
+        self._cancel = threading.Event()
+        self._generating = False
+        self._relay = _Relay(self)
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._on_poll_timeout)
+        self._build()
+        self._relay.text.connect(self.chat.append_text)
+        self.refresh_engines()
+        self.refresh_history()
+        ctx.hardware.profile_changed.connect(self._on_hardware_profile_changed)
+
+    # layout -------------------------------------------------------------------------
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        heading = QLabel(
+            "<h2>Launch a model on this machine</h2>"
+            "Start llama.cpp or Ollama, ask it something and see its real speed beside "
+            "the published figures. Engines listen on 127.0.0.1 only, unless you choose "
+            "otherwise; the app stops every engine it started when it closes."
+        )
+        heading.setWordWrap(True)
+        outer.addWidget(heading)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        lay = QVBoxLayout(left)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self._engines_box())
+        self.models = ModelsPanel(self.ctx, self._relay)
+        self.models.tabs.currentChanged.connect(self._on_models_tab_changed)
+        lay.addWidget(self.models, 3)
+        lay.addWidget(self._options_box())
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(MAX_LOG_LINES)
+        self.log.setPlaceholderText("The engine's own output appears here.")
+        self.log.setStyleSheet("font-family: monospace; font-size: 12px;")
+        log_box = QGroupBox("Engine log")
+        QVBoxLayout(log_box).addWidget(self.log)
+        lay.addWidget(log_box, 2)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(left)
+        splitter.addWidget(scroll)
+        self.chat = ChatPanel()
+        self.chat.send_requested.connect(self._on_chat_send_requested)
+        self.chat.stop_requested.connect(self._on_chat_stop_requested)
+        splitter.addWidget(self.chat)
+        splitter.setSizes([640, 620])
+        outer.addWidget(splitter, 1)
+
+    def _engines_box(self) -> QGroupBox:
+        box = QGroupBox("Engines on this machine")
+        grid = QGridLayout(box)
+        self.engine_labels: dict[str, QLabel] = {}
+        for row, (engine, title) in enumerate((("llama.cpp", "llama.cpp"), ("ollama", "Ollama"))):
+            name = QLabel(f"<b>{title}</b>")
+            name.setStyleSheet(
+                f"border-left: 6px solid {theme.framework_colour(engine)};padding-left: 6px;"
+            )
+            label = QLabel("looking…")
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            pick = QPushButton("Choose program…")
+            pick.clicked.connect(lambda _=False, e=engine: self._on_pick_binary_clicked(e))
+            grid.addWidget(name, row, 0)
+            grid.addWidget(label, row, 1)
+            grid.addWidget(pick, row, 2)
+            self.engine_labels[engine] = label
+        grid.setColumnStretch(1, 1)
+        return box
+
+    def _options_box(self) -> QGroupBox:
+        box = OptionsBox()
+        self.port_edit, self.threads_edit, self.ctx_edit = (
+            box.port_edit,
+            box.threads_edit,
+            box.ctx_edit,
+        )
+        self.ngl_edit, self.parallel_edit = box.ngl_edit, box.parallel_edit
+        self.host_edit, self.allow_hosts = box.host_edit, box.allow_hosts
+        self.options_error, self.status, self.ready_bar = (
+            box.options_error,
+            box.status,
+            box.ready_bar,
+        )
+        self.start_button, self.stop_button = box.start_button, box.stop_button
+        self.start_button.clicked.connect(self._on_start_clicked)
+        self.stop_button.clicked.connect(self._on_stop_clicked)
+        return box
+
+    # engines ------------------------------------------------------------------------
+    def refresh_engines(self) -> None:
+        """Look for both engines (and a running Ollama) in the background."""
+        store = self.ctx.stores.user
+
+        def job() -> tuple[dict[str, discovery.EngineInfo], ollama.RunningOllama | None]:
+            return discovery.find_all(store), ollama.find_running()
+
+        self.ctx.runner.submit(job, self._on_engines_found, self._on_job_failed)
+
+    def _on_engines_found(
+        self, result: tuple[dict[str, discovery.EngineInfo], ollama.RunningOllama | None]
+    ) -> None:
+        self.engines, running = result
+        for engine, info in self.engines.items():
+            label = self.engine_labels[engine]
+            if info.usable:
+                label.setText(f"{info.version} · {info.path} (found on {info.found_by})")
+                label.setStyleSheet("")
+                label.setToolTip(f"Version reported by {info.path} --version")
+            elif info.problem:
+                label.setText(f"{info.problem} {info.how_to_get}")
+                label.setStyleSheet(ERROR_STYLE)
+            else:
+                label.setText(f"Not found. {info.how_to_get}")
+                label.setStyleSheet(f"color: {theme.WARNING_FG};")
+        if running is not None:
+            self.engine_labels["ollama"].setText(
+                f"Ollama {running.version} is already running at {running.base_url}: "
+                "the app uses it and leaves it running."
+            )
+            self.engine_labels["ollama"].setStyleSheet("")
+        if self.server is None or not self.server.running():
+            self.models.set_running_ollama(running)
+
+    def _on_pick_binary_clicked(self, engine: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, f"Choose the {discovery.BINARY[engine]} program"
+        )
+        if path:
+            self.pick_binary(engine, path)
+
+    def pick_binary(self, engine: str, path: str) -> None:
+        """Remember the program the user picked for `engine` and check it."""
+        store = self.ctx.stores.user
+        self.ctx.runner.submit(
+            lambda: discovery.remember_path(store, engine, path),
+            lambda _r: self.refresh_engines(),
+            self._on_job_failed,
+        )
+
+    # start / stop -------------------------------------------------------------------
+    def _selected_engine(self) -> str:
+        return "ollama" if self.models.tabs.currentIndex() == 1 else "llama.cpp"
+
+    @Slot()
+    def _on_start_clicked(self) -> None:
+        self.options_error.clear()
+        try:
+            self.start_engine()
+        except SpecError as exc:
+            self.options_error.setText(str(exc))
+
+    def start_engine(self) -> None:
+        """Start (or reuse) the engine for the selected model; raises SpecError on bad input."""
+        if self.server is not None and self.server.running():
+            raise SpecError("An engine is already running; stop it first.")
+        engine = self._selected_engine()
+        port_text = self.port_edit.text().strip()
+        port = validate_port(port_text) if port_text and port_text != "auto" else None
+        threads = _int_or_none(self.threads_edit.text(), "Threads", 1)
+        ctx = _int_or_none(self.ctx_edit.text(), "Context", 0)
+        ngl = _int_or_none(self.ngl_edit.text(), "GPU layers", 0)
+        parallel = _int_or_none(self.parallel_edit.text(), "Parallel slots", 1)
+        host = self.host_edit.text().strip() or "127.0.0.1"
+        allow = self.allow_hosts.isChecked()
+        info = self.engines.get(engine)
+        if engine == "ollama" and self.models.running_ollama is not None:
+            running = self.models.running_ollama
+            model = self.models.selected_ollama_model()
+            self.reused = running
+            self._became_ready(running.base_url, "ollama", running.version, model)
+            self.status.setText(
+                f"Using the Ollama already running at {running.base_url} "
+                "(the app will leave it running)."
+            )
+            return
+        if info is None or not info.usable or info.path is None:
+            name = discovery.BINARY[engine]
+            hint = info.how_to_get if info else discovery.install_hint(engine)
+            raise SpecError(f"{name} is not available. {hint}")
+        program = str(info.path)
+        if engine == "llama.cpp":
+            gguf = self.models.selected_gguf()
+            if gguf is None:
+                raise SpecError("Pick a GGUF model first (add a folder that holds .gguf files).")
+            model_path = gguf.path
+
+            profile = self.ctx.hardware.profile
+
+            def build() -> LaunchSpec:
+                # Off the GUI thread: it asks the binary for its flags and probes the port.
+                # GPU layers default to the Models view's fit estimate for this hardware.
+                layers = ngl
+                if layers is None and "-ngl" in (accepted_flags(program) or {"-ngl"}):
+                    layers = gguf_files.fit_gpu_layers(model_path, profile, ctx, parallel)
+                return llama_server_spec(
+                    program, model_path, port=port, host=host, allow_other_hosts=allow,
+                    threads=threads, ctx=ctx, gpu_layers=layers, parallel=parallel,
+                )  # fmt: skip
+
+            model_name, quant = str(gguf.path), gguf.quantization
+            # A base model has no chat template; llama-server would fall back to ChatML and
+            # answer poorly, so such models are asked through plain completion.
+            self.api = "chat" if gguf.has_chat_template else "completion"
+        else:
+
+            def build() -> LaunchSpec:
+                return ollama_serve_spec(
+                    program, port=port or ollama.default_port(), host=host,
+                    allow_other_hosts=allow, ctx=ctx, parallel=parallel,
+                )  # fmt: skip
+
+            model_name, quant = "", None
+        self.engine_kind = engine
+        self.engine_version = info.version
+        self.model_name, self.quantization = model_name, quant
+        self.start_button.setEnabled(False)
+        self.status.setText("Preparing…")
+        self.ctx.runner.submit(build, self._launch, self._on_spec_failed)
+
+    def _on_spec_failed(self, exc: BaseException) -> None:
+        self.start_button.setEnabled(True)
+        self.status.setText("No engine running.")
+        self.options_error.setText(str(exc))
+
+    def _launch(self, spec: LaunchSpec) -> None:
+        self._timeout_message = ""
+        self.log.clear()
+        for note in spec.notes:
+            self.log.appendPlainText(f"[infernav] {note}")
+        self.log.appendPlainText(f"[infernav] starting: {' '.join(spec.argv)}")
+        self.server = ServerProcess(spec, self)
+        self.server.log_text.connect(self.log.appendPlainText)
+        self.server.finished.connect(self._on_server_finished)
+        self.server.start()
+        if self.server.outcome.failed:
+            return
+        self.base_url = spec.base_url
+        self._deadline = time.monotonic() + self.ready_timeout_s
+        notes = " ".join(spec.notes)
+        self.status.setText(f"Starting on port {spec.port}… {notes}".strip())
+        self.status.setStyleSheet("")
+        self.ready_bar.show()
+        self.start_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self._poll.start()
+
+    @Slot()
+    def _on_poll_timeout(self) -> None:
+        if self._probing or self.base_url is None or self.server is None:
+            return
+        if time.monotonic() > self._deadline:
+            self._poll.stop()
+            message = (
+                f"The engine did not become ready within {self.ready_timeout_s:g} s; "
+                "it was stopped."
+            )
+            self._timeout_message = message
+            self.server.stop()
+            self._show_failure(message)
+            return
+        url, engine = self.base_url, self.engine_kind
+        self._probing = True
+        self.ctx.runner.submit(lambda: probe(url, engine, 0.5), self._on_probe_done,
+                               self._on_probe_failed)  # fmt: skip
+
+    def _on_probe_failed(self, exc: BaseException) -> None:
+        self._probing = False
+
+    def _on_probe_done(self, result: Readiness) -> None:
+        self._probing = False
+        if self.server is None or not self.server.running() or not self._poll.isActive():
+            return
+        if result is Readiness.LOADING:
+            self.status.setText("Loading the model…")
+        elif result is Readiness.READY:
+            self._poll.stop()
+            model = self.model_name
+            if self.engine_kind == "ollama":
+                running = ollama.RunningOllama(self.base_url or "", self.engine_version or "")
+                self.models.set_running_ollama(running, ours=True)
+                model = self.models.selected_ollama_model()
+            self._became_ready(self.base_url or "", self.engine_kind, self.engine_version, model)
+
+    def _became_ready(self, base_url: str, engine: str, version: str | None, model: str) -> None:
+        self.base_url = base_url
+        self.engine_kind = engine
+        self.engine_version = version
+        self.model_name = model
+        self.ready_bar.hide()
+        self.start_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self.status.setText(f"Ready at {base_url}.")
+        self.status.setStyleSheet("color: #1B7F3B; font-weight: bold;")
+        self.chat.set_ready(True)
+        chat_api = engine != "llama.cpp" or self.api == "chat"
+        self.chat.set_endpoint(base_url, model or "default", chat_api)
+        framework = self.ctx.stores.bundled.framework(engine)
+        self.chat.set_published(
+            framework.name if framework else engine, framework.throughput if framework else None
+        )
+        self.engine_ready.emit(base_url)
+
+    @Slot()
+    def _on_stop_clicked(self) -> None:
+        self.stop_engine()
+
+    def stop_engine(self, wait: bool = False) -> None:
+        """Stop what the app started; a reused Ollama is only let go."""
+        self._cancel.set()
+        self._poll.stop()
+        if self.server is not None and self.server.running():
+            self.status.setText("Stopping…")
+            self.server.stop(wait=wait)
+        else:
+            self._reset("No engine running." if self.reused is None else
+                        "Stopped using the running Ollama (it keeps running).")  # fmt: skip
+        self.reused = None
+
+    def _reset(self, message: str) -> None:
+        self.base_url = None
+        self.ready_bar.hide()
+        self.start_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+        self.chat.set_ready(False)
+        self.chat.set_endpoint(None)
+        self.status.setText(message)
+        self.status.setStyleSheet("")
+
+    def _show_failure(self, message: str) -> None:
+        self._reset(message)
+        self.status.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
+        self.log.appendPlainText(f"[infernav] {message}")
+
+    def _on_server_finished(self, outcome: ProcessOutcome) -> None:
+        self._poll.stop()
+        if outcome.error:
+            self._show_failure(outcome.error)
+        elif self._timeout_message:
+            self._show_failure(self._timeout_message)  # we stopped it because it hung
+        else:
+            self._reset(f"Stopped (exit code {outcome.exit_code}).")
+        if self.engine_kind == "ollama":
+            self.refresh_engines()
+
+    # chat ---------------------------------------------------------------------------
+    def _on_chat_send_requested(self, prompt: str, max_tokens: int) -> None:
+        self.send_prompt(prompt, max_tokens)
+
+    def send_prompt(self, prompt: str, max_tokens: int = 128) -> None:
+        """Stream one answer in the background and measure it."""
+        if self.base_url is None or self._generating:
+            return
+        if self.engine_kind == "ollama":
+            # The user may pick another installed model at any time.
+            self.model_name = self.models.selected_ollama_model()
+            if not self.model_name:
+                self.chat.show_error("Pick an installed Ollama model (or pull one) first.")
+                return
+            self.chat.set_endpoint(self.base_url, self.model_name)
+        self._cancel = cancel = threading.Event()
+        self._generating = True
+        base, engine, model, api = self.base_url, self.engine_kind, self.model_name, self.api
+        emit = self._relay.text.emit
+        self.chat.begin_answer(prompt)
+
+        def job() -> Answer:
+            if engine == "ollama":
+                return stream_ollama(base, model, prompt, max_tokens, cancel=cancel, on_text=emit)
+            return stream_llama(base, prompt, max_tokens, api=api, cancel=cancel, on_text=emit)
+
+        settings = self._settings(max_tokens, prompt)
+        self.ctx.runner.submit(
+            job, lambda a: self._on_answer_done(a, settings), self._on_answer_failed
+        )
+
+    def _settings(self, max_tokens: int, prompt: str) -> dict[str, Any]:
+        return {
+            "threads": self.threads_edit.text() or None,
+            "ctx": self.ctx_edit.text() or None,
+            "gpu_layers": self.ngl_edit.text() or None,
+            "parallel": self.parallel_edit.text() or None,
+            "max_tokens": max_tokens,
+            "prompt": prompt,
+            "api": self.api if self.engine_kind == "llama.cpp" else "ollama-chat",
+            "reused_running_server": self.reused is not None,
+        }
+
+    def _on_chat_stop_requested(self) -> None:
+        self._cancel.set()
+
+    def _on_answer_done(self, answer: Answer, settings: dict[str, Any]) -> None:
+        self._generating = False
+        source = answer.metrics.server.source if answer.metrics.server else "no server figures"
+        self.chat.show_metrics(answer.metrics, f"Reported by the engine ({source})")
+        self.chat.set_ready(self.base_url is not None)
+        self.answer_finished.emit(answer)
+        if answer.metrics.cancelled:
+            return
+        profile = self.ctx.hardware.profile
+        port = int((self.base_url or ":0").rsplit(":", 1)[1])
+        payload = build_payload(
+            engine=self.engine_kind,
+            engine_version=self.engine_version,
+            model=self.model_name,
+            quantization=self.quantization if self.engine_kind == "llama.cpp" else
+            self.models.ollama_quantization(self.model_name),
+            metrics=answer.metrics,
+            settings=settings,
+            hardware=profile.to_json() if profile is not None else None,
+            port=port,
+        )  # fmt: skip
+        store = self.ctx.stores.user
+        engine, version, model = self.engine_kind, payload["engine_version"], self.model_name
+        self.ctx.runner.submit(
+            lambda: store.add_trial(engine, version, model, payload),
+            self._on_trial_saved,
+            self._on_job_failed,
+        )
+
+    def _on_answer_failed(self, exc: BaseException) -> None:
+        self._generating = False
+        self.chat.show_error(str(exc))
+        self.chat.set_ready(self.base_url is not None)
+
+    def _on_trial_saved(self, record: TrialRecord) -> None:
+        self.ctx.trials.trial_saved.emit(record)
+        self.refresh_history()
+
+    def refresh_history(self) -> None:
+        """Reload the trial history from the user store."""
+        store = self.ctx.stores.user
+        self.ctx.runner.submit(store.trials, self.chat.set_history, self._on_job_failed)
+
+    # misc ---------------------------------------------------------------------------
+    def _on_job_failed(self, exc: BaseException) -> None:
+        self.status.setText(f"Something went wrong: {exc}")
+
+    @Slot(int)
+    def _on_models_tab_changed(self, index: int) -> None:
+        self.start_button.setText("Use Ollama" if index == 1 and self.models.running_ollama
+                                  else "Start")  # fmt: skip
+
+    @Slot(object)
+    def _on_hardware_profile_changed(self, _profile: object) -> None:
+        self.models.rescan()
+
+    def settle_for_screenshot(self) -> None:
+        """Nothing asynchronous to wait for beyond the runner."""
+        self.ctx.runner.wait(3000)
+
+    def shutdown(self) -> None:
+        """Stop every engine the app started (never a reused Ollama)."""
+        self._cancel.set()
+        self.models.cancel_pull()
+        self._poll.stop()
+        if self.server is not None and self.server.running():
+            self.server.stop(grace_ms=5000, wait=True)

@@ -1,0 +1,133 @@
+"""Overview: one card per framework with its headline figures and status."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.domain.sources.frameworks import Framework
+from desktop_app.ui import theme
+from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.figure_label import FactLabel, FigureLabel
+
+PLATFORM_FACTS = (
+    ("NVIDIA (min. CC)", "nvidia_cuda_min_compute_capability"),
+    ("AMD ROCm", "amd_rocm"),
+    ("Apple silicon", "apple_metal"),
+    ("CPU", "cpu"),
+    ("Windows", "windows_native"),
+)
+
+
+class FrameworkCard(QFrame):
+    """A card: what the framework is, what it is for, figures, hardware, licence."""
+
+    def __init__(self, fw: Framework, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.framework = fw
+        self.setObjectName("card")
+        colour = theme.framework_colour(fw.id)
+        self.setStyleSheet(
+            f"#card {{ background: white; border: 1px solid #D0D7DE; "
+            f"border-top: 6px solid {colour}; border-radius: 6px; }}"
+        )
+        layout = QVBoxLayout(self)
+        title = QLabel(f"<b>{fw.name}</b>")
+        title.setStyleSheet("font-size: 17px;")
+        title.setToolTip(fw.provenance.describe())
+        layout.addWidget(title)
+
+        status = fw.fact("status")
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        if fw.in_maintenance:
+            self.status_label.setText(f"⚠ Project status: {fw.status}")
+            self.status_label.setStyleSheet(
+                f"background: {theme.WARNING_BG}; color: {theme.WARNING_FG}; "
+                "padding: 4px; border-radius: 4px; font-weight: bold;"
+            )
+            self.status_label.setToolTip(status.tooltip())
+        else:
+            self.status_label.setText("Status: no maintenance notice recorded")
+            self.status_label.setStyleSheet(f"color: {theme.MUTED_FG};")
+            self.status_label.setToolTip(
+                "No maintenance-mode or end-of-life notice for this project is in the store."
+            )
+        layout.addWidget(self.status_label)
+
+        summary = QLabel(fw.summary)
+        summary.setWordWrap(True)
+        summary.setToolTip(fw.provenance.describe())
+        layout.addWidget(summary)
+        best = QLabel(f"<b>Best for:</b> {fw.best_for}")
+        best.setWordWrap(True)
+        best.setToolTip(fw.provenance.describe())
+        layout.addWidget(best)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        self.figure_labels: dict[str, FigureLabel] = {}
+        rows = (
+            ("Throughput", "throughput", fw.throughput),
+            ("First token", "ttft", fw.ttft),
+            ("Setup time", "setup", fw.setup_time),
+        )
+        for row, (label, key, fig) in enumerate(rows):
+            grid.addWidget(QLabel(f"<b>{label}</b>"), row, 0, Qt.AlignmentFlag.AlignTop)
+            value = FigureLabel(fig)
+            self.figure_labels[key] = value
+            grid.addWidget(value, row, 1)
+        offset = len(rows)
+        self.fact_labels: dict[str, FactLabel] = {}
+        for i, (label, attr) in enumerate((*PLATFORM_FACTS, ("Licence", "license"))):
+            grid.addWidget(QLabel(label), offset + i, 0, Qt.AlignmentFlag.AlignTop)
+            fact_label = FactLabel(fw.fact(attr), short=True)
+            fact_label.setStyleSheet(f"color: {theme.MUTED_FG};")
+            self.fact_labels[attr] = fact_label
+            grid.addWidget(fact_label, offset + i, 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnMinimumWidth(0, 110)
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+
+class OverviewView(QWidget):
+    """All eight framework cards in a scrollable grid."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel(
+            "<h2>Inference frameworks at a glance</h2>"
+            "<span>Hover any figure for its source, conditions and date. "
+            "⚠ marks a figure that other sources contradict (see Sources).</span>"
+        )
+        heading.setContentsMargins(16, 12, 16, 4)
+        heading.setWordWrap(True)
+        outer.addWidget(heading)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        grid = QGridLayout(body)
+        grid.setContentsMargins(16, 8, 16, 16)
+        grid.setSpacing(12)
+        self.cards: list[FrameworkCard] = []
+        for i, fw in enumerate(ctx.stores.bundled.frameworks()):
+            card = FrameworkCard(fw)
+            card.setMinimumWidth(220)
+            self.cards.append(card)
+            grid.addWidget(card, i // 4, i % 4)
+        for col in range(4):
+            grid.setColumnStretch(col, 1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)

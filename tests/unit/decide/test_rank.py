@@ -1,0 +1,279 @@
+"""The recommendation agrees with the guide: matrix rows, Quick Answer, FAQ, scenarios S1-S3."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.domain.decide.data import DecisionData, decision_data
+from desktop_app.domain.decide.guide import Answers
+from desktop_app.domain.decide.hardware import hardware_target
+from desktop_app.domain.decide.rank import Recommendation, default_weights, recommend
+from desktop_app.domain.decide.scoring import CRITERION_IDS
+from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+
+
+@pytest.fixture(scope="module")
+def data(bundled_store) -> DecisionData:  # type: ignore[no-untyped-def]
+    return decision_data(bundled_store)
+
+
+def profile(
+    gpu: str | None = None, cc: str | None = None, count: int = 1, os_name: str = "Linux"
+) -> HardwareProfile:
+    """A planned machine: `count` NVIDIA GPUs called `gpu` (or none)."""
+    gpus = tuple(
+        GpuDevice(i, gpu, "NVIDIA", "catalogue (planned)", compute_capability=cc)
+        for i in range(count if gpu else 0)
+    )
+    return HardwareProfile(
+        label="planned",
+        planned=True,
+        os_name=os_name,
+        os_version="",
+        cpu=CpuInfo("Xeon", "GenuineIntel", "x86_64", 32, 64, None, ("avx2", "fma")),
+        memory=MemoryInfo(256 << 30, 200 << 30),
+        gpus=gpus,
+    )
+
+
+def ids(rec: Recommendation) -> list[str]:
+    return [r.id for r in rec.ranking]
+
+
+def eligible(rec: Recommendation) -> list[str]:
+    return [r.id for r in rec.ranking if not r.excluded]
+
+
+# ------------------------------------------------------------------ the guide's scenarios
+
+
+def test_s1_bangalore_no_gpu_budget_gets_llama_cpp(data: DecisionData) -> None:
+    answers = Answers(budget="no-gpu", hardware="cpu", needs=frozenset({"tight-budget"}))
+    rec = recommend(data, answers)
+    assert rec.top.id == "llama.cpp"
+    assert set(rec.ticked_rows) == {"M1", "M7"}
+    trt = next(r for r in rec.ranking if r.id == "tensorrt-llm")
+    assert trt.excluded and "CPU-only" in trt.reasons[0]
+
+
+def test_s2_singapore_h100_dedicated_team_gets_tensorrt_llm(data: DecisionData) -> None:
+    answers = Answers(
+        budget="cluster",
+        time="dedicated-team",
+        users=200,
+        hardware="auto",
+        needs=frozenset({"data-sovereignty"}),
+    )
+    rec = recommend(data, answers, profile("NVIDIA H100 80GB HBM3", "9.0", count=3))
+    assert rec.top.id == "tensorrt-llm"
+    assert rec.hardware.label == "3× NVIDIA H100 80GB HBM3"
+    assert {"M4", "M8"} <= set(rec.ticked_rows)
+    assert "supported-GPU list" in rec.scores["hardware", "tensorrt-llm"].explanation
+
+
+def test_s3_san_francisco_a100_ship_in_a_week_gets_vllm(data: DecisionData) -> None:
+    answers = Answers(budget="cluster", time="week", users=500)
+    rec = recommend(data, answers, profile("NVIDIA A100-SXM4-80GB", "8.0", count=8))
+    assert rec.top.id == "vllm"
+    assert ids(rec)[1] == "tensorrt-llm"
+    # The decisive difference is the one the guide gives: a week versus weeks of setup.
+    top_reasons = " ".join(rec.top.reasons)
+    assert "Setup effort" in top_reasons or "Latency under load" in top_reasons
+
+
+# ------------------------------------------------------------------ the Quick Decision Matrix
+
+MATRIX_CASES = [
+    ("M1", Answers(budget="no-gpu"), {"llama.cpp"}),
+    ("M2", Answers(needs=frozenset({"prototype"})), {"ollama"}),
+    ("M3", Answers(users=50, hardware="nvidia"), {"vllm"}),
+    ("M4", Answers(users=150, hardware="nvidia", time="dedicated-team"), {"tensorrt-llm"}),
+    ("M5", Answers(needs=frozenset({"hf-ecosystem"}), hardware="nvidia"), {"tgi"}),
+    ("M6", Answers(needs=frozenset({"agentic"}), hardware="nvidia"), {"sglang"}),
+    ("M7", Answers(needs=frozenset({"tight-budget"})), {"llama.cpp"}),
+    ("M8", Answers(needs=frozenset({"data-sovereignty"}), hardware="nvidia"), {"vllm", "tgi"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("row", "answers", "expected"), MATRIX_CASES, ids=[c[0] for c in MATRIX_CASES]
+)
+def test_each_matrix_row_is_ticked_and_its_framework_wins(
+    data: DecisionData, row: str, answers: Answers, expected: set[str]
+) -> None:
+    rec = recommend(data, answers)
+    assert row in rec.ticked_rows
+    assert rec.top.id in expected
+    assert set(eligible(rec)[: len(expected)]) == expected
+
+
+def test_matrix_rows_come_from_the_store(data: DecisionData) -> None:
+    rows = {r.id: set(r.frameworks) for r in data.matrix}
+    assert rows == {case[0]: case[2] for case in MATRIX_CASES}
+
+
+def test_a_row_ticked_by_hand_counts_like_an_answer(data: DecisionData) -> None:
+    rec = recommend(data, Answers(hardware="nvidia", rows=frozenset({"M6"})))
+    assert rec.ticked_rows["M6"] == "ticked by hand"
+    assert rec.top.id == "sglang"
+
+
+def test_hugging_face_row_says_where_current_facts_disagree(data: DecisionData) -> None:
+    rec = recommend(data, Answers(needs=frozenset({"hf-ecosystem"}), hardware="nvidia"))
+    tgi = rec.top
+    assert tgi.id == "tgi" and not tgi.excluded
+    assert any("maintenance mode" in f for f in tgi.flags)
+    note = rec.guide_notes[0]
+    assert "current facts disagree" in note.text and "2025-12-11" in note.text
+    assert "F:tgi:status" in note.evidence and "C9" in note.evidence
+    assert "vLLM" in data.evidence_tooltip("F:tgi:status")
+
+
+# ------------------------------------------------------------------ Quick Answer and FAQ
+
+
+def test_quick_answer_vllm_for_100_plus_users_with_low_latency(data: DecisionData) -> None:
+    for hw in ("nvidia", "amd"):
+        assert recommend(data, Answers(users=150, hardware=hw)).top.id == "vllm"
+
+
+def test_quick_answer_tensorrt_on_nvidia_with_weeks_to_invest(data: DecisionData) -> None:
+    rec = recommend(data, Answers(hardware="nvidia", time="dedicated-team"))
+    assert rec.top.id == "tensorrt-llm"
+
+
+def test_quick_answer_ollama_to_prototype_today(data: DecisionData) -> None:
+    assert recommend(data, Answers(time="today")).top.id == "ollama"
+    assert recommend(data, Answers(needs=frozenset({"prototype"}), hardware="apple")).top.id == (
+        "ollama"
+    )
+
+
+def test_quick_answer_llama_cpp_without_gpus_or_on_edge(data: DecisionData) -> None:
+    assert recommend(data, Answers(hardware="cpu")).top.id == "llama.cpp"
+    assert recommend(data, Answers(needs=frozenset({"edge"}))).top.id == "llama.cpp"
+    assert recommend(data, Answers(needs=frozenset({"edge"}), hardware="nvidia")).top.id == (
+        "llama.cpp"
+    )
+
+
+def test_practical_recommendation_start_with_ollama_without_constraints(
+    data: DecisionData,
+) -> None:
+    rec = recommend(data, Answers())
+    assert rec.top.id == "ollama"
+    assert rec.statements[0].evidence == ("PR",)
+    assert "Unless you have unusual constraints" in data.evidence_tooltip("PR")
+
+
+def test_faq_vllm_vs_tensorrt_depends_on_time_to_invest(data: DecisionData) -> None:
+    quick = recommend(data, Answers(users=300, hardware="nvidia", time="week"))
+    massive = recommend(
+        data, Answers(users=300, hardware="nvidia", time="dedicated-team", budget="cluster")
+    )
+    assert quick.top.id == "vllm" and massive.top.id == "tensorrt-llm"
+
+
+def test_faq_ollama_for_prototypes_llama_cpp_for_cpu_production(data: DecisionData) -> None:
+    assert recommend(data, Answers(needs=frozenset({"prototype"}))).top.id == "ollama"
+    assert recommend(data, Answers(hardware="cpu", users=50)).top.id == "llama.cpp"
+
+
+def test_faq_fastest_tensorrt_peak_but_vllm_steadier_under_load(data: DecisionData) -> None:
+    rec = recommend(data, Answers())
+    throughput = {fw.id: rec.scores["throughput", fw.id].value for fw in data.frameworks}
+    assert max(throughput, key=lambda k: throughput[k]) == "tensorrt-llm"
+    assert rec.scores["latency", "vllm"].value > rec.scores["latency", "tensorrt-llm"].value
+    assert "50–80 ms" in rec.scores["latency", "vllm"].explanation
+
+
+# ------------------------------------------------------------------ hard constraints
+
+
+@pytest.mark.parametrize("hw", ["amd", "apple", "cpu"])
+def test_tensorrt_is_excluded_off_nvidia_and_ranks_last(data: DecisionData, hw: str) -> None:
+    rec = recommend(data, Answers(hardware=hw, users=500, budget="cluster"))
+    trt = next(r for r in rec.ranking if r.id == "tensorrt-llm")
+    assert trt.excluded and trt.reasons[0].startswith("Excluded:")
+    assert ids(rec)[-1] == "tensorrt-llm"
+
+
+def test_windows_excludes_vllm_and_tensorrt_not_others(data: DecisionData) -> None:
+    win = profile("NVIDIA GeForce RTX 4090", "8.9", os_name="Windows")
+    rec = recommend(data, Answers(users=50), win)
+    excluded = {r.id for r in rec.ranking if r.excluded}
+    assert excluded == {"vllm", "tensorrt-llm"}
+    vllm = next(r for r in rec.ranking if r.id == "vllm")
+    assert "Not native on Windows" in vllm.reasons[0]
+    assert rec.top.id not in excluded
+    assert any("vLLM" in n.text and "excluded" in n.text for n in rec.guide_notes)
+
+
+def test_old_gpu_below_minimum_compute_capability_is_excluded(data: DecisionData) -> None:
+    rec = recommend(data, Answers(), profile("Tesla V100", "7.0"))
+    excluded = {r.id for r in rec.ranking if r.excluded}
+    assert {"vllm", "tensorrt-llm", "sglang"} <= excluded
+    assert "lmdeploy" not in excluded and "ollama" not in excluded
+
+
+def test_unknown_hardware_assumes_cpu_only_without_inventing_answers(data: DecisionData) -> None:
+    rec = recommend(data, Answers())
+    assert rec.hardware.label == "unknown hardware" and not rec.ticked_rows
+    assert rec.notes and "unknown" in rec.notes[0]
+    assert next(r for r in rec.ranking if r.id == "tensorrt-llm").excluded
+
+
+def test_apple_profile_is_read_as_apple(data: DecisionData) -> None:
+    from desktop_app.domain.hardware.profile import AppleSilicon
+
+    mac = HardwareProfile(
+        "mac",
+        False,
+        "Darwin",
+        "14",
+        CpuInfo("Apple M2", "Apple", "arm64", 8, 8, None),
+        MemoryInfo(16 << 30, 8 << 30),
+        apple=AppleSilicon("Apple M2", 16 << 30, 10, True),
+    )
+    target = hardware_target("auto", mac)
+    assert (target.cls, target.label) == ("apple", "Apple M2")
+
+
+# ------------------------------------------------------------------ scores and weights
+
+
+def test_every_score_is_1_to_5_and_explains_itself(data: DecisionData) -> None:
+    rec = recommend(data, Answers(users=20, hardware="nvidia", needs=frozenset({"agentic"})))
+    assert len(rec.scores) == len(CRITERION_IDS) * 8
+    for score in rec.scores.values():
+        assert 1 <= score.value <= 5
+        assert "/5" in score.explanation or score.criterion == "hardware"
+        for ev in score.evidence:
+            assert "not in the store" not in data.evidence_tooltip(ev), ev
+
+
+def test_unknown_figures_are_said_to_be_unknown_not_zero(data: DecisionData) -> None:
+    rec = recommend(data, Answers())
+    sglang = rec.scores["throughput", "sglang"]
+    assert sglang.value == 3 and sglang.explanation.startswith("Unknown")
+
+
+def test_answers_set_weights_and_user_weights_rerank(data: DecisionData) -> None:
+    answers = Answers(users=150, hardware="nvidia")
+    w = default_weights(answers)
+    assert w["stability"] > default_weights(Answers())["stability"]
+    assert recommend(data, answers).top.id == "vllm"
+    only_throughput = {c: 0 for c in CRITERION_IDS} | {"throughput": 10}
+    assert recommend(data, answers, weights=only_throughput).top.id == "tensorrt-llm"
+
+
+def test_all_weights_zero_does_not_crash(data: DecisionData) -> None:
+    rec = recommend(data, Answers(), weights=dict.fromkeys(CRITERION_IDS, 0))
+    assert len(rec.ranking) == 8
+
+
+def test_bad_answers_are_rejected_with_the_valid_values() -> None:
+    with pytest.raises(ValueError, match="no-gpu, one-or-two-gpus, cluster"):
+        Answers(budget="lots")
+    with pytest.raises(ValueError, match="at least 1"):
+        Answers(users=0)
