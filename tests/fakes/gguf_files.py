@@ -1,6 +1,6 @@
 """Real GGUF files for the fit tests and benchmark: a tiny random-weight llama, and broken ones.
 
-The tiny model follows ../shared/ENGINES.md §4 (vocab of unique byte/char tokens, F32 weights)
+The tiny model follows docs/engines.md §4 (vocab of unique byte/char tokens, F32 weights)
 so that a real llama-server loads it; `tensor_type` lets a test write quantized-looking
 tensors (the bytes are random, only the header matters to the reader).
 """

@@ -1,4 +1,4 @@
-"""A test server that speaks Ollama's HTTP API (ENGINES.md §6), run as a real process.
+"""A test server that speaks Ollama's HTTP API (docs/engines.md §6), run as a real process.
 
     python -m tests.fakes.ollama_server --host 127.0.0.1 --port 11434
     python -m tests.fakes.ollama_server serve        # like `ollama serve`: reads OLLAMA_HOST

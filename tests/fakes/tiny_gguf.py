@@ -1,4 +1,4 @@
-"""A deterministic tiny random-weight llama GGUF (ENGINES.md §4) that llama-server loads.
+"""A deterministic tiny random-weight llama GGUF (docs/engines.md §4) that llama-server loads.
 
 Run `python -m tests.fakes.tiny_gguf OUT.gguf` or call `write_tiny_gguf(path)`.
 Vocabulary token strings are unique: a duplicate aborts llama-server's load (SIGABRT).

@@ -3,7 +3,7 @@
 Weights come from a GGUF header or from the catalogue with llama.cpp's quantization mixture
 (fit_quant); the KV cache is llama.cpp's own formula (context padded to 256, split per slot,
 GQA counted by KV heads, sliding-window layers capped); the compute buffer and runtime
-reserve are stated as estimates. See ../shared/FIT-AND-METRICS.md part A.
+reserve are stated as estimates. See docs/fit-and-metrics.md part A.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Weight bytes as llama.cpp stores them: ggml types, quantization mixtures, tensor layouts.
 
 Type sizes come from ggml-common.h (static_asserts); the per-tensor mixture rules follow
-llama-quant.cpp `llama_tensor_get_type` (see ../shared/FIT-AND-METRICS.md A2.1): output and
+llama-quant.cpp `llama_tensor_get_type` (see docs/fit-and-metrics.md A2.1): output and
 tied embeddings get Q6_K, attn_v/ffn_down get more bits in the "use_more_bits" layers, and
 rows not divisible by the 256-weight super-block fall back to Q5_0/Q5_1/Q8_0/IQ4_NL/F16.
 """

@@ -1,6 +1,6 @@
 """Trial metrics: client-side timings of one streamed answer and server-reported figures.
 
-Definitions follow FIT-AND-METRICS part B3: times come from a monotonic clock, TTFT runs
+Definitions follow docs/fit-and-metrics.md part B3: times come from a monotonic clock, TTFT runs
 to the first non-empty content, decode tok/s = (N − 1) / (E2E − TTFT) with N from the
 server's own count. Nothing here reads a clock or the network: callers pass timestamps.
 """

@@ -92,7 +92,7 @@ def stream_llama(
     if temperature is not None:
         body["temperature"] = temperature
     if ignore_eos:
-        body["ignore_eos"] = True  # a fixed N_out, as benchmarks want (FIT-AND-METRICS B3)
+        body["ignore_eos"] = True  # a fixed N_out, as benchmarks want (docs/fit-and-metrics.md B3)
     events = _sse_events(url, body, read_timeout_s, cancel)
     return _measure_llama(events, api, clock, on_text)
 

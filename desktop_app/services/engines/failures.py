@@ -1,4 +1,4 @@
-"""Turn an engine's exit code and log into one plain sentence (ENGINES.md §5.8 log lines)."""
+"""Turn an engine's exit code and log into one plain sentence (docs/engines.md §5.8 log lines)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Memory-fit formulas against figures llama.cpp really reports (FIT-AND-METRICS part A)."""
+"""Memory-fit formulas against figures llama.cpp really reports (docs/fit-and-metrics.md part A)."""
 
 from __future__ import annotations
 

@@ -107,7 +107,7 @@ def test_ollama_serve_gets_its_address_in_the_environment() -> None:
     assert spec.env["OLLAMA_NUM_PARALLEL"] == "2"
 
 
-# Real log lines captured from llama-server (ENGINES.md §5.8).
+# Real log lines captured from llama-server (docs/engines.md §5.8).
 @pytest.mark.parametrize(
     ("code", "log", "expected"),
     [

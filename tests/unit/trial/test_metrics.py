@@ -1,4 +1,4 @@
-"""Trial metrics: client-side definitions (FIT-AND-METRICS B3) and server figures."""
+"""Trial metrics: client-side definitions (docs/fit-and-metrics.md B3) and server figures."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from desktop_app.domain.trial.metrics import (
     parse_ollama_final,
 )
 
-# A real final chunk from llama-server (ENGINES.md §5.5).
+# A real final chunk from llama-server (docs/engines.md §5.5).
 LLAMA_TIMINGS = {
     "cache_n": 24,
     "prompt_n": 5,

@@ -30,7 +30,11 @@ from desktop_app.storage.user.store import TrialRecord
 from desktop_app.ui import theme
 from desktop_app.ui.widgets.figure_label import FigureLabel
 
-DEFINITIONS = "Definitions: FIT-AND-METRICS part B3 (monotonic clock, N from the server)."
+# How these are measured: docs/fit-and-metrics.md part B3.
+DEFINITIONS = (
+    "Measured by the app on a monotonic clock, from sending the request; "
+    "the token count comes from the engine."
+)
 ROWS = (
     ("Time to first token", "ttft"),
     ("Decode speed", "decode"),
