@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from tests.cli.test_cli import infernav
-from tests.fakes.gguf_files import write_random_bytes, write_tiny_llama, write_truncated
+from tests.fakes.gguf import write_random_bytes, write_tiny_gguf, write_truncated
 
 KEYS = {
     "weights_bytes",
@@ -60,7 +60,7 @@ def test_fit_text_output_explains_the_formula() -> None:
 
 
 def test_fit_gguf_file(tmp_path: Path) -> None:
-    path = write_tiny_llama(tmp_path / "tiny.gguf")
+    path = write_tiny_gguf(tmp_path / "tiny.gguf")
     out = infernav("fit", "--gguf", str(path), "--ctx", "1024", "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
@@ -69,7 +69,7 @@ def test_fit_gguf_file(tmp_path: Path) -> None:
 
 
 def test_fit_bad_gguf_is_one_line(tmp_path: Path) -> None:
-    good = write_tiny_llama(tmp_path / "tiny.gguf")
+    good = write_tiny_gguf(tmp_path / "tiny.gguf")
     for bad, words in (
         (write_truncated(good, tmp_path / "cut.gguf"), "is truncated"),
         (write_random_bytes(tmp_path / "noise.gguf"), "is not a GGUF file"),
