@@ -163,3 +163,24 @@ def test_a_planned_cpu_only_machine_keeps_the_table_filled(window) -> None:  # t
     assert "Planned: CPU only, 16 cores" in view.hardware_label.text()
     verdicts = {view.table.item(r, 5).text() for r in range(view.table.rowCount())}
     assert "fits on the GPU" not in verdicts  # the table follows the plan, it is not stale
+
+
+def test_the_sort_box_orders_the_rows(window) -> None:  # type: ignore[no-untyped-def]
+    view = window.show_view("models")
+    window.ctx.hardware.set_active(machine(12, 32))
+    view.sort_combo.setCurrentText("Model name")
+    shown = [view.table.item(r, 0).text() for r in range(view.table.rowCount())]
+    names = [r.shape.name.lower() for r in view.results]
+    assert names == sorted(names) and shown[0] == _first_short(view)
+    view.sort_combo.setCurrentText("Total memory")
+    totals = [r.total_bytes for r in view.results]
+    assert totals == sorted(totals) and len(set(totals)) > 1
+    view.sort_combo.setCurrentText("Best quality that fits")
+    assert view.table.item(0, 5).text() == "fits on the GPU"
+    assert view.table.item(view.table.rowCount() - 1, 5).text() == "does not fit"
+
+
+def _first_short(view) -> str:  # type: ignore[no-untyped-def]
+    import re
+
+    return re.sub(r"\(.*?\)", "", view.results[0].shape.name).strip()
