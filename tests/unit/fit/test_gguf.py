@@ -12,7 +12,7 @@ import pytest
 
 from desktop_app.domain.fit.estimate import FitSettings, estimate
 from desktop_app.domain.fit.quant import QuantContext, TensorSpec, quantize_tensors
-from desktop_app.services import gguf as gguf_files
+from desktop_app.services import gguf as gguf_service
 from desktop_app.services.engines import snippets
 from desktop_app.services.gguf import GgufError, inspect_gguf, read_gguf, scan
 from desktop_app.storage.user.store import UserStore
@@ -79,11 +79,11 @@ def test_folders_are_remembered_and_scanned(tiny: Path, tmp_path: Path) -> None:
     (folder / "sub").mkdir(exist_ok=True)
     write_tiny_gguf(folder / "sub" / "nested.gguf", seed=1)
     (folder / "notes.txt").write_text("not a model")
-    assert gguf_files.add_folder(store, str(folder)) == [str(folder)]
-    assert gguf_files.add_folder(store, str(folder)) == [str(folder)]  # no duplicates
-    found = scan(gguf_files.folders(store))
+    assert gguf_service.add_folder(store, str(folder)) == [str(folder)]
+    assert gguf_service.add_folder(store, str(folder)) == [str(folder)]  # no duplicates
+    found = scan(gguf_service.folders(store))
     assert sorted(f.path.name for f in found) == ["nested.gguf", "tiny.gguf"]
-    assert gguf_files.remove_folder(store, str(folder)) == []
+    assert gguf_service.remove_folder(store, str(folder)) == []
     assert scan([str(tmp_path / "missing")]) == []
     store.close()
 
@@ -145,16 +145,16 @@ def test_gpu_layers_default_to_the_fit_estimate(tiny: Path) -> None:
     from desktop_app.domain.hardware.profile import CpuInfo, HardwareProfile, MemoryInfo
     from desktop_app.storage.bundled.store import BundledStore
 
-    assert gguf_files.fit_gpu_layers(tiny, None, 4096, 1) is None  # no profile yet
+    assert gguf_service.fit_gpu_layers(tiny, None, 4096, 1) is None  # no profile yet
     cpu_box = HardwareProfile(
         label="cpu", planned=True, os_name="Linux", os_version="",
         cpu=CpuInfo("cpu", "x86", "x86_64", 4, 8, 2400.0, ("avx2",)),
         memory=MemoryInfo(16 * 2**30, 8 * 2**30),
     )  # fmt: skip
-    assert gguf_files.fit_gpu_layers(tiny, cpu_box, 4096, 1) == 0
+    assert gguf_service.fit_gpu_layers(tiny, cpu_box, 4096, 1) == 0
     store = BundledStore(paths.bundled_store_path())
     a100 = next(g for g in store.gpus() if g.name.startswith("A100 80GB"))
-    layers = gguf_files.fit_gpu_layers(tiny, planned_gpu_profile(a100, 1), 4096, 1)
+    layers = gguf_service.fit_gpu_layers(tiny, planned_gpu_profile(a100, 1), 4096, 1)
     assert layers == inspect_gguf(tiny).block_count + 1  # every block + output layer
 
 
@@ -226,7 +226,7 @@ def test_a_scan_reads_nested_files_and_names_bad_ones(fresh: Path, tmp_path: Pat
 
 
 def test_a_scan_skips_hidden_folders_and_stops_at_its_depth(tmp_path: Path) -> None:
-    deep = tmp_path.joinpath(*[f"d{i}" for i in range(gguf_files.SCAN_DEPTH)])
+    deep = tmp_path.joinpath(*[f"d{i}" for i in range(gguf_service.SCAN_DEPTH)])
     deep.mkdir(parents=True)
     write_tiny_gguf(deep / "deepest.gguf")  # SCAN_DEPTH folders down: found
     (deep / "too-deep").mkdir()
