@@ -24,9 +24,9 @@ from benchmarks.llama_server_memory import find_server, measure  # noqa: E402
 from desktop_app import paths  # noqa: E402
 from desktop_app.domain.fit.archs import slug  # noqa: E402
 from desktop_app.domain.fit.estimate import MIB, FitSettings, catalogue_shape, estimate  # noqa: E402
-from desktop_app.services.gguf_info import read_gguf  # noqa: E402
+from desktop_app.services.gguf import read_gguf  # noqa: E402
 from desktop_app.storage.bundled.store import BundledStore  # noqa: E402
-from tests.fakes.gguf_files import write_tiny_llama  # noqa: E402
+from tests.fakes.gguf import write_tiny_gguf  # noqa: E402
 
 UNITS = {"B": 1, "GB": 10**9, "GiB": 2**30}
 # (llama-server -c, -np, cache type) per model
@@ -47,8 +47,8 @@ def server_logs(workdir: Path) -> list[tuple[str, float, float]]:
         )
         return []
     models = [
-        write_tiny_llama(workdir / "tiny-random-llama.gguf"),
-        write_tiny_llama(
+        write_tiny_gguf(workdir / "tiny-random-llama.gguf"),
+        write_tiny_gguf(
             workdir / "small-random-llama.gguf", n_embd=256, n_layer=4, n_head=8, n_head_kv=2,
             n_ff=768, ctx=16384,
         ),
@@ -66,6 +66,7 @@ def server_logs(workdir: Path) -> list[tuple[str, float, float]]:
     errors = []
     for path in models:
         shape = read_gguf(path).shape
+        assert shape is not None  # read_gguf raises for a file it cannot size
         for c, np_, kv in SERVER_CASES:
             if c > shape.max_ctx * np_ or (kv != "f16" and shape.head_dim_k % 32):
                 continue  # llama.cpp needs head dims divisible by 32 to quantize the cache

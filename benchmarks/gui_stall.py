@@ -73,7 +73,7 @@ def main() -> int:
         folder = Path(args.model).resolve().parent
     else:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from tests.fakes.tiny_gguf import write_tiny_gguf
+        from tests.fakes.gguf import write_tiny_gguf
 
         folder = home / "models"
         write_tiny_gguf(folder / "tiny-random-llama.gguf")

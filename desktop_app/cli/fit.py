@@ -54,14 +54,16 @@ def fit(args: argparse.Namespace) -> int:
         raise UserError(f"--parallel must be between 1 and 1024, not {args.parallel}")
     settings = FitSettings(ctx=args.ctx, parallel=args.parallel, kv_type=args.kv_type)
     if args.gguf:
-        from desktop_app.services.gguf_info import GgufError, read_gguf
+        from desktop_app.services.gguf import GgufError, read_gguf
 
         if args.quant:
             raise UserError("--quant applies to --model; a GGUF file has its own quantization")
         try:
-            shape = read_gguf(args.gguf).shape
+            model = read_gguf(args.gguf)
         except GgufError as exc:
             raise UserError(str(exc)) from exc
+        assert model.shape is not None  # read_gguf raises for a file it cannot size
+        shape = model.shape
     else:
         archs = _archs()
         arch = archs.get(args.model.lower())
@@ -72,9 +74,9 @@ def fit(args: argparse.Namespace) -> int:
         if quant not in QUANTS:
             raise UserError(f"unknown quantization {args.quant!r}; choose one of {_quant_list()}")
         shape = catalogue_shape(arch, quant)
-    from desktop_app.services.fit_profile import this_machine
+    from desktop_app.services.hardware.probe import probe_hardware
 
-    result = estimate(shape, settings, this_machine())
+    result = estimate(shape, settings, probe_hardware())
     if args.json:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:

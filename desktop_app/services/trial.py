@@ -19,7 +19,6 @@ import psutil
 from desktop_app.domain.trial.metrics import TrialMetrics
 from desktop_app.services.engines import discovery, ollama
 from desktop_app.services.engines.clients import Answer, StreamError, stream_llama, stream_ollama
-from desktop_app.services.engines.gguf_files import read_gguf
 from desktop_app.services.engines.process import EngineError, EngineProcess
 from desktop_app.services.engines.specs import (
     LaunchSpec,
@@ -28,6 +27,7 @@ from desktop_app.services.engines.specs import (
     llama_server_spec,
     ollama_serve_spec,
 )
+from desktop_app.services.gguf import inspect_gguf
 from desktop_app.storage.user.store import TrialRecord, UserStore
 
 DEFAULT_PROMPT = "Explain in two sentences what a large language model is."
@@ -168,10 +168,10 @@ def run_trial(
             model_path = Path(opts.model).expanduser()
             if not model_path.is_file():
                 raise TrialError(f"The model file {model_path} does not exist.")
-            gguf = read_gguf(model_path)
+            gguf = inspect_gguf(model_path)
             quant = gguf.quantization
             if layers is None and "-ngl" in (accepted_flags(str(info.path)) or {"-ngl"}):
-                from desktop_app.services.engines.gguf_files import fit_gpu_layers
+                from desktop_app.services.gguf import fit_gpu_layers
                 from desktop_app.services.hardware import probe_hardware
 
                 # The default comes from the fit estimate for this machine, as in the app.

@@ -14,7 +14,7 @@ import pytest
 
 from desktop_app.services.engines.specs import free_port
 from tests.conftest import REPO
-from tests.fakes.tiny_gguf import write_tiny_gguf
+from tests.fakes.gguf import write_tiny_gguf
 from tests.integration.conftest import wait_gone
 
 pytestmark = pytest.mark.gui

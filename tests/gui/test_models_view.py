@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
-from tests.fakes.gguf_files import write_random_bytes, write_tiny_llama, write_truncated
+from tests.fakes.gguf import write_random_bytes, write_tiny_gguf, write_truncated
 
 pytestmark = pytest.mark.gui
 GIB = 1024**3
@@ -113,7 +113,7 @@ def test_selection_shows_memory_bar_and_speed(window) -> None:  # type: ignore[n
 
 def test_open_gguf_adds_a_row_and_bad_files_show_a_message(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     view = window.show_view("models")
-    good = write_tiny_llama(tmp_path / "tiny.gguf")
+    good = write_tiny_gguf(tmp_path / "tiny.gguf")
     view.open_gguf(good)
     assert view.table.item(0, 0).text() == "File · tiny-random-llama"
     assert not view.message_label.isVisible() or not view.message_label.text()
@@ -129,8 +129,8 @@ def test_open_gguf_adds_a_row_and_bad_files_show_a_message(window, tmp_path: Pat
 
 def test_open_folder_lists_good_files_and_names_bad_ones(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     view = window.show_view("models")
-    write_tiny_llama(tmp_path / "a.gguf")
-    write_tiny_llama(tmp_path / "b.gguf", n_layer=3)
+    write_tiny_gguf(tmp_path / "a.gguf")
+    write_tiny_gguf(tmp_path / "b.gguf", n_layer=3)
     write_random_bytes(tmp_path / "junk.gguf")
     view.open_folder(tmp_path)
     local = [view.table.item(r, 0).text() for r in range(view.table.rowCount())]
@@ -148,3 +148,39 @@ def test_gpu_formats_list_awq_gptq_fp8_and_never_offload(window) -> None:  # typ
     assert verdicts == {"fits on the GPU", "does not fit"}
     row = row_of(view, "Llama-3.1-8B", "AWQ-INT4")
     assert "retrieved" in view.table.item(row, 0).toolTip()
+
+
+def test_a_planned_cpu_only_machine_keeps_the_table_filled(window) -> None:  # type: ignore[no-untyped-def]
+    # Hardware → Plan → CPU only, then Models: a plan does not know its RAM ("ram_unknown").
+    from desktop_app.domain.hardware.plan import planned_cpu_profile
+
+    view = window.show_view("models")
+    window.ctx.hardware.set_active(machine(24, 64))
+    window.ctx.hardware.set_active(planned_cpu_profile(16))
+    assert view.table.rowCount() > 0
+    row = row_of(view, "Llama-3.1-8B", "Q4_K_M")
+    assert view.table.item(row, 5).text() == "unknown: this plan's RAM is not known"
+    assert "Planned: CPU only, 16 cores" in view.hardware_label.text()
+    verdicts = {view.table.item(r, 5).text() for r in range(view.table.rowCount())}
+    assert "fits on the GPU" not in verdicts  # the table follows the plan, it is not stale
+
+
+def test_the_sort_box_orders_the_rows(window) -> None:  # type: ignore[no-untyped-def]
+    view = window.show_view("models")
+    window.ctx.hardware.set_active(machine(12, 32))
+    view.sort_combo.setCurrentText("Model name")
+    shown = [view.table.item(r, 0).text() for r in range(view.table.rowCount())]
+    names = [r.shape.name.lower() for r in view.results]
+    assert names == sorted(names) and shown[0] == _first_short(view)
+    view.sort_combo.setCurrentText("Total memory")
+    totals = [r.total_bytes for r in view.results]
+    assert totals == sorted(totals) and len(set(totals)) > 1
+    view.sort_combo.setCurrentText("Best quality that fits")
+    assert view.table.item(0, 5).text() == "fits on the GPU"
+    assert view.table.item(view.table.rowCount() - 1, 5).text() == "does not fit"
+
+
+def _first_short(view) -> str:  # type: ignore[no-untyped-def]
+    import re
+
+    return re.sub(r"\(.*?\)", "", view.results[0].shape.name).strip()

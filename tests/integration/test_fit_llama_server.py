@@ -9,8 +9,8 @@ import pytest
 
 from benchmarks.llama_server_memory import find_server, measure
 from desktop_app.domain.fit.estimate import MIB, FitSettings, estimate
-from desktop_app.services.gguf_info import read_gguf
-from tests.fakes.gguf_files import write_tiny_llama
+from desktop_app.services.gguf import read_gguf
+from tests.fakes.gguf import write_tiny_gguf
 
 needs_server = pytest.mark.skipif(
     not os.environ.get("INFERNAV_TEST_LLAMA_SERVER"),
@@ -26,11 +26,12 @@ def test_weights_and_kv_match_the_server_log(
 ) -> None:
     server = find_server()
     assert server is not None, "INFERNAV_TEST_LLAMA_SERVER does not point at an executable"
-    model = write_tiny_llama(
+    model = write_tiny_gguf(
         tmp_path / "small.gguf", n_embd=256, n_layer=4, n_head=8, n_head_kv=2, n_ff=768
     )
     mem = measure(server, model, ctx=ctx, parallel=parallel, kv_type=kv_type)
     shape = read_gguf(model).shape
+    assert shape is not None
     r = estimate(shape, FitSettings(ctx=ctx // parallel, parallel=parallel, kv_type=kv_type), None)
     assert r.weights_bytes / MIB == pytest.approx(mem.weights_mib, rel=0.02)
     assert r.kv.bytes / MIB == pytest.approx(mem.kv_mib, rel=0.02)

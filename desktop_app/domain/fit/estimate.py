@@ -8,7 +8,10 @@ reserve are stated as estimates. See docs/fit-and-metrics.md part A.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import assert_never
 
 from desktop_app.domain.fit.archs import catalogue_tensors, details_for, is_swa_layer
 from desktop_app.domain.fit.budget import GIB as GIB
@@ -22,20 +25,13 @@ from desktop_app.domain.fit.quant import (
     layout_from_tensors,
     quantize_tensors,
 )
+from desktop_app.domain.fit.verdict import Verdict
 from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.domain.sources.catalog import ModelArch
 
 KV_TYPES: dict[str, float] = {"f16": 2.0, "bf16": 2.0, "q8_0": 34 / 32, "q4_0": 18 / 32}
 CTX_PAD = 256
 N_UBATCH = 512
-VERDICT_TEXT = {
-    "fits_gpu": "fits on the GPU",
-    "partial_offload": "partial offload",
-    "cpu_only": "CPU only",
-    "does_not_fit": "does not fit",
-    "unknown": "detecting hardware…",
-    "ram_unknown": "unknown: this plan's RAM is not known",
-}
 
 
 @dataclass(frozen=True)
@@ -95,7 +91,7 @@ class FitResult:
     kv: KvCache
     compute_bytes: int
     overhead_bytes: int
-    verdict: str
+    verdict: Verdict
     gpu_layers: int
     layers: int  # as llama.cpp counts them: blocks + the output layer
     vram_needed: int
@@ -117,9 +113,9 @@ class FitResult:
     @property
     def verdict_text(self) -> str:
         """The verdict in words, with the layer split for partial offload."""
-        if self.verdict == "partial_offload":
+        if self.verdict is Verdict.PARTIAL_OFFLOAD:
             return f"partial offload: {self.gpu_layers} of {self.layers} layers on the GPU"
-        return VERDICT_TEXT[self.verdict]
+        return self.verdict.text
 
     def to_json(self) -> dict[str, object]:
         """The keys `infernav fit --json` prints."""
@@ -135,7 +131,7 @@ class FitResult:
             "compute_bytes": self.compute_bytes,
             "overhead_bytes": self.overhead_bytes,
             "total_bytes": self.total_bytes,
-            "verdict": self.verdict,
+            "verdict": self.verdict.value,
             "verdict_text": self.verdict_text,
             "gpu_layers": self.gpu_layers,
             "layers": self.layers,
@@ -226,9 +222,13 @@ def catalogue_shape(arch: ModelArch, quant: str) -> ModelShape:
         out = arch.vocab * arch.hidden * 2
         weights = WeightsLayout((per,) * arch.layers, 0 if d.tied_embeddings else out, out, False)
     else:
-        qctx = QuantContext(
-            arch.layers, arch.heads // arch.kv_heads, arch.layers == 80 and d.family != "gemma2"
-        )
+        # llama.cpp names the size class from the block count per architecture
+        # (llama-model.cpp: 80 layers is LLM_TYPE_70B for llama and qwen2), and its
+        # quantizer bumps a 70B-class model's attn_v to Q5_K (docs/fit-and-metrics.md
+        # A2.1). Gemma 2 maps its own layer counts (26/42/46) to 2B/9B/27B and never to
+        # 70B, so an 80-layer gemma2 row must not get the bump.
+        is_70b = arch.layers == 80 and d.family != "gemma2"
+        qctx = QuantContext(arch.layers, arch.heads // arch.kv_heads, is_70b)
         typed = quantize_tensors(quant, tensors, qctx)
         weights = layout_from_tensors(typed)
         params = sum(t.n_elements for t in typed)
@@ -318,7 +318,8 @@ def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None)
     def place(n: int) -> dict[str, tuple[int, int]]:
         return _placement(shape, kv, sums, compute, reserve, output_buf, n)
 
-    verdict, n_gpu, headroom = "unknown", 0, None
+    verdict: Verdict = Verdict.UNKNOWN
+    n_gpu, headroom = 0, None
     if budget is not None:
         ram_known = budget.ram_bytes is not None
         # A planned machine may not say how much RAM it has: never call that "does not fit".
@@ -328,7 +329,7 @@ def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None)
         vram = budget.vram_bytes
         full_gpu, full_ram = _sides(place(n_l + 1))
         if vram > 0 and full_gpu <= vram and full_ram <= ram:
-            verdict, n_gpu, headroom = "fits_gpu", n_l + 1, vram - full_gpu
+            verdict, n_gpu, headroom = Verdict.FITS_GPU, n_l + 1, vram - full_gpu
         elif vram > 0 and shape.family == "gguf":
             # The most layers whose VRAM fits; VRAM grows with n, so stop at the first miss.
             n_gpu = 0
@@ -338,18 +339,18 @@ def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None)
                 n_gpu = n
             gpu_b, ram_b = _sides(place(n_gpu))
             if n_gpu > 0 and ram_b <= ram:
-                verdict = "partial_offload"
+                verdict = Verdict.PARTIAL_OFFLOAD
                 headroom = min(vram - gpu_b, ram - ram_b) if ram_known else vram - gpu_b
-        if verdict == "unknown" and shape.family == "gguf":
+        if verdict is Verdict.UNKNOWN and shape.family == "gguf":
             n_gpu = 0
             cpu_need = _sides(place(0))[1]
             if not ram_known:
-                verdict, headroom = "ram_unknown", None
+                verdict, headroom = Verdict.RAM_UNKNOWN, None
             else:
-                verdict = "cpu_only" if cpu_need <= ram else "does_not_fit"
+                verdict = Verdict.CPU_ONLY if cpu_need <= ram else Verdict.DOES_NOT_FIT
                 headroom = ram - cpu_need
-        elif verdict == "unknown":
-            verdict, n_gpu, headroom = "does_not_fit", 0, vram - full_gpu
+        elif verdict is Verdict.UNKNOWN:
+            verdict, n_gpu, headroom = Verdict.DOES_NOT_FIT, 0, vram - full_gpu
             notes.append("GPU frameworks keep the whole model in VRAM")
     shown = n_gpu if budget is not None else n_l + 1
     placement = place(shown)
@@ -389,10 +390,36 @@ def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None)
     )
 
 
+class SortOrder(StrEnum):
+    """How the Models table is sorted; the value is the label the sort box shows."""
+
+    BEST_FIT = "Best quality that fits"
+    NAME = "Model name"
+    TOTAL_MEMORY = "Total memory"
+
+
 def best_quality_key(r: FitResult) -> tuple[int, int, float, int]:
     """Sort key for "best quality that fits": fitting first, then 4-bit or better, bigger
     models, more bits (below 4 bits quality drops steeply, so a 3-bit big model ranks after)."""
-    order = ["fits_gpu", "partial_offload", "cpu_only", "does_not_fit", "unknown"]
-    quality = QUANTS[r.shape.quant].quality if r.shape.quant in QUANTS else 0
+    quality = _quality(r)
     tier = 0 if quality >= QUANTS["Q4_0"].quality else 1
-    return (order.index(r.verdict), tier, -r.shape.params, -quality)
+    return (r.verdict.rank, tier, -r.shape.params, -quality)
+
+
+def _quality(r: FitResult) -> int:
+    return QUANTS[r.shape.quant].quality if r.shape.quant in QUANTS else 0
+
+
+def sort_results(
+    results: Sequence[FitResult], order: SortOrder, pinned: int = 0
+) -> list[FitResult]:
+    """`results` in `order`; with BEST_FIT the first `pinned` (opened files) stay on top."""
+    match order:
+        case SortOrder.BEST_FIT:
+            return [*results[:pinned], *sorted(results[pinned:], key=best_quality_key)]
+        case SortOrder.NAME:
+            return sorted(results, key=lambda r: (r.shape.name.lower(), -_quality(r)))
+        case SortOrder.TOTAL_MEMORY:
+            return sorted(results, key=lambda r: r.total_bytes)
+        case _:
+            assert_never(order)

@@ -22,11 +22,6 @@ class GgmlType:
     block_size: int
     type_size: int
 
-    @property
-    def bits_per_weight(self) -> float:
-        """Bits per weight, scales included."""
-        return self.type_size * 8 / self.block_size
-
     def nbytes(self, n_elements: int) -> int:
         """Bytes for `n_elements` weights (whole blocks)."""
         return -(-n_elements // self.block_size) * self.type_size
@@ -96,26 +91,6 @@ QUANTS: dict[str, Quant] = {
         Quant("AWQ-INT4", "AWQ int4, group 128 (GPU frameworks)", "gpu", 58),
         Quant("GPTQ-INT4", "GPTQ int4, group 128 (GPU frameworks)", "gpu", 57),
     )
-}
-# llama.cpp file_type ids (general.file_type) -> quant key, for GGUF files.
-FILE_TYPES: dict[int, str] = {
-    0: "F32",
-    1: "F16",
-    2: "Q4_0",
-    3: "Q4_1",
-    7: "Q8_0",
-    8: "Q5_0",
-    9: "Q5_1",
-    10: "Q2_K",
-    11: "Q3_K_S",
-    12: "Q3_K_M",
-    13: "Q3_K_L",
-    14: "Q4_K_S",
-    15: "Q4_K_M",
-    16: "Q5_K_S",
-    17: "Q5_K_M",
-    18: "Q6_K",
-    32: "BF16",
 }
 # AWQ/GPTQ: 4-bit weights + fp16 scale + 4-bit zero per group of 128 -> 4 + 20/128 bpw.
 INT4_G128_BPW = 4 + (16 + 4) / 128

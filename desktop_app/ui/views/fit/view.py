@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, assert_never
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor, QShowEvent
@@ -30,9 +32,10 @@ from desktop_app.domain.fit.estimate import (
     FitResult,
     FitSettings,
     ModelShape,
-    best_quality_key,
+    SortOrder,
     catalogue_shape,
     estimate,
+    sort_results,
 )
 from desktop_app.domain.fit.quant import QUANTS
 from desktop_app.domain.fit.text import (
@@ -45,26 +48,23 @@ from desktop_app.domain.fit.text import (
     verdict_lines,
     weights_lines,
 )
+from desktop_app.domain.fit.verdict import Verdict
 from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.ui import theme
 from desktop_app.ui.charts.fit import MemoryBarChart
 from desktop_app.ui.context import AppContext
 
+if TYPE_CHECKING:  # the reader (and numpy behind gguf) is imported when a file is opened
+    from desktop_app.services.gguf import GgufModel
+
 CTX_STEPS = (512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072)
 DEFAULT_CTX_INDEX = 3
-VERDICT_COLOURS = {
-    "fits_gpu": "#CDEBD9",
-    "partial_offload": "#FFF1C2",
-    "cpu_only": "#DCE9F7",
-    "does_not_fit": "#F6D5D5",
-}
 COLUMNS = ("Model", "Quant", "Weights", "KV cache", "Total", "Verdict", "Decode max")
 FORMATS = (
     ("GGUF (llama.cpp, Ollama)", "gguf"),
     ("GPU formats (AWQ, GPTQ, FP8)", "gpu"),
     ("All formats", "all"),
 )
-SORTS = ("Best quality that fits", "Model name", "Total memory")
 
 
 class ModelsView(QWidget):
@@ -103,7 +103,8 @@ class ModelsView(QWidget):
         for text, _key in FORMATS:
             self.format_combo.addItem(text)
         self.sort_combo = QComboBox()
-        self.sort_combo.addItems(SORTS)
+        for order in SortOrder:
+            self.sort_combo.addItem(order.value, order)
         self.open_file_button = QPushButton("Open GGUF file…")
         self.open_folder_button = QPushButton("Open folder…")
         self.message_label = QLabel()
@@ -226,17 +227,8 @@ class ModelsView(QWidget):
         fmt = self._format()
         shapes = [sh for sh in self.catalogue if fmt in ("all", sh.family)]
         results = [estimate(sh, s, profile) for sh in [*self.local, *shapes]]
-        sort = self.sort_combo.currentText()
-        if sort == "Best quality that fits":
-            local = results[: len(self.local)]
-            results = local + sorted(results[len(self.local) :], key=best_quality_key)
-        elif sort == "Model name":
-            results.sort(
-                key=lambda r: (r.shape.name.lower(), -QUANTS.get(r.shape.quant, _Q).quality)
-            )
-        else:
-            results.sort(key=lambda r: r.total_bytes)
-        self.results = results
+        order = SortOrder(self.sort_combo.currentData())
+        self.results = sort_results(results, order, pinned=len(self.local))
         self._fill_table()
 
     def _fill_table(self) -> None:
@@ -259,7 +251,7 @@ class ModelsView(QWidget):
                 (_short_verdict(r), verdict_lines(r)),
                 (format_speed(r.decode_upper), speed_lines(r)),
             )
-            colour = VERDICT_COLOURS.get(r.verdict)
+            colour = verdict_colour(r.verdict)
             for col, (text, tip) in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip("\n".join(line for line in tip if line))
@@ -293,10 +285,10 @@ class ModelsView(QWidget):
             self.details.setText("")
             return
         lines = describe(r)
-        head = f"<b>{_esc(lines[0])}</b><br>"
-        verdict = f"<b style='font-size:15px'>{_esc(r.verdict_text)}</b>"
+        head = f"<b>{html.escape(lines[0])}</b><br>"
+        verdict = f"<b style='font-size:15px'>{html.escape(r.verdict_text)}</b>"
         if r.decode_upper is None:
-            speed = f"<br><b>Decode speed:</b> unknown ({_esc(r.speed_note)})"
+            speed = f"<br><b>Decode speed:</b> unknown ({html.escape(r.speed_note)})"
         else:
             speed = (
                 f"<br><b>Decode speed:</b> up to {format_speed(r.decode_upper)} "
@@ -306,7 +298,7 @@ class ModelsView(QWidget):
             if 0 < r.gpu_layers < r.layers:
                 speed += "<br><b>The CPU side is slower and sets the pace.</b>"
         body = "<br>".join(
-            _esc(line.strip()) for line in lines[1:] if not line.startswith("  source")
+            html.escape(line.strip()) for line in lines[1:] if not line.startswith("  source")
         )
         self.details.setText(f"{head}{verdict}{speed}<br><br>{body}")
         self.details.setToolTip("\n".join(lines))
@@ -324,7 +316,8 @@ class ModelsView(QWidget):
         )
         kind = "planned" if profile.planned else "detected"
         self.hardware_label.setText(
-            f"Hardware ({kind}): <b>{_esc(profile.label)}</b> — GPU: {_esc(gpus or 'none')}; "
+            f"Hardware ({kind}): <b>{html.escape(profile.label)}</b> — "
+            f"GPU: {html.escape(gpus or 'none')}; "
             f"RAM available: {format_bytes(mem)}. Colours: green fits on the GPU, yellow "
             "partial offload, blue CPU only, red does not fit."
         )
@@ -340,18 +333,18 @@ class ModelsView(QWidget):
     # -------------------------------------------------------------- GGUF files
     def open_gguf(self, path: Path | str) -> None:
         """Read a GGUF file in the background and add it to the top of the table."""
-        from desktop_app.services.gguf_info import read_gguf
+        from desktop_app.services.gguf import read_gguf
 
         self.show_message("")
         self.ctx.runner.submit(lambda: read_gguf(path), self._on_gguf_read, self._on_gguf_failed)
 
     def open_folder(self, folder: Path | str) -> None:
         """Read every GGUF file in a folder in the background."""
-        from desktop_app.services.gguf_info import scan_folder
+        from desktop_app.services.gguf import scan
 
         self.show_message("")
         self.ctx.runner.submit(
-            lambda: scan_folder(folder), self._on_folder_scanned, self._on_gguf_failed
+            lambda: scan([folder]), self._on_folder_scanned, self._on_gguf_failed
         )
 
     def _add_local(self, shapes: list[ModelShape]) -> None:
@@ -385,22 +378,21 @@ class ModelsView(QWidget):
     def _on_catalogue_failed(self, exc: BaseException) -> None:
         self.show_message(f"The model catalogue could not be sized: {exc}")
 
-    def _on_gguf_read(self, model: object) -> None:
-        shape = getattr(model, "shape", None)
-        if isinstance(shape, ModelShape):
-            self._add_local([shape])
+    def _on_gguf_read(self, model: GgufModel) -> None:
+        if model.shape is not None:
+            self._add_local([model.shape])
 
-    def _on_folder_scanned(self, scan: object) -> None:
-        models = getattr(scan, "models", ())
-        errors = list(getattr(scan, "errors", ()))
-        self._add_local([m.shape for m in models])
-        if not models:
+    def _on_folder_scanned(self, found: list[GgufModel]) -> None:
+        shapes = [m.shape for m in found if m.shape is not None]
+        errors = [m.problem for m in found if m.problem]
+        self._add_local(shapes)
+        if not shapes:
             errors.insert(0, "No readable GGUF files were found in that folder.")
         if errors:
             self.show_message(" ".join(errors))
 
     def _on_gguf_failed(self, exc: BaseException) -> None:
-        from desktop_app.services.gguf_info import GgufError
+        from desktop_app.services.gguf import GgufError
 
         if isinstance(exc, GgufError):
             self.show_message(str(exc))
@@ -424,11 +416,21 @@ class ModelsView(QWidget):
             self.open_folder(name)
 
 
-class _NoQuant:
-    quality = 0
-
-
-_Q = _NoQuant()
+def verdict_colour(verdict: Verdict) -> str | None:
+    """The row colour the hardware label explains (None: no verdict to colour)."""
+    match verdict:
+        case Verdict.FITS_GPU:
+            return "#CDEBD9"  # green
+        case Verdict.PARTIAL_OFFLOAD:
+            return "#FFF1C2"  # yellow
+        case Verdict.CPU_ONLY:
+            return "#DCE9F7"  # blue
+        case Verdict.DOES_NOT_FIT:
+            return "#F6D5D5"  # red
+        case Verdict.RAM_UNKNOWN | Verdict.UNKNOWN:
+            return None
+        case _:
+            assert_never(verdict)
 
 
 def _key(r: FitResult) -> tuple[str, str, str]:
@@ -441,10 +443,6 @@ def _short(name: str) -> str:
 
 
 def _short_verdict(r: FitResult) -> str:
-    if r.verdict == "partial_offload":
+    if r.verdict is Verdict.PARTIAL_OFFLOAD:
         return f"partial: {r.gpu_layers}/{r.layers} layers"
     return r.verdict_text
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services.engines import gguf_files, ollama
+from desktop_app.services import gguf
+from desktop_app.services.engines import ollama
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
 
@@ -58,7 +59,7 @@ class ModelsPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._relay: Any = relay
-        self.ggufs: list[gguf_files.GgufFile] = []
+        self.ggufs: list[gguf.GgufModel] = []
         self.ollama_models: list[ollama.OllamaModel] = []
         self.running_ollama: ollama.RunningOllama | None = None
         self._pull_cancel = threading.Event()
@@ -110,7 +111,7 @@ class ModelsPanel(QWidget):
     def add_folder(self, folder: str) -> None:
         """Remember a GGUF folder and rescan."""
         store = self.ctx.stores.user
-        self.ctx.runner.submit(lambda: gguf_files.add_folder(store, folder),
+        self.ctx.runner.submit(lambda: gguf.add_folder(store, folder),
                                lambda _r: self.rescan())  # fmt: skip
 
     def _on_remove_folder_clicked(self) -> None:
@@ -118,23 +119,23 @@ class ModelsPanel(QWidget):
         if not selected:
             return
         store, folder = self.ctx.stores.user, selected[0].text()
-        self.ctx.runner.submit(lambda: gguf_files.remove_folder(store, folder),
+        self.ctx.runner.submit(lambda: gguf.remove_folder(store, folder),
                                lambda _r: self.rescan())  # fmt: skip
 
     def rescan(self) -> None:
         """Read the folders' GGUF headers in the background."""
         store, profile = self.ctx.stores.user, self.ctx.hardware.profile
 
-        def job() -> tuple[list[str], list[gguf_files.GgufFile]]:
-            folders = gguf_files.folders(store)
-            return folders, gguf_files.scan_folders(folders, profile)
+        def job() -> tuple[list[str], list[gguf.GgufModel]]:
+            folders = gguf.folders(store)
+            return folders, gguf.scan(folders, profile)
 
         self.ctx.runner.submit(job, self._on_scan_done, self._on_scan_failed)
 
     def _on_scan_failed(self, exc: BaseException) -> None:
         self.gguf_note.setText(f"The model folders could not be read: {exc}")
 
-    def _on_scan_done(self, result: tuple[list[str], list[gguf_files.GgufFile]]) -> None:
+    def _on_scan_done(self, result: tuple[list[str], list[gguf.GgufModel]]) -> None:
         folders, self.ggufs = result
         self.folder_list.clear()
         self.folder_list.addItems(folders)
@@ -156,7 +157,7 @@ class ModelsPanel(QWidget):
         elif self.ggufs:
             self.gguf_note.setText(f"{len(self.ggufs)} model file(s). Pick one, then Start.")
 
-    def selected_gguf(self) -> gguf_files.GgufFile | None:
+    def selected_gguf(self) -> gguf.GgufModel | None:
         """The GGUF row the user picked."""
         rows = {i.row() for i in self.gguf_table.selectedItems()}
         if not rows:

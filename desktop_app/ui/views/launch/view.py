@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.services.engines import discovery, gguf_files, ollama
+from desktop_app.services.engines import discovery, ollama
 from desktop_app.services.engines.clients import Answer, stream_llama, stream_ollama
 from desktop_app.services.engines.readiness import Readiness, probe
 from desktop_app.services.engines.specs import (
@@ -35,6 +35,7 @@ from desktop_app.services.engines.specs import (
     ollama_serve_spec,
     validate_port,
 )
+from desktop_app.services.gguf import fit_gpu_layers
 from desktop_app.services.trial import build_payload
 from desktop_app.storage.user.store import TrialRecord
 from desktop_app.ui import theme
@@ -286,7 +287,7 @@ class LaunchView(QWidget):
                 # GPU layers default to the Models view's fit estimate for this hardware.
                 layers = ngl
                 if layers is None and "-ngl" in (accepted_flags(program) or {"-ngl"}):
-                    layers = gguf_files.fit_gpu_layers(model_path, profile, ctx, parallel)
+                    layers = fit_gpu_layers(model_path, profile, ctx, parallel)
                 return llama_server_spec(
                     program, model_path, port=port, host=host, allow_other_hosts=allow,
                     threads=threads, ctx=ctx, gpu_layers=layers, parallel=parallel,

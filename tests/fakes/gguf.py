@@ -1,7 +1,11 @@
-"""A deterministic tiny random-weight llama GGUF (docs/engines.md §4) that llama-server loads.
+"""Real GGUF files for tests and benchmarks: a tiny random-weight llama, and broken ones.
 
-Run `python -m tests.fakes.tiny_gguf OUT.gguf` or call `write_tiny_gguf(path)`.
+The tiny model follows docs/engines.md §4 (vocabulary of unique byte/char/word tokens, F32
+weights) so that a real llama-server loads it; the same seed gives the same bytes. Its
+shape and `general.file_type` can be changed for the fit and quantization-name tests.
 Vocabulary token strings are unique: a duplicate aborts llama-server's load (SIGABRT).
+
+Run `python -m tests.fakes.gguf OUT.gguf` or call `write_tiny_gguf(path)`.
 """
 
 from __future__ import annotations
@@ -62,26 +66,42 @@ def _vocab() -> tuple[list[str], list[float], list[int]]:
     return tokens, scores, [int(t) for t in types]
 
 
-def write_tiny_gguf(path: Path, seed: int = 0) -> Path:
-    """Write the tiny model to `path` (same bytes for the same seed) and return the path."""
+def write_tiny_gguf(
+    path: Path,
+    seed: int = 0,
+    *,
+    n_embd: int = N_EMBD,
+    n_layer: int = N_LAYER,
+    n_head: int = N_HEAD,
+    n_head_kv: int = N_HEAD_KV,
+    n_ff: int = N_FF,
+    ctx: int = N_CTX,
+    file_type: int = 0,
+    chat_template: str | None = CHATML,
+) -> Path:
+    """Write the tiny model to `path` (same bytes for the same arguments) and return the path.
+
+    `file_type` is only the recorded `general.file_type` (the tensors stay F32);
+    `chat_template=None` makes a base model.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     tokens, scores, types = _vocab()
     n_vocab = len(tokens)
-    head_dim = N_EMBD // N_HEAD
+    head_dim = n_embd // n_head
     w = gguf.GGUFWriter(str(path), "llama")
     w.add_name("tiny-random-llama")
-    w.add_context_length(N_CTX)
-    w.add_embedding_length(N_EMBD)
-    w.add_block_count(N_LAYER)
-    w.add_feed_forward_length(N_FF)
-    w.add_head_count(N_HEAD)
-    w.add_head_count_kv(N_HEAD_KV)
+    w.add_context_length(ctx)
+    w.add_embedding_length(n_embd)
+    w.add_block_count(n_layer)
+    w.add_feed_forward_length(n_ff)
+    w.add_head_count(n_head)
+    w.add_head_count_kv(n_head_kv)
     w.add_rope_dimension_count(head_dim)
     w.add_rope_freq_base(10000.0)
     w.add_layer_norm_rms_eps(1e-5)
     w.add_vocab_size(n_vocab)
-    w.add_file_type(0)
+    w.add_file_type(file_type)
     w.add_tokenizer_model("llama")
     w.add_token_list(tokens)
     w.add_token_scores(scores)
@@ -91,7 +111,8 @@ def write_tiny_gguf(path: Path, seed: int = 0) -> Path:
     w.add_eos_token_id(2)
     w.add_add_bos_token(True)
     w.add_add_eos_token(False)
-    w.add_chat_template(CHATML)
+    if chat_template is not None:
+        w.add_chat_template(chat_template)
 
     def tensor(name: str, *shape: int, ones: bool = False) -> None:
         if ones:
@@ -100,24 +121,37 @@ def write_tiny_gguf(path: Path, seed: int = 0) -> Path:
             data = (rng.standard_normal(shape) * 0.2).astype(np.float32)
         w.add_tensor(name, data)
 
-    tensor("token_embd.weight", n_vocab, N_EMBD)
-    tensor("output_norm.weight", N_EMBD, ones=True)
-    tensor("output.weight", n_vocab, N_EMBD)
-    for i in range(N_LAYER):
-        tensor(f"blk.{i}.attn_norm.weight", N_EMBD, ones=True)
-        tensor(f"blk.{i}.attn_q.weight", N_EMBD, N_EMBD)
-        tensor(f"blk.{i}.attn_k.weight", N_HEAD_KV * head_dim, N_EMBD)
-        tensor(f"blk.{i}.attn_v.weight", N_HEAD_KV * head_dim, N_EMBD)
-        tensor(f"blk.{i}.attn_output.weight", N_EMBD, N_EMBD)
-        tensor(f"blk.{i}.ffn_norm.weight", N_EMBD, ones=True)
-        tensor(f"blk.{i}.ffn_gate.weight", N_FF, N_EMBD)
-        tensor(f"blk.{i}.ffn_up.weight", N_FF, N_EMBD)
-        tensor(f"blk.{i}.ffn_down.weight", N_EMBD, N_FF)
+    tensor("token_embd.weight", n_vocab, n_embd)
+    tensor("output_norm.weight", n_embd, ones=True)
+    tensor("output.weight", n_vocab, n_embd)
+    for i in range(n_layer):
+        tensor(f"blk.{i}.attn_norm.weight", n_embd, ones=True)
+        tensor(f"blk.{i}.attn_q.weight", n_embd, n_embd)
+        tensor(f"blk.{i}.attn_k.weight", n_head_kv * head_dim, n_embd)
+        tensor(f"blk.{i}.attn_v.weight", n_head_kv * head_dim, n_embd)
+        tensor(f"blk.{i}.attn_output.weight", n_embd, n_embd)
+        tensor(f"blk.{i}.ffn_norm.weight", n_embd, ones=True)
+        tensor(f"blk.{i}.ffn_gate.weight", n_ff, n_embd)
+        tensor(f"blk.{i}.ffn_up.weight", n_ff, n_embd)
+        tensor(f"blk.{i}.ffn_down.weight", n_embd, n_ff)
     w.write_header_to_file()
     w.write_kv_data_to_file()
     w.write_tensors_to_file()
     w.close()
     return path
+
+
+def write_truncated(source: Path, dest: Path, keep_fraction: float = 0.5) -> Path:
+    """Copy the first part of a GGUF file, as an interrupted download would leave it."""
+    data = source.read_bytes()
+    dest.write_bytes(data[: int(len(data) * keep_fraction)])
+    return dest
+
+
+def write_random_bytes(dest: Path, size: int = 4096, seed: int = 1) -> Path:
+    """A file of random bytes with a .gguf name."""
+    dest.write_bytes(np.random.default_rng(seed).bytes(size))
+    return dest
 
 
 if __name__ == "__main__":
