@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app import paths
+from desktop_app.storage.user.store import UserStore
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.views.cost.view import CostsView
+from desktop_app.ui.workers import BackgroundRunner
 
 pytestmark = pytest.mark.gui
 
@@ -188,6 +191,22 @@ def test_edited_exchange_rate_is_kept_and_reset_to_bundled(
     assert "cost:fx:INR" not in user.user_prices()
     assert view.eng_rate.edit.text() == ""
     assert cell(view, "vLLM", "setup") == "₹80,000" and cell(view, "vLLM", "monthly") == before
+
+
+def test_prices_saved_by_an_earlier_version_fill_the_fields_and_apply(qtbot) -> None:  # type: ignore[no-untyped-def]
+    user = UserStore(paths.user_store_path())  # written as the strings earlier versions used
+    user.set_user_price("cost:fx:INR", 90, "INR per USD", "entered in the Costs view")
+    user.set_user_price("cost:eng_rate:in", 6000, "INR/hour", "entered in the Costs view")
+    user.close()
+    win = MainWindow(runner=BackgroundRunner(immediate=True), show_errors_in_dialog=False)
+    qtbot.addWidget(win)
+    win.start_loading()
+    view = win.show_view("costs")
+    assert isinstance(view, CostsView)
+    choose(view.region, "in")
+    assert view.fx.edit.text() == "90" and view.eng_rate.edit.text() == "6000"
+    assert cell(view, "vLLM", "setup") == "₹96,000"  # 16 hours at the saved ₹6,000
+    win.close()
 
 
 def test_charts_show_break_even_and_export_data(view: CostsView) -> None:
