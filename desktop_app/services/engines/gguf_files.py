@@ -13,9 +13,10 @@ from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.services.gguf_header import GgufHeader, GgufHeaderError, read_header
 from desktop_app.services.gguf_info import GgufError
 from desktop_app.services.gguf_info import read_gguf as read_gguf_model
+from desktop_app.storage.user.settings import GGUF_FOLDERS
 from desktop_app.storage.user.store import UserStore
 
-FOLDERS_KEY = "launch.gguf_folders"
+FOLDERS_KEY = GGUF_FOLDERS
 UNKNOWN = "unknown"
 
 
@@ -136,8 +137,7 @@ def scan_folders(folders: list[str], profile: HardwareProfile | None = None) -> 
 
 def folders(store: UserStore) -> list[str]:
     """The GGUF folders the user added."""
-    value = store.get_setting(FOLDERS_KEY, [])
-    return [str(v) for v in value] if isinstance(value, list) else []
+    return store.get_setting(FOLDERS_KEY)
 
 
 def add_folder(store: UserStore, folder: str) -> list[str]:
