@@ -266,3 +266,11 @@ def test_rate_field_is_editable_for_a_custom_region_after_us(view: CostsView) ->
     assert view.fx.isEnabled()
     view.fx.edit.setText("0.92")
     assert "€" in cell(view, "vLLM", "rent")
+
+
+def test_the_combo_box_slot_is_a_slot_and_the_field_list_is_not(view: CostsView) -> None:
+    meta = view.metaObject()
+    assert meta.indexOfSlot("_on_combo_index_changed(int)") >= 0
+    assert meta.indexOfSlot("_workload_fields(int)") < 0
+    choose(view.region, "in")  # the connection still drives the costs
+    assert cell(view, "vLLM", "setup") == "₹80,000"

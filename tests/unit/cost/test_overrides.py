@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from desktop_app.domain.cost.inputs import REGIONS, CostInputs
-from desktop_app.domain.cost.overrides import PriceKey, PriceKind, price_entries
+from desktop_app.domain.cost.overrides import PriceKey, PriceKind, price_entries, with_typed_rates
 from desktop_app.domain.cost.prices import fx_quote
 from desktop_app.services.cost import cost_overrides, forget_cost_override, set_cost_override
 from desktop_app.storage.user.store import UserStore
@@ -77,3 +77,12 @@ def test_entries_for_a_region_and_gpu_carry_their_units() -> None:
     assert str(entries.purchase.key) == f"purchase:sg:{A100}" and entries.purchase.unit == "SGD"
     assert entries.gpu_month.unit == "SGD/GPU-month"
     assert entries.engineering_rate.unit == "SGD/hour"
+
+
+def test_the_rate_being_typed_wins_and_an_empty_field_means_bundled() -> None:
+    saved = {PriceKey.fx("INR"): 90.0, PriceKey.engineering_rate("in"): 6000.0}
+    typed = with_typed_rates(saved, REGIONS["in"], fx=85.0, engineering_rate=None)
+    assert typed == {PriceKey.fx("INR"): 85.0}
+    assert saved[PriceKey.fx("INR")] == 90.0  # what is saved is left alone
+    dollars = with_typed_rates({PriceKey.fx("USD"): 2.0}, REGIONS["us"], 3.0, None)
+    assert dollars == {}  # a dollar is always one dollar
