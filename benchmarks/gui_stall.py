@@ -78,6 +78,7 @@ def main() -> int:
         folder = home / "models"
         write_tiny_gguf(folder / "tiny-random-llama.gguf")
 
+    from desktop_app.storage.user.settings import GGUF_FOLDERS, engine_binary
     from desktop_app.ui.main_window import MainWindow
 
     app = QApplication([sys.argv[0]])
@@ -86,8 +87,8 @@ def main() -> int:
     window.start_loading()
     if not wait_until(app, lambda: window.ctx is not None, 60) or window.ctx is None:
         sys.exit("the app did not load")
-    window.ctx.stores.user.set_setting("launch.binary.llama.cpp", args.server)
-    window.ctx.stores.user.set_setting("launch.gguf_folders", [str(folder)])
+    window.ctx.stores.user.set_setting(engine_binary("llama.cpp"), args.server)
+    window.ctx.stores.user.set_setting(GGUF_FOLDERS, [str(folder)])
     view = window.show_view("launch")
     wait_until(app, lambda: view.models.gguf_table.rowCount() > 0 and bool(view.engines), 30)
     if args.model:

@@ -36,7 +36,8 @@ def _detected() -> Any:
 def detect(args: argparse.Namespace) -> int:
     """Print this machine's hardware profile."""
     from desktop_app import paths
-    from desktop_app.domain.hardware.text import fmt, fmt_bytes, gpu_lines
+    from desktop_app.domain.hardware.text import gpu_lines
+    from desktop_app.domain.units import format_bytes, format_reading
 
     profile = _detected()
     if args.json:
@@ -46,20 +47,22 @@ def detect(args: argparse.Namespace) -> int:
     print(profile.label)
     print(f"  OS: {profile.os_label}")
     print(
-        f"  CPU: {cpu.brand or 'unknown'} ({cpu.architecture}), {fmt(cpu.physical_cores)} "
-        f"physical / {fmt(cpu.logical_cores)} logical cores, {fmt(cpu.frequency_mhz, 'MHz')}"
+        f"  CPU: {cpu.brand or 'unknown'} ({cpu.architecture}), "
+        f"{format_reading(cpu.physical_cores)} physical / "
+        f"{format_reading(cpu.logical_cores)} logical cores, "
+        f"{format_reading(cpu.frequency_mhz, 'MHz')}"
     )
     print(f"  Instruction sets: {', '.join(cpu.instruction_sets) or 'unknown'}")
     print(
-        f"  RAM: {fmt_bytes(mem.total_bytes)} total, {fmt_bytes(mem.available_bytes)} "
-        f"available; swap {fmt_bytes(mem.swap_total_bytes)}"
+        f"  RAM: {format_bytes(mem.total_bytes)} total, {format_bytes(mem.available_bytes)} "
+        f"available; swap {format_bytes(mem.swap_total_bytes)}"
     )
-    print(f"  Free disk: {fmt_bytes(profile.disk_free_bytes)} in {paths.models_dir()}")
+    print(f"  Free disk: {format_bytes(profile.disk_free_bytes)} in {paths.models_dir()}")
     if profile.apple is not None:
         a = profile.apple
         print(
             f"  Apple silicon: {a.chip or 'unknown'}, unified memory "
-            f"{fmt_bytes(a.unified_memory_bytes)}, {fmt(a.gpu_cores)} GPU cores, "
+            f"{format_bytes(a.unified_memory_bytes)}, {format_reading(a.gpu_cores)} GPU cores, "
             f"Metal: {'unknown' if a.metal is None else ('yes' if a.metal else 'no')}"
         )
     for gpu in profile.gpus:

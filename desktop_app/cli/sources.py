@@ -6,7 +6,8 @@ import argparse
 import json
 from typing import Any
 
-from desktop_app.domain.sources.figures import UNKNOWN, Figure
+from desktop_app.domain.sources.figures import Figure
+from desktop_app.domain.units import UNKNOWN
 
 
 def register(sub: Any) -> None:

@@ -39,16 +39,11 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=trial)
 
 
-def _fmt(value: float | int | None, unit: str, digits: int = 1) -> str:
-    from desktop_app.domain.trial.metrics import format_value
-
-    return format_value(value, unit, digits)
-
-
 def trial(args: argparse.Namespace) -> int:
     """Run the trial and print the metrics."""
     from desktop_app import paths
     from desktop_app.cli import UserError
+    from desktop_app.domain.units import format_count, format_ms, format_speed
     from desktop_app.services.engines.specs import SpecError, validate_port
     from desktop_app.services.trial import (
         DEFAULT_PROMPT,
@@ -109,24 +104,24 @@ def trial(args: argparse.Namespace) -> int:
     rows = (
         (
             "time to first token",
-            _fmt(payload["ttft_ms"], "ms"),
-            _fmt(server.get("prompt_ms"), "ms"),
+            format_ms(payload["ttft_ms"]),
+            format_ms(server.get("prompt_ms")),
         ),
         (
             "decode speed",
-            _fmt(payload["decode_tokens_per_s"], "tok/s"),
-            _fmt(server.get("decode_tokens_per_s"), "tok/s"),
+            format_speed(payload["decode_tokens_per_s"]),
+            format_speed(server.get("decode_tokens_per_s")),
         ),
         (
             "prompt speed",
-            _fmt(payload["prompt_tokens_per_s"], "tok/s"),
-            _fmt(server.get("prompt_tokens_per_s"), "tok/s"),
+            format_speed(payload["prompt_tokens_per_s"]),
+            format_speed(server.get("prompt_tokens_per_s")),
         ),
-        ("total time", _fmt(payload["e2e_ms"], "ms"), _fmt(server.get("total_ms"), "ms")),
+        ("total time", format_ms(payload["e2e_ms"]), format_ms(server.get("total_ms"))),
         (
             "output tokens",
-            _fmt(payload["output_tokens"], ""),
-            _fmt(server.get("output_tokens"), ""),
+            format_count(payload["output_tokens"]),
+            format_count(server.get("output_tokens")),
         ),
     )
     print(f"{'':22}{'measured here':>18}{'engine says':>18}")

@@ -6,7 +6,7 @@ import math
 import re
 
 from babel import Locale, UnknownLocaleError
-from babel.numbers import format_currency, format_decimal, is_currency
+from babel.numbers import format_currency, format_decimal, get_currency_symbol, is_currency
 
 # Anything beyond this is a typo, not a budget: refusing it keeps strings short and finite.
 MAX_AMOUNT = 1e13
@@ -65,6 +65,13 @@ def _pattern(currency: str, locale: str, digits: int) -> str:
     return body
 
 
+def currency_symbol(currency: str, locale: str) -> str:
+    """The symbol the locale writes for the currency ("₹", "$"; "S$" for SGD in en_SG)."""
+    cur, loc = check_currency(currency), check_locale(locale)
+    override = _SYMBOL_OVERRIDES.get((cur, loc))
+    return override if override is not None else str(get_currency_symbol(cur, locale=loc))
+
+
 def format_money(amount: float, currency: str, locale: str, digits: int = 0) -> str:
     """`$2,500`, `S$2,700`, `₹1,50,000`: the amount in the locale's currency format."""
     value = check_amount(amount)
@@ -77,8 +84,20 @@ def format_money(amount: float, currency: str, locale: str, digits: int = 0) -> 
     return text
 
 
-def _symbol(currency: str, locale: str) -> str:
-    return format_money(0, currency, locale).replace("0", "").strip()
+def money_scale(max_value: float, currency: str, lakh: bool) -> tuple[float, str]:
+    """Divide plotted amounts by this, and say so on the axis (lakh, thousands, millions).
+
+    Rupee charts read in lakh, and in crore once the top of the axis passes ten crore.
+    """
+    if lakh and currency == "INR":
+        if max_value >= 10 * CRORE:
+            return CRORE, f"{currency}, crore"
+        return LAKH, f"{currency}, lakh"
+    if max_value >= 1e6:
+        return 1e6, f"{currency}, millions"
+    if max_value >= 1e4:
+        return 1e3, f"{currency}, thousands"
+    return 1.0, currency
 
 
 def lakh_parts(amount: float) -> tuple[float, str]:
@@ -98,7 +117,7 @@ def format_lakh(amount: float, currency: str = "INR", locale: str = "en_IN") -> 
         return format_money(amount, currency, locale)
     sign = "-" if number < 0 else ""
     shown = format_decimal(abs(number), format="#,##0.##", locale=locale)
-    return f"{sign}{_symbol(currency, locale)}{shown} {word}"
+    return f"{sign}{currency_symbol(currency, locale)}{shown} {word}"
 
 
 def format_amount(amount: float, currency: str, locale: str, lakh: bool = False) -> str:
@@ -126,12 +145,12 @@ def format_money_range(
         if w_lo == w_hi and w_lo and lo >= 0:
             a = format_decimal(n_lo, format="#,##0.##", locale=locale)
             b = format_decimal(n_hi, format="#,##0.##", locale=locale)
-            return f"{_symbol(currency, locale)}{a}–{b} {w_lo}"
+            return f"{currency_symbol(currency, locale)}{a}–{b} {w_lo}"
         if w_lo or w_hi:
             return f"{format_lakh(lo, currency, locale)}–{format_lakh(hi, currency, locale)}"
     left = format_money(lo, currency, locale)
     right = format_money(hi, currency, locale)
-    symbol = _symbol(currency, locale)
+    symbol = currency_symbol(currency, locale)
     if lo >= 0 and right.startswith(symbol):
         right = right[len(symbol) :]
     return f"{left}–{right}"

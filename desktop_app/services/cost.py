@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 from desktop_app.domain.cost.inputs import (
@@ -11,9 +12,10 @@ from desktop_app.domain.cost.inputs import (
     scenario_from_dict,
     scenario_to_dict,
 )
+from desktop_app.domain.cost.overrides import STORE_PREFIX, PriceKey
 from desktop_app.storage.user.store import UserStore
 
-PRICE_PREFIX = "cost:"
+log = logging.getLogger(__name__)
 MAX_SCENARIO_BYTES = 1_000_000  # a scenario is a few hundred bytes; more is not one
 
 
@@ -41,20 +43,28 @@ def load_scenario(path: Path) -> CostInputs:
     return scenario_from_dict(doc)
 
 
-def cost_overrides(user: UserStore) -> dict[str, float]:
-    """The user's cost prices and rates, keyed as the calculator expects (fx:INR, ...)."""
-    return {
-        key[len(PRICE_PREFIX) :]: price.value
-        for key, price in user.user_prices().items()
-        if key.startswith(PRICE_PREFIX)
-    }
+def cost_overrides(user: UserStore) -> dict[PriceKey, float]:
+    """The user's cost prices and rates (a stored key that names none is left out)."""
+    found: dict[PriceKey, float] = {}
+    for stored, price in user.user_prices().items():
+        key = PriceKey.from_store_key(stored)
+        if key is not None:
+            found[key] = price.value
+        elif stored.startswith(STORE_PREFIX):
+            log.warning("Ignoring the saved price %r: it names no cost price", stored)
+    return found
 
 
-def set_cost_override(user: UserStore, key: str, value: float, unit: str) -> None:
-    """Remember one of the user's prices or rates (key as in cost_overrides)."""
-    user.set_user_price(PRICE_PREFIX + key, value, unit, "entered in the Costs view")
+def set_cost_override(user: UserStore, key: PriceKey, value: float, unit: str) -> None:
+    """Remember one of the user's prices or rates."""
+    user.set_user_price(key.store_key(), value, unit, "entered in the Costs view")
+
+
+def forget_cost_override(user: UserStore, key: PriceKey) -> None:
+    """Back to the bundled value for one price or rate."""
+    user.reset_user_prices(key.store_key())
 
 
 def reset_cost_overrides(user: UserStore) -> None:
     """Back to the bundled prices and rates."""
-    user.reset_user_prices(PRICE_PREFIX)
+    user.reset_user_prices(STORE_PREFIX)

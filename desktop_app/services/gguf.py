@@ -24,9 +24,10 @@ from desktop_app.domain.fit.archs import SWA_PATTERNS
 from desktop_app.domain.fit.estimate import FitSettings, ModelShape, estimate
 from desktop_app.domain.fit.quant import GGML_TYPES, TensorSpec, layout_from_tensors
 from desktop_app.domain.hardware.profile import HardwareProfile
+from desktop_app.storage.user.settings import GGUF_FOLDERS
 from desktop_app.storage.user.store import UserStore
 
-FOLDERS_KEY = "launch.gguf_folders"
+FOLDERS_KEY = GGUF_FOLDERS
 UNKNOWN = "unknown"
 GGUF_MAGIC = b"GGUF"
 # Folder scans go this many folder levels below each folder the user added (0 = only the
@@ -362,8 +363,7 @@ def scan(folders: Iterable[Path | str], profile: HardwareProfile | None = None) 
 
 def folders(store: UserStore) -> list[str]:
     """The GGUF folders the user added."""
-    value = store.get_setting(FOLDERS_KEY, [])
-    return [str(v) for v in value] if isinstance(value, list) else []
+    return store.get_setting(FOLDERS_KEY)
 
 
 def add_folder(store: UserStore, folder: str) -> list[str]:

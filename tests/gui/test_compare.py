@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from desktop_app.storage.user.settings import COMPARE_FRAMEWORKS
 from desktop_app.ui import theme
 from desktop_app.ui.charts.compare import MEASURED
 from desktop_app.ui.main_window import MainWindow
@@ -288,13 +289,13 @@ def test_charts_follow_the_selection_without_blocking(window, qtbot) -> None:  #
 def test_picked_frameworks_are_remembered(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     view = compare_view(window)
     qtbot.mouseClick(view.buttons["tensorrt-llm"], Qt.MouseButton.LeftButton)
-    assert window.ctx.stores.user.get_setting("compare.frameworks") == [
+    assert window.ctx.stores.user.get_setting(COMPARE_FRAMEWORKS) == [
         "vllm", "ollama", "llama.cpp",
     ]  # fmt: skip
-    window.ctx.stores.user.set_setting("compare.frameworks", ["tgi", "nonsense"])
+    window.ctx.stores.user.set_setting(COMPARE_FRAMEWORKS, ["tgi", "nonsense"])
     window.views.pop("compare").deleteLater()
     assert compare_view(window).selected() == ["vllm", "tensorrt-llm", "ollama", "llama.cpp"]
-    window.ctx.stores.user.set_setting("compare.frameworks", ["sglang", "tgi"])
+    window.ctx.stores.user.set_setting(COMPARE_FRAMEWORKS, ["sglang", "tgi"])
     window.views.pop("compare").deleteLater()
     assert compare_view(window).selected() == ["tgi", "sglang"]
 

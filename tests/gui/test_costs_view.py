@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from desktop_app import paths
+from desktop_app.storage.user.store import UserStore
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.views.cost.view import CostsView
+from desktop_app.ui.workers import BackgroundRunner
 
 pytestmark = pytest.mark.gui
 
@@ -190,6 +193,22 @@ def test_edited_exchange_rate_is_kept_and_reset_to_bundled(
     assert cell(view, "vLLM", "setup") == "₹80,000" and cell(view, "vLLM", "monthly") == before
 
 
+def test_prices_saved_by_an_earlier_version_fill_the_fields_and_apply(qtbot) -> None:  # type: ignore[no-untyped-def]
+    user = UserStore(paths.user_store_path())  # written as the strings earlier versions used
+    user.set_user_price("cost:fx:INR", 90, "INR per USD", "entered in the Costs view")
+    user.set_user_price("cost:eng_rate:in", 6000, "INR/hour", "entered in the Costs view")
+    user.close()
+    win = MainWindow(runner=BackgroundRunner(immediate=True), show_errors_in_dialog=False)
+    qtbot.addWidget(win)
+    win.start_loading()
+    view = win.show_view("costs")
+    assert isinstance(view, CostsView)
+    choose(view.region, "in")
+    assert view.fx.edit.text() == "90" and view.eng_rate.edit.text() == "6000"
+    assert cell(view, "vLLM", "setup") == "₹96,000"  # 16 hours at the saved ₹6,000
+    win.close()
+
+
 def test_charts_show_break_even_and_export_data(view: CostsView) -> None:
     cumulative = view.results.cumulative
     assert cumulative.break_even_region.isVisible()
@@ -247,3 +266,11 @@ def test_rate_field_is_editable_for_a_custom_region_after_us(view: CostsView) ->
     assert view.fx.isEnabled()
     view.fx.edit.setText("0.92")
     assert "€" in cell(view, "vLLM", "rent")
+
+
+def test_the_combo_box_slot_is_a_slot_and_the_field_list_is_not(view: CostsView) -> None:
+    meta = view.metaObject()
+    assert meta.indexOfSlot("_on_combo_index_changed(int)") >= 0
+    assert meta.indexOfSlot("_workload_fields(int)") < 0
+    choose(view.region, "in")  # the connection still drives the costs
+    assert cell(view, "vLLM", "setup") == "₹80,000"

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from desktop_app.services.engines.specs import free_port
+from desktop_app.storage.user.settings import GGUF_FOLDERS, engine_binary
 from tests.conftest import REPO
 from tests.fakes.gguf import write_tiny_gguf
 from tests.integration.conftest import wait_gone
@@ -57,9 +58,9 @@ def cpu_box():  # type: ignore[no-untyped-def]
 def _launch(window, llama: Path | None = None, folder: Path | None = None):  # type: ignore[no-untyped-def]
     user = window.ctx.stores.user
     if llama is not None:
-        user.set_setting("launch.binary.llama.cpp", str(llama))
+        user.set_setting(engine_binary("llama.cpp"), str(llama))
     if folder is not None:
-        user.set_setting("launch.gguf_folders", [str(folder)])
+        user.set_setting(GGUF_FOLDERS, [str(folder)])
     return window.show_view("launch")
 
 

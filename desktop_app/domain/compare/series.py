@@ -12,7 +12,8 @@ from typing import Any
 
 from desktop_app.domain.compare.table import HOURS_PER_UNIT, Cell, Comparison
 from desktop_app.domain.sources.catalog import Benchmark
-from desktop_app.domain.sources.figures import Figure, format_number
+from desktop_app.domain.sources.figures import Figure
+from desktop_app.domain.units import format_number
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from typing import Protocol
 from desktop_app.domain.hardware.eligibility import eligibility_for
 from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.domain.sources.catalog import Benchmark
-from desktop_app.domain.sources.figures import UNKNOWN, Conflict, Figure, Provenance, format_number
+from desktop_app.domain.sources.figures import Conflict, Figure, Provenance
 from desktop_app.domain.sources.frameworks import FRAMEWORK_IDS, Fact, Framework
+from desktop_app.domain.units import UNKNOWN, format_number
 
 DEFAULT_FRAMEWORKS: tuple[str, ...] = ("vllm", "tensorrt-llm", "ollama", "llama.cpp")
 MIN_FRAMEWORKS = 2

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from desktop_app.domain.cost.inputs import CostInputs, Region
+from desktop_app.domain.cost.overrides import Overrides
 from desktop_app.domain.cost.prices import (
     GUIDE_BREAK_EVEN,
     GUIDE_PURCHASE,
@@ -167,9 +167,7 @@ def break_even(purchase: Quote | None, rent: Quote | None) -> Span | None:
     return span(purchase.low / rent.high, purchase.high / rent.low)
 
 
-def calculate(
-    data: CostData, inputs: CostInputs, overrides: Mapping[str, float] | None = None
-) -> CostResult:
+def calculate(data: CostData, inputs: CostInputs, overrides: Overrides | None = None) -> CostResult:
     """Cost every chosen framework; raises InputError for a bad input."""
     inputs.validate()
     overrides = dict(overrides or {})

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from desktop_app.domain.cost.inputs import CostInputs, Region
+from desktop_app.domain.cost.overrides import Overrides, PriceKey
 from desktop_app.domain.money import MAX_AMOUNT
 from desktop_app.domain.sources.catalog import CloudPrice, FxRate, Gpu
 from desktop_app.domain.sources.figures import Conflict, Figure
@@ -161,13 +162,13 @@ def prices_quote(prices: Sequence[CloudPrice], label: str) -> Quote | None:
 
 
 def fx_quote(
-    data: CostData, region: Region, inputs: CostInputs, overrides: Mapping[str, float]
+    data: CostData, region: Region, inputs: CostInputs, overrides: Overrides
 ) -> Quote | None:
     """Units of the region's currency per USD (user's rate first, then the store's)."""
     cur = region.currency
     if cur == "USD":
         return Quote("USD", 1.0, 1.0, "USD per USD", (), "identity", "")
-    user = overrides.get(f"fx:{cur}")
+    user = overrides.get(PriceKey.fx(cur))
     if user is None and region.code == "custom":
         user = inputs.custom.rate_per_usd
     if user is not None:
@@ -195,7 +196,7 @@ def rent_quote(
     inputs: CostInputs,
     region: Region,
     fx: Quote | None,
-    overrides: Mapping[str, float],
+    overrides: Overrides,
 ) -> tuple[Quote | None, list[Quote]]:
     """The monthly per-GPU rent used, and the alternatives shown beside it."""
     alts: list[Quote] = []
@@ -224,7 +225,7 @@ def rent_quote(
             alts.append(q)
     user = inputs.gpu_month_price
     if user is None:
-        user = overrides.get(f"gpu_month:{region.code}:{inputs.gpu}")
+        user = overrides.get(PriceKey.gpu_month(region.code, inputs.gpu))
     user_q = (
         None
         if user is None
@@ -258,9 +259,9 @@ def purchase_quote(
     inputs: CostInputs,
     region: Region,
     fx: Quote | None,
-    overrides: Mapping[str, float],
+    overrides: Overrides,
 ) -> Quote | None:
-    user = inputs.purchase_price or overrides.get(f"purchase:{region.code}:{inputs.gpu}")
+    user = inputs.purchase_price or overrides.get(PriceKey.purchase(region.code, inputs.gpu))
     if user is not None:
         return Quote(
             f"{inputs.gpu} purchase (your price)",
@@ -292,9 +293,9 @@ def purchase_quote(
 
 
 def rate_quote(
-    data: CostData, inputs: CostInputs, region: Region, overrides: Mapping[str, float]
+    data: CostData, inputs: CostInputs, region: Region, overrides: Overrides
 ) -> Quote | None:
-    user = overrides.get(f"eng_rate:{region.code}")
+    user = overrides.get(PriceKey.engineering_rate(region.code))
     if user is None and region.code == "custom":
         user = inputs.custom.engineering_rate
     if user is not None:

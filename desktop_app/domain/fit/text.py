@@ -3,24 +3,8 @@
 from __future__ import annotations
 
 from desktop_app.domain.fit.budget import CPU_BANDWIDTH_NOTE, REALISTIC_SHARE
-from desktop_app.domain.fit.estimate import GIB, MIB, FitResult
-from desktop_app.domain.sources.figures import UNKNOWN
-
-
-def format_bytes(n: int | None) -> str:
-    """Bytes as GiB or MiB (binary units, as llama.cpp logs them); None is "unknown"."""
-    if n is None:
-        return UNKNOWN
-    sign = "−" if n < 0 else ""
-    n = abs(n)
-    if n >= GIB:
-        return f"{sign}{n / GIB:.2f} GiB"
-    return f"{sign}{n / MIB:.1f} MiB"
-
-
-def format_speed(v: float | None) -> str:
-    """Tokens per second, or "unknown"."""
-    return UNKNOWN if v is None else f"{v:,.1f} tok/s"
+from desktop_app.domain.fit.estimate import FitResult
+from desktop_app.domain.units import format_bytes, format_speed
 
 
 def weights_lines(r: FitResult) -> list[str]:

@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-UNKNOWN = "unknown"
-
-
-def format_number(value: float) -> str:
-    """Format a number compactly: thousands separators, no trailing zeros."""
-    if not math.isfinite(value):
-        return UNKNOWN
-    if value == int(value) and abs(value) < 1e15:
-        return f"{int(value):,}"
-    if abs(value) >= 100:
-        return f"{value:,.0f}"
-    return f"{value:,.4g}"
-
+from desktop_app.domain.units import UNKNOWN, YEAR, format_number
 
 _SINGULAR = {
     "minutes": "minute",
@@ -30,19 +17,23 @@ _SINGULAR = {
 
 
 def format_range(low: float | None, high: float | None, unit: str = "") -> str:
-    """Format a low–high range with its unit; a missing value reads "unknown"."""
+    """Format a low–high range with its unit; a missing value reads "unknown".
+
+    Calendar years read as themselves: "2024–2025", not "2,024–2,025 year".
+    """
+    number_unit = unit  # the figure's own unit decides how its numbers read
     if low == 1 and high == 1 and unit in _SINGULAR:
         unit = _SINGULAR[unit]
-    suffix = f" {unit}" if unit else ""
+    suffix = f" {unit}" if unit and number_unit != YEAR else ""
     if low is None and high is None:
         return UNKNOWN
     if low is None:
-        return f"up to {format_number(high)}{suffix}"  # type: ignore[arg-type]
+        return f"up to {format_number(high, number_unit)}{suffix}"  # type: ignore[arg-type]
     if high is None:
-        return f"{format_number(low)}+{suffix}"
+        return f"{format_number(low, number_unit)}+{suffix}"
     if low == high:
-        return f"{format_number(low)}{suffix}"
-    return f"{format_number(low)}–{format_number(high)}{suffix}"
+        return f"{format_number(low, number_unit)}{suffix}"
+    return f"{format_number(low, number_unit)}–{format_number(high, number_unit)}{suffix}"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from desktop_app.domain.sources.figures import UNKNOWN, Figure, Provenance
+from desktop_app.domain.sources.figures import Figure, Provenance
+from desktop_app.domain.units import UNKNOWN
 
 FRAMEWORK_IDS: tuple[str, ...] = (
     "vllm",

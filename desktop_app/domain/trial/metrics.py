@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-UNKNOWN = "unknown"
-
 
 @dataclass(frozen=True)
 class ServerFigures:
@@ -204,12 +202,3 @@ def parse_ollama_final(final: dict[str, Any] | None) -> ServerFigures | None:
         load_ms=_ns_to_ms(final, "load_duration"),
         total_ms=_ns_to_ms(final, "total_duration"),
     )
-
-
-def format_value(value: float | int | None, unit: str, digits: int = 1) -> str:
-    """'12.3 ms' style text, or 'unknown' (never 0) when the value is missing."""
-    if value is None:
-        return UNKNOWN
-    if isinstance(value, int):
-        return f"{value:,} {unit}".strip()
-    return f"{value:,.{digits}f} {unit}".strip()

@@ -10,10 +10,11 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.storage.user.settings import engine_binary
 from desktop_app.storage.user.store import UserStore
 
 BINARY = {"llama.cpp": "llama-server", "ollama": "ollama"}
-SETTING_KEY = {"llama.cpp": "launch.binary.llama.cpp", "ollama": "launch.binary.ollama"}
+SETTING_KEY = {engine: engine_binary(engine) for engine in BINARY}
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def find_engine(engine: str, user_path: str | None = None) -> EngineInfo:
 def remembered_path(store: UserStore, engine: str) -> str | None:
     """The binary the user picked for `engine`, if any."""
     value = store.get_setting(SETTING_KEY[engine])
-    return value if isinstance(value, str) and value else None
+    return value or None
 
 
 def remember_path(store: UserStore, engine: str, path: str | None) -> None:

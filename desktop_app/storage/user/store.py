@@ -20,6 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from desktop_app.storage.user.settings import Setting, T
+
 USER_SCHEMA_VERSION = 1
 
 
@@ -168,16 +170,17 @@ class UserStore:
         self._engine.dispose()
 
     # settings -------------------------------------------------------------------------
-    def get_setting(self, key: str, default: Any = None) -> Any:
-        """A remembered setting, or `default`."""
+    def get_setting(self, setting: Setting[T]) -> T:
+        """A remembered setting; its default when unset or stored with the wrong type."""
         with self._session() as s:
-            row = s.get(SettingRow, key)
-            return default if row is None else json.loads(row.value_json)
+            row = s.get(SettingRow, setting.key)
+            return setting.decode(None if row is None else row.value_json)
 
-    def set_setting(self, key: str, value: Any) -> None:
-        """Remember a setting (any JSON value)."""
+    def set_setting(self, setting: Setting[T], value: T) -> None:
+        """Remember a setting (TypeError if the value is not of the setting's type)."""
+        text = setting.encode(value)
         with self._session.begin() as s:
-            s.merge(SettingRow(key=key, value_json=json.dumps(value)))
+            s.merge(SettingRow(key=setting.key, value_json=text))
 
     # prices ---------------------------------------------------------------------------
     def user_prices(self) -> dict[str, UserPrice]:

@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel
 
 from desktop_app.domain.compare.series import Point, RangeBar, Unplotted
-from desktop_app.domain.sources.figures import format_number
+from desktop_app.domain.units import format_number
 from desktop_app.ui import theme
 from desktop_app.ui.charts.base import ChartPanel, Row
 from desktop_app.ui.charts.hover import HoverIndex

@@ -11,7 +11,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from desktop_app.domain.compare.series import Point, RangeBar, Unplotted
-from desktop_app.domain.sources.figures import Figure, format_number
+from desktop_app.domain.sources.figures import Figure
+from desktop_app.domain.units import format_number
 from desktop_app.ui.charts.base import Row
 from desktop_app.ui.charts.compare import MEASURED, RATE_TICKS, CompareChart, Frameworks
 

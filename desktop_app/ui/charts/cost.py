@@ -8,21 +8,11 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain.cost.calculator import CostResult
+from desktop_app.domain.money import money_scale
 from desktop_app.ui.charts.base import ChartPanel, Row
 from desktop_app.ui.theme import framework_colour
 
 CPU_COLOUR = "#4B5563"
-
-
-def money_scale(max_value: float, currency: str, lakh: bool) -> tuple[float, str]:
-    """Divide plotted amounts by this, and say so on the axis (lakh, thousands, millions)."""
-    if lakh and currency == "INR":
-        return (1e7, f"{currency}, crore") if max_value >= 1e8 else (1e5, f"{currency}, lakh")
-    if max_value >= 1e6:
-        return 1e6, f"{currency}, millions"
-    if max_value >= 1e4:
-        return 1e3, f"{currency}, thousands"
-    return 1.0, currency
 
 
 def _axis(plot: pg.PlotWidget) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pyqtgraph as pg
 
 from desktop_app.domain.fit.estimate import GIB, FitResult
-from desktop_app.domain.fit.text import format_bytes
+from desktop_app.domain.units import format_bytes
 from desktop_app.ui.charts.base import ChartPanel, Row
 
 # Okabe–Ito colours, distinct from one another for colour-blind readers.

@@ -11,8 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.domain.hardware.profile import LiveSample
-from desktop_app.domain.hardware.text import fmt_bytes
-from desktop_app.domain.sources.figures import UNKNOWN
+from desktop_app.domain.units import UNKNOWN, format_bytes
 from desktop_app.ui import theme
 from desktop_app.ui.charts.base import ChartPanel
 
@@ -103,14 +102,14 @@ class LiveGauges(QWidget):
         """Show one reading: gauges now, and append it to the rolling charts."""
         self.times.append(time.monotonic())
         self._gauge("cpu", "CPU").setText(_pct(sample.cpu_pct))
-        ram = f"{_pct(sample.ram_pct)} · {fmt_bytes(sample.ram_used_bytes)}"
+        ram = f"{_pct(sample.ram_pct)} · {format_bytes(sample.ram_used_bytes)}"
         self._gauge("ram", "RAM in use").setText(ram)
         self._push("cpu", "CPU %", sample.cpu_pct, self.usage, _COLOURS["cpu"])
         self._push("ram", "RAM %", sample.ram_pct, self.usage, _COLOURS["ram"])
         for gpu in sample.gpus:
             g = f"gpu{gpu.index}"
             self._gauge(f"{g}util", f"GPU {gpu.index} busy").setText(_pct(gpu.utilization_pct))
-            vram = f"{_pct(gpu.memory_pct)} · {fmt_bytes(gpu.memory_used_bytes)}"
+            vram = f"{_pct(gpu.memory_pct)} · {format_bytes(gpu.memory_used_bytes)}"
             self._gauge(f"{g}vram", f"GPU {gpu.index} VRAM").setText(vram)
             temp = UNKNOWN if gpu.temperature_c is None else f"{gpu.temperature_c:.0f} °C"
             self._gauge(f"{g}temp", f"GPU {gpu.index} temp").setText(temp)

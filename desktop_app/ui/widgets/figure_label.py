@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-from desktop_app.domain.sources.figures import UNKNOWN, Figure
+from desktop_app.domain.sources.figures import Figure
 from desktop_app.domain.sources.frameworks import Fact
+from desktop_app.domain.units import UNKNOWN
 
 
 class FigureLabel(QLabel):

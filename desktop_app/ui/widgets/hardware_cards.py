@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from desktop_app.domain.hardware.profile import GpuDevice, HardwareProfile
-from desktop_app.domain.hardware.text import fmt, fmt_bytes, gpu_lines, gpu_title
-from desktop_app.domain.sources.figures import UNKNOWN
+from desktop_app.domain.hardware.text import gpu_lines, gpu_title
+from desktop_app.domain.units import UNKNOWN, format_bytes, format_reading, text_or_unknown
 from desktop_app.ui import theme
 
 _VENDOR_COLOURS = {"NVIDIA": "#009E73", "AMD": "#D55E00", "Intel": "#0072B2", "Apple": "#7F7F7F"}
@@ -74,10 +74,14 @@ def cpu_card(profile: HardwareProfile) -> DeviceCard:
     cpu = profile.cpu
     sets = " · ".join(cpu.instruction_sets) or UNKNOWN
     rows = [
-        ("Vendor", fmt(cpu.vendor)),
+        ("Vendor", text_or_unknown(cpu.vendor)),
         ("Architecture", cpu.architecture),
-        ("Cores", f"{fmt(cpu.physical_cores)} physical / {fmt(cpu.logical_cores)} logical"),
-        ("Frequency", fmt(cpu.frequency_mhz, "MHz")),
+        (
+            "Cores",
+            f"{format_reading(cpu.physical_cores)} physical / "
+            f"{format_reading(cpu.logical_cores)} logical",
+        ),
+        ("Frequency", format_reading(cpu.frequency_mhz, "MHz")),
         ("Instruction sets", sets),
     ]
     how = "psutil and /proc/cpuinfo, sysctl or py-cpuinfo"
@@ -89,10 +93,10 @@ def system_card(profile: HardwareProfile) -> DeviceCard:
     mem = profile.memory
     rows = [
         ("OS", profile.os_label or UNKNOWN),
-        ("RAM", fmt_bytes(mem.total_bytes)),
-        ("Available", fmt_bytes(mem.available_bytes)),
-        ("Swap", fmt_bytes(mem.swap_total_bytes)),
-        ("Free disk", fmt_bytes(profile.disk_free_bytes) + " (models folder)"),
+        ("RAM", format_bytes(mem.total_bytes)),
+        ("Available", format_bytes(mem.available_bytes)),
+        ("Swap", format_bytes(mem.swap_total_bytes)),
+        ("Free disk", format_bytes(profile.disk_free_bytes) + " (models folder)"),
     ]
     return DeviceCard("Memory and system", rows, provenance(profile, "psutil and platform"))
 
@@ -124,9 +128,9 @@ def apple_card(profile: HardwareProfile) -> DeviceCard | None:
         return None
     metal = UNKNOWN if apple.metal is None else ("available" if apple.metal else "not available")
     rows = [
-        ("Chip", fmt(apple.chip)),
-        ("Unified memory", fmt_bytes(apple.unified_memory_bytes)),
-        ("GPU cores", fmt(apple.gpu_cores)),
+        ("Chip", text_or_unknown(apple.chip)),
+        ("Unified memory", format_bytes(apple.unified_memory_bytes)),
+        ("GPU cores", format_reading(apple.gpu_cores)),
         ("Metal", metal),
     ]
     return DeviceCard(

@@ -7,10 +7,14 @@ import math
 import pytest
 
 from desktop_app.domain.money import (
+    CRORE,
+    LAKH,
     MoneyError,
+    currency_symbol,
     format_lakh,
     format_money,
     format_money_range,
+    money_scale,
 )
 
 
@@ -65,3 +69,29 @@ def test_bad_currency_or_locale_is_refused() -> None:
 def test_lakh_mode_leaves_amounts_under_a_lakh_as_plain_rupees() -> None:
     assert format_money_range(10000, 15000, "INR", "en_IN", lakh=True) == "₹10,000–15,000"
     assert format_money_range(80000, 150000, "INR", "en_IN", lakh=True) == "₹80,000–₹1.5 lakh"
+
+
+@pytest.mark.parametrize(
+    ("currency", "locale", "symbol"),
+    [("USD", "en_US", "$"), ("SGD", "en_SG", "S$"), ("INR", "en_IN", "₹"), ("EUR", "de_DE", "€")],
+)
+def test_currency_symbols_come_from_babel_with_the_sgd_override(
+    currency: str, locale: str, symbol: str
+) -> None:
+    assert currency_symbol(currency, locale) == symbol
+    assert format_money(1000, currency, locale).count(symbol) == 1
+
+
+@pytest.mark.parametrize(
+    ("top", "lakh", "scale"),
+    [
+        (5 * CRORE, True, (LAKH, "INR, lakh")),  # under ten crore the axis reads in lakh
+        (20 * CRORE, True, (CRORE, "INR, crore")),
+        (5 * CRORE, False, (1e6, "INR, millions")),
+        (5000, False, (1.0, "INR")),
+    ],
+)
+def test_rupee_charts_use_the_lakh_and_crore_of_money(
+    top: float, lakh: bool, scale: tuple[float, str]
+) -> None:
+    assert money_scale(top, "INR", lakh) == scale

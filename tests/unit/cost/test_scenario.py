@@ -14,6 +14,7 @@ from desktop_app.domain.cost.inputs import (
     ScenarioError,
     Workload,
 )
+from desktop_app.domain.cost.overrides import PriceKey
 from desktop_app.services.cost import (
     cost_overrides,
     load_scenario,
@@ -82,10 +83,11 @@ def test_missing_file_is_a_message(tmp_path: Path) -> None:
 
 def test_user_prices_persist_and_reset_to_bundled(tmp_path: Path) -> None:
     store = UserStore(tmp_path / "user.sqlite")
-    set_cost_override(store, "fx:INR", 86.5, "INR per USD")
+    set_cost_override(store, PriceKey.fx("INR"), 86.5, "INR per USD")
     store.set_user_price("other:thing", 1, "x")
     reopened = UserStore(tmp_path / "user.sqlite")
-    assert cost_overrides(reopened) == {"fx:INR": 86.5}
+    assert reopened.user_prices()["cost:fx:INR"].value == 86.5  # the stored string
+    assert cost_overrides(reopened) == {PriceKey.fx("INR"): 86.5}
     reset_cost_overrides(reopened)
     assert cost_overrides(reopened) == {}
     assert "other:thing" in reopened.user_prices()  # other features' prices are kept

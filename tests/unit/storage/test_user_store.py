@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from desktop_app.storage.user import store as us
+from desktop_app.storage.user.settings import GGUF_FOLDERS
 from desktop_app.storage.user.store import UserStore
 
 
@@ -13,12 +14,12 @@ def test_created_on_first_run_and_remembers(tmp_path: Path) -> None:
     path = tmp_path / "u" / "user.sqlite"
     store = UserStore(path)
     assert store.notice is None and path.is_file()
-    store.set_setting("launch.folders", ["/models"])
+    store.set_setting(GGUF_FOLDERS, ["/models"])
     store.set_user_price("gpu_month:A100 80GB:us", 2600.0, "USD/month")
     store.add_trial("llama.cpp", "b1", "tiny.gguf", {"ttft_ms": 12.5})
     store.close()
     again = UserStore(path)
-    assert again.get_setting("launch.folders") == ["/models"]
+    assert again.get_setting(GGUF_FOLDERS) == ["/models"]
     assert again.user_prices()["gpu_month:A100 80GB:us"].value == 2600.0
     assert again.trials()[0].payload == {"ttft_ms": 12.5}
     again.reset_user_prices()
@@ -33,8 +34,8 @@ def test_damaged_file_is_moved_aside_and_kept(tmp_path: Path) -> None:
     assert store.notice is not None and "damaged" in store.notice
     kept = [p for p in tmp_path.iterdir() if ".damaged-" in p.name]
     assert len(kept) == 1 and kept[0].read_bytes() == garbage
-    store.set_setting("x", 1)
-    assert store.get_setting("x") == 1
+    store.set_setting(GGUF_FOLDERS, ["/m"])
+    assert store.get_setting(GGUF_FOLDERS) == ["/m"]
 
 
 def test_store_from_newer_version_is_not_overwritten(tmp_path: Path) -> None:

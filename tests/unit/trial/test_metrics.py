@@ -8,10 +8,10 @@ from desktop_app.domain.trial.metrics import (
     ServerFigures,
     StreamClock,
     compute_metrics,
-    format_value,
     parse_llama_timings,
     parse_ollama_final,
 )
+from desktop_app.domain.units import format_ms
 
 # A real final chunk from llama-server (docs/engines.md §5.5).
 LLAMA_TIMINGS = {
@@ -67,7 +67,7 @@ def test_without_a_server_count_the_events_are_counted_and_flagged() -> None:
 def test_no_content_means_unknown_not_zero() -> None:
     metrics = compute_metrics(_clock([(10.1, "")]), None)
     assert metrics.ttft_ms is None and metrics.decode_tokens_per_s is None
-    assert format_value(metrics.ttft_ms, "ms") == "unknown"
+    assert format_ms(metrics.ttft_ms) == "unknown"
     assert metrics.to_json()["decode_tokens_per_s"] is None
 
 

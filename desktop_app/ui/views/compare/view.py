@@ -43,6 +43,7 @@ from desktop_app.domain.compare.table import (
     runs_on,
 )
 from desktop_app.domain.hardware.profile import HardwareProfile
+from desktop_app.storage.user.settings import COMPARE_FRAMEWORKS
 from desktop_app.storage.user.store import TrialRecord
 from desktop_app.ui import theme
 from desktop_app.ui.charts.compare import SETUP_TICKS, TTFT_TICKS, CompareChart, RangeChart
@@ -51,7 +52,7 @@ from desktop_app.ui.context import AppContext
 
 FILTER_TEXT = "Only what runs on my hardware"
 CHARTS_TAB = 1
-SELECTION_KEY = "compare.frameworks"
+SELECTION_KEY = COMPARE_FRAMEWORKS
 
 
 def _swatch(colour: str) -> QIcon:

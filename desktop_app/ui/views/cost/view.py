@@ -31,6 +31,7 @@ from desktop_app.domain.cost.inputs import (
     InputError,
     Workload,
 )
+from desktop_app.domain.cost.overrides import PriceEntry, PriceKey, price_entries, with_typed_rates
 from desktop_app.services import cost as cost_files
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
@@ -65,7 +66,7 @@ class CostsView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.store = ctx.stores.bundled
-        self.overrides: dict[str, float] = {}
+        self.overrides: dict[PriceKey, float] = {}
         self.result: CostResult | None = None
         self._loading = True
         outer = QVBoxLayout(self)
@@ -100,8 +101,8 @@ class CostsView(QWidget):
         self.set_inputs(CostInputs())
         ctx.runner.submit(
             lambda: cost_files.cost_overrides(ctx.stores.user),
-            self._on_overrides_loaded,
-            self._on_job_failed,
+            self._overrides_loaded,
+            self._job_failed,
         )
 
     # building -------------------------------------------------------------------------
@@ -344,23 +345,12 @@ class CostsView(QWidget):
         self.custom_error.hide()
         self.results.show_result(self.result, self.lakh.isChecked() and self.lakh.isEnabled())
 
-    def _live_overrides(self, inputs: CostInputs) -> dict[str, float]:
+    def _live_overrides(self, inputs: CostInputs) -> dict[PriceKey, float]:
         """Saved prices, with what is being typed in the rate fields taking effect at once."""
-        live = dict(self.overrides)
-        if inputs.region in REGIONS:
-            cur = REGIONS[inputs.region].currency
-            for field, key in (
-                (self.fx, f"fx:{cur}"),
-                (self.eng_rate, f"eng_rate:{inputs.region}"),
-            ):
-                value = field.value()
-                if value is None:
-                    live.pop(key, None)
-                else:
-                    live[key] = value
-            if cur == "USD":
-                live.pop("fx:USD", None)
-        return live
+        if inputs.region not in REGIONS:
+            return dict(self.overrides)
+        region = REGIONS[inputs.region]
+        return with_typed_rates(self.overrides, region, self.fx.value(), self.eng_rate.value())
 
     def _show_field_error(self, exc: InputError) -> None:
         fields = {f.field_name: f for f in self._workload_fields()}
@@ -422,7 +412,6 @@ class CostsView(QWidget):
         return REGIONS[region].currency
 
     # slots ----------------------------------------------------------------------------
-    @Slot(int)
     def _workload_fields(self) -> tuple[NumberField, ...]:
         """The number fields the calculator validates (rates are checked on their own)."""
         return (
@@ -430,80 +419,81 @@ class CostsView(QWidget):
             self.discount, self.purchase, self.months,
         )  # fmt: skip
 
+    @Slot(int)
     def _on_combo_index_changed(self, _index: int) -> None:
         if self.sender() in (self.region, self.gpu) and not self._loading:
             self._refill_user_prices()
-        self._on_input_changed()
+        self._recompute_unless_loading()
 
     @Slot()
     def _on_field_value_changed(self) -> None:
-        self._on_input_changed()
+        self._recompute_unless_loading()
 
     @Slot(str)
     def _on_custom_text_changed(self, _text: str) -> None:
-        self._on_input_changed()
+        self._recompute_unless_loading()
 
     @Slot(bool)
     def _on_check_toggled(self, _checked: bool) -> None:
-        self._on_input_changed()
+        self._recompute_unless_loading()
 
-    def _on_input_changed(self) -> None:
+    def _recompute_unless_loading(self) -> None:
         if not self._loading:
             self.recompute()
 
-    def _override_fields(self) -> list[tuple[NumberField, str, str]]:
-        """The fields whose values are the user's own prices: (field, store key, unit)."""
+    def _override_fields(self) -> list[tuple[NumberField, PriceEntry]]:
+        """The fields whose values are the user's own prices, with where each is kept."""
         region = str(self.region.currentData())
         if region not in REGIONS:
             return []
-        cur, gpu = REGIONS[region].currency, str(self.gpu.currentData())
+        entries = price_entries(REGIONS[region], str(self.gpu.currentData()))
         return [
-            (self.fx, f"fx:{cur}", f"{cur} per USD"),
-            (self.eng_rate, f"eng_rate:{region}", f"{cur}/hour"),
-            (self.gpu_month, f"gpu_month:{region}:{gpu}", f"{cur}/GPU-month"),
-            (self.purchase, f"purchase:{region}:{gpu}", cur),
+            (self.fx, entries.fx),
+            (self.eng_rate, entries.engineering_rate),
+            (self.gpu_month, entries.gpu_month),
+            (self.purchase, entries.purchase),
         ]
 
     def _refill_user_prices(self) -> None:
-        for field, key, _unit in self._override_fields():
-            value = self.overrides.get(key)
+        for field, entry in self._override_fields():
+            value = self.overrides.get(entry.key)
             field.set_text("" if value is None else f"{value:g}")
 
-    def _on_overrides_loaded(self, overrides: dict[str, float]) -> None:
+    def _overrides_loaded(self, overrides: dict[PriceKey, float]) -> None:
         self.overrides = dict(overrides)
         self._refill_user_prices()
         self.recompute()
 
-    def _on_job_failed(self, exc: BaseException) -> None:
+    def _job_failed(self, exc: BaseException) -> None:
         self.file_message.setText(f"⚠ {exc}")
 
-    def _save_override(self, field: NumberField, key: str, unit: str) -> None:
+    def _save_override(self, field: NumberField, entry: PriceEntry) -> None:
         if str(self.region.currentData()) == "custom" or not field.check():
             return
         value = field.value()
-        user = self.ctx.stores.user
+        user, key = self.ctx.stores.user, entry.key
         if value is None:
             self.overrides.pop(key, None)
             self.ctx.runner.submit(
-                lambda: user.reset_user_prices(cost_files.PRICE_PREFIX + key),
+                lambda: cost_files.forget_cost_override(user, key),
                 lambda _r: None,
-                self._on_job_failed,
+                self._job_failed,
             )
         else:
             self.overrides[key] = value
             self.ctx.runner.submit(
-                lambda: cost_files.set_cost_override(user, key, value, unit),
+                lambda: cost_files.set_cost_override(user, key, value, entry.unit),
                 lambda _r: None,
-                self._on_job_failed,
+                self._job_failed,
             )
         self.recompute()
 
     @Slot()
     def _on_price_editing_finished(self) -> None:
         sender = self.sender()
-        for field, key, unit in self._override_fields():
+        for field, entry in self._override_fields():
             if field.edit is sender:
-                self._save_override(field, key, unit)
+                self._save_override(field, entry)
 
     @Slot()
     def _on_reset_clicked(self) -> None:
@@ -511,11 +501,11 @@ class CostsView(QWidget):
         self.overrides = {}
         self.ctx.runner.submit(
             lambda: cost_files.reset_cost_overrides(user),
-            lambda _r: self._on_reset_done(),
-            self._on_job_failed,
+            lambda _r: self._reset_done(),
+            self._job_failed,
         )
 
-    def _on_reset_done(self) -> None:
+    def _reset_done(self) -> None:
         self.file_message.setText("Back to the bundled prices and rates.")
         self._refill_user_prices()
         self.recompute()
@@ -546,16 +536,16 @@ class CostsView(QWidget):
         self.ctx.runner.submit(
             lambda: cost_files.save_scenario(path, inputs),
             lambda _r: self.file_message.setText(f"Saved {path.name}."),
-            self._on_job_failed,
+            self._job_failed,
         )
 
     def open_scenario_from(self, path: Path) -> None:
         """Read a scenario from `path` and show it; a bad file gets a message, nothing lost."""
         self.ctx.runner.submit(
-            lambda: cost_files.load_scenario(path), self._on_scenario_loaded, self._on_job_failed
+            lambda: cost_files.load_scenario(path), self._scenario_loaded, self._job_failed
         )
 
-    def _on_scenario_loaded(self, inputs: CostInputs) -> None:
+    def _scenario_loaded(self, inputs: CostInputs) -> None:
         self.set_inputs(inputs)
         self.file_message.setText("Opened the scenario.")
 

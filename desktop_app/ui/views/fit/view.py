@@ -40,8 +40,6 @@ from desktop_app.domain.fit.estimate import (
 from desktop_app.domain.fit.quant import QUANTS
 from desktop_app.domain.fit.text import (
     describe,
-    format_bytes,
-    format_speed,
     kv_lines,
     other_lines,
     speed_lines,
@@ -50,6 +48,7 @@ from desktop_app.domain.fit.text import (
 )
 from desktop_app.domain.fit.verdict import Verdict
 from desktop_app.domain.hardware.profile import HardwareProfile
+from desktop_app.domain.units import format_bytes, format_speed
 from desktop_app.ui import theme
 from desktop_app.ui.charts.fit import MemoryBarChart
 from desktop_app.ui.context import AppContext

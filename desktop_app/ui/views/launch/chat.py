@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.sources.figures import Figure
-from desktop_app.domain.trial.metrics import TrialMetrics, format_value
+from desktop_app.domain.trial.metrics import TrialMetrics
+from desktop_app.domain.units import format_count, format_ms, format_speed
 from desktop_app.services.engines import snippets
 from desktop_app.storage.user.store import TrialRecord
 from desktop_app.ui import theme
@@ -48,24 +49,24 @@ def _metric_cells(m: TrialMetrics) -> dict[str, tuple[str, str]]:
     s = m.server
     return {
         "ttft": (
-            format_value(m.ttft_ms, "ms"),
-            format_value(s.prompt_ms if s else None, "ms"),
+            format_ms(m.ttft_ms),
+            format_ms(s.prompt_ms if s else None),
         ),
         "decode": (
-            format_value(m.decode_tokens_per_s, "tok/s"),
-            format_value(s.decode_tokens_per_s if s else None, "tok/s"),
+            format_speed(m.decode_tokens_per_s),
+            format_speed(s.decode_tokens_per_s if s else None),
         ),
         "prompt": (
-            format_value(m.prompt_tokens_per_s, "tok/s"),
-            format_value(s.prompt_tokens_per_s if s else None, "tok/s"),
+            format_speed(m.prompt_tokens_per_s),
+            format_speed(s.prompt_tokens_per_s if s else None),
         ),
         "total": (
-            format_value(m.e2e_ms, "ms"),
-            format_value(s.total_ms if s else None, "ms"),
+            format_ms(m.e2e_ms),
+            format_ms(s.total_ms if s else None),
         ),
         "tokens": (
-            format_value(m.output_tokens, ""),
-            format_value(s.output_tokens if s else None, ""),
+            format_count(m.output_tokens),
+            format_count(s.output_tokens if s else None),
         ),
     }
 
@@ -282,8 +283,8 @@ class ChatPanel(QWidget):
                 f"{rec.engine} {rec.engine_version.split(' ')[0]}",
                 str(rec.model).rsplit("/", 1)[-1],
                 str(p.get("quantization") or "unknown"),
-                format_value(p.get("ttft_ms"), "ms"),
-                format_value(p.get("decode_tokens_per_s"), "tok/s"),
+                format_ms(p.get("ttft_ms")),
+                format_speed(p.get("decode_tokens_per_s")),
             )
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.units import format_bytes
 from desktop_app.services import gguf
 from desktop_app.services.engines import ollama
 from desktop_app.ui import theme
@@ -31,18 +32,6 @@ FIT_TIP = (
     "Fit verdict for the active hardware profile, from the Models view's estimate; "
     "'unknown' until that estimate is available."
 )
-
-
-def human_bytes(size: int | None) -> str:
-    """'1.2 GiB' style sizes; 'unknown' when missing."""
-    if size is None:
-        return "unknown"
-    value = float(size)
-    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
-        if value < 1024 or unit == "TiB":
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{size} B"
 
 
 def _item(text: str, tip: str = "") -> QTableWidgetItem:
@@ -144,7 +133,7 @@ class ModelsPanel(QWidget):
             where = f"{g.path} (read from its GGUF header)"
             self.gguf_table.setItem(r, 0, _item(g.path.name, str(g.path)))
             self.gguf_table.setItem(
-                r, 1, _item(human_bytes(g.size_bytes), f"{g.size_bytes:,} bytes")
+                r, 1, _item(format_bytes(g.size_bytes), f"{g.size_bytes:,} bytes")
             )
             quant = g.quantization or ("not GGUF" if g.problem else "unknown")
             self.gguf_table.setItem(r, 2, _item(quant, g.problem or where))
@@ -231,7 +220,7 @@ class ModelsPanel(QWidget):
         src = f"Reported by Ollama at {self.running_ollama.base_url if self.running_ollama else ''}"
         for r, m in enumerate(models):
             self.ollama_table.setItem(r, 0, _item(m.name, src))
-            self.ollama_table.setItem(r, 1, _item(human_bytes(m.size_bytes), src))
+            self.ollama_table.setItem(r, 1, _item(format_bytes(m.size_bytes), src))
             self.ollama_table.setItem(r, 2, _item(m.parameter_size or "unknown", src))
             self.ollama_table.setItem(r, 3, _item(m.quantization or "unknown", src))
         self.ollama_table.resizeColumnsToContents()
@@ -284,8 +273,8 @@ class ModelsPanel(QWidget):
         if progress.fraction is not None:
             self.pull_bar.setValue(int(progress.fraction * 1000))
             self.pull_message.setText(
-                f"{progress.status}: {human_bytes(progress.completed)} of "
-                f"{human_bytes(progress.total)}"
+                f"{progress.status}: {format_bytes(progress.completed)} of "
+                f"{format_bytes(progress.total)}"
             )
         else:
             self.pull_message.setText(progress.status)

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.sources.figures import UNKNOWN, Conflict, Figure, format_range
+from desktop_app.domain.sources.figures import Conflict, Figure, format_range
+from desktop_app.domain.units import UNKNOWN
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
 
