@@ -209,7 +209,7 @@ def run_trial(
     except StreamError as exc:
         message = str(exc)
         if proc is not None and proc.exited_within(1.0):
-            message = f"{message} {proc.failure()}"
+            message = f"{message} {proc.outcome}"
         raise TrialError(message) from None
     finally:
         if proc is not None:

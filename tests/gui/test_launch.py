@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from desktop_app.services.engines.specs import free_port
-from tests.conftest import REPO
+from tests.fakes.ollama_fixture import fake_ollama  # noqa: F401  (the one fixture)
 from tests.fakes.tiny_gguf import write_tiny_gguf
 from tests.integration.conftest import wait_gone
 
@@ -157,30 +153,10 @@ def test_closing_the_window_stops_the_engine(qtbot, window, llama_bin: Path, mod
     assert not wait_gone(str(models), timeout_s=2)
 
 
-@pytest.fixture
-def fake_ollama(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """An Ollama test server the user runs; OLLAMA_HOST points at it."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.ollama_server", "--port", str(port)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url + "/api/version", timeout=0.5)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    monkeypatch.setenv("OLLAMA_HOST", f"127.0.0.1:{port}")
-    yield url
-    proc.terminate()
-    proc.wait(5)
-
-
 def test_a_running_ollama_is_used_pulled_into_and_left_running(
-    qtbot, window, fake_ollama: str
+    qtbot,
+    window,
+    fake_ollama: str,  # noqa: F811  (the fixture imported above)
 ) -> None:  # type: ignore[no-untyped-def]
     view = _launch(window)
     assert f"already running at {fake_ollama}" in view.engine_labels["ollama"].text()

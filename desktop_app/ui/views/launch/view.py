@@ -428,12 +428,12 @@ class LaunchView(QWidget):
 
     def _on_server_finished(self, outcome: ProcessOutcome) -> None:
         self._poll.stop()
-        if outcome.error:
-            self._show_failure(outcome.error)
+        if outcome.failed:
+            self._show_failure(str(outcome))
         elif self._timeout_message:
             self._show_failure(self._timeout_message)  # we stopped it because it hung
         else:
-            self._reset(f"Stopped (exit code {outcome.exit_code}).")
+            self._reset(str(outcome))
         if self.engine_kind == "ollama":
             self.refresh_engines()
 
@@ -549,4 +549,4 @@ class LaunchView(QWidget):
         self.models.cancel_pull()
         self._poll.stop()
         if self.server is not None and self.server.running():
-            self.server.stop(grace_ms=5000, wait=True)
+            self.server.stop(wait=True)
