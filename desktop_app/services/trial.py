@@ -1,22 +1,19 @@
 """One quick trial, start to finish: start (or reuse) the engine, stream one answer, stop.
 
-Used by `infernav trial`; the Launch view uses the same payload builder.
+Used by `infernav trial`; the Launch view uses the same record builder.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import platform
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import psutil
-
+from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.domain.trial.metrics import TrialMetrics
+from desktop_app.domain.trial.record import Trial, TrialSettings
 from desktop_app.services.engines import discovery, ollama
 from desktop_app.services.engines.clients import Answer, StreamError, stream_llama, stream_ollama
 from desktop_app.services.engines.gguf_files import read_gguf
@@ -28,7 +25,8 @@ from desktop_app.services.engines.specs import (
     llama_server_spec,
     ollama_serve_spec,
 )
-from desktop_app.storage.user.store import TrialRecord, UserStore
+from desktop_app.services.hardware import probe_hardware
+from desktop_app.storage.user.store import UserStore
 
 DEFAULT_PROMPT = "Explain in two sentences what a large language model is."
 
@@ -59,63 +57,36 @@ class TrialOptions:
 
 @dataclass
 class TrialOutcome:
-    """What happened: the payload saved, the answer, and what the user should be told."""
+    """What happened: the trial (with its id once saved), the answer, the notes."""
 
-    payload: dict[str, Any]
+    trial: Trial
     answer: Answer
     notes: list[str] = field(default_factory=list)
-    record: TrialRecord | None = None
+    saved: bool = False
 
 
-def basic_hardware() -> dict[str, Any]:
-    """A small hardware description for trials run without a detected profile."""
-    mem = psutil.virtual_memory()
-    return {
-        "label": "this machine",
-        "planned": False,
-        "os_name": platform.system(),
-        "os_version": platform.release(),
-        "cpu": {
-            "brand": platform.processor() or None,
-            "architecture": platform.machine(),
-            "logical_cores": psutil.cpu_count(logical=True),
-            "physical_cores": psutil.cpu_count(logical=False),
-        },
-        "memory": {"total_bytes": mem.total},
-    }
-
-
-def build_payload(
+def build_trial(
     *,
     engine: str,
     engine_version: str | None,
     model: str,
     quantization: str | None,
     metrics: TrialMetrics,
-    settings: dict[str, Any],
-    hardware: dict[str, Any] | None,
+    settings: TrialSettings,
+    hardware: HardwareProfile | None,
     port: int,
-) -> dict[str, Any]:
-    """The trial payload the user store keeps and Compare reads."""
-    figures = metrics.to_json()
-    return {
-        "engine": engine,
-        "engine_version": engine_version or "unknown",
-        "model": model,
-        "quantization": quantization,
-        "ttft_ms": figures["ttft_ms"],
-        "decode_tokens_per_s": figures["decode_tokens_per_s"],
-        "prompt_tokens_per_s": figures["prompt_tokens_per_s"],
-        "output_tokens": figures["output_tokens"],
-        "output_tokens_counted": figures["output_tokens_counted"],
-        "prompt_tokens": figures["prompt_tokens"],
-        "e2e_ms": figures["e2e_ms"],
-        "cancelled": figures["cancelled"],
-        "server": figures["server"],
-        "settings": settings,
-        "hardware": hardware or basic_hardware(),
-        "port": port,
-    }
+) -> Trial:
+    """The trial record the user store keeps and Compare reads (not yet saved)."""
+    return Trial(
+        engine=engine,
+        engine_version=engine_version or "unknown",
+        model=model,
+        metrics=metrics,
+        quantization=quantization,
+        settings=settings,
+        hardware=hardware.to_json() if hardware is not None else {},
+        port=port,
+    )
 
 
 def _engine_binary(opts: TrialOptions, store: UserStore | None) -> discovery.EngineInfo:
@@ -135,7 +106,7 @@ def run_trial(
     on_text: Callable[[str], None] | None = None,
     on_note: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
-    hardware: dict[str, Any] | None = None,
+    hardware: HardwareProfile | None = None,
 ) -> TrialOutcome:
     """Run one trial; raises TrialError with a plain sentence on any failure."""
     notes: list[str] = []
@@ -172,10 +143,10 @@ def run_trial(
             quant = gguf.quantization
             if layers is None and "-ngl" in (accepted_flags(str(info.path)) or {"-ngl"}):
                 from desktop_app.services.engines.gguf_files import fit_gpu_layers
-                from desktop_app.services.hardware import probe_hardware
 
                 # The default comes from the fit estimate for this machine, as in the app.
-                layers = fit_gpu_layers(model_path, probe_hardware(), opts.ctx, opts.parallel)
+                hardware = hardware or probe_hardware()
+                layers = fit_gpu_layers(model_path, hardware, opts.ctx, opts.parallel)
             spec = llama_server_spec(
                 str(info.path),
                 model_path,
@@ -214,31 +185,29 @@ def run_trial(
     finally:
         if proc is not None:
             proc.stop()
-    settings = {
-        "threads": opts.threads,
-        "ctx": opts.ctx,
-        "parallel": opts.parallel,
-        "gpu_layers": layers,
-        "max_tokens": opts.max_tokens,
-        "prompt": opts.prompt,
-        "api": (api if opts.engine == "llama.cpp" else "ollama-chat"),
-        "reused_running_server": opts.engine == "ollama" and proc is None,
-    }
-    payload = build_payload(
+    settings = TrialSettings(
+        threads=opts.threads,
+        ctx=opts.ctx,
+        parallel=opts.parallel,
+        gpu_layers=layers,
+        max_tokens=opts.max_tokens,
+        prompt=opts.prompt,
+        api=(api if opts.engine == "llama.cpp" else "ollama-chat"),
+        reused_running_server=opts.engine == "ollama" and proc is None,
+    )
+    trial = build_trial(
         engine=opts.engine,
         engine_version=version,
         model=opts.model,
         quantization=quant,
         metrics=answer.metrics,
         settings=settings,
-        hardware=hardware,
+        hardware=hardware or probe_hardware(),
         port=spec_port,
     )
-    outcome = TrialOutcome(payload, answer, notes)
+    outcome = TrialOutcome(trial, answer, notes)
     if store is not None and not answer.metrics.cancelled:
-        outcome.record = store.add_trial(
-            opts.engine, payload["engine_version"], opts.model, payload
-        )
+        outcome.trial, outcome.saved = store.add_trial(trial), True
     return outcome
 
 
@@ -280,8 +249,3 @@ def _ollama_quant(base_url: str, model: str) -> str | None:
             if item.name in (model, wanted):
                 return item.quantization
     return None
-
-
-def env_summary() -> dict[str, str]:
-    """OLLAMA_* variables in effect (shown to the user)."""
-    return {k: v for k, v in os.environ.items() if k.startswith("OLLAMA_")}

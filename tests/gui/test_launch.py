@@ -113,8 +113,8 @@ def test_start_chat_measure_save_and_stop(qtbot, window, llama_bin: Path, models
         view.chat.prompt.setText("Hello there")
         view.chat.send_button.click()
     record = saved.args[0]
-    assert record.payload["engine"] == "llama.cpp" and record.payload["quantization"] == "F32"
-    tokens = record.payload["output_tokens"]
+    assert record.engine == "llama.cpp" and record.quantization == "F32"
+    tokens = record.metrics.output_tokens
     assert view.chat.metric_text("tokens", 0) == f"{tokens:,}"
     assert view.chat.metric_text("tokens", 1) == f"{tokens:,}"
     assert view.chat.metric_text("ttft", 0).endswith(" ms")
@@ -180,8 +180,8 @@ def test_a_running_ollama_is_used_pulled_into_and_left_running(
     assert "Ollama" in view.chat.published.toolTip()
     with qtbot.waitSignal(window.ctx.trials.trial_saved, timeout=10_000) as saved:
         view.send_prompt("Hi", 5)
-    assert saved.args[0].payload["engine"] == "ollama"
-    assert saved.args[0].payload["quantization"] == "Q4_K_M"
+    assert saved.args[0].engine == "ollama"
+    assert saved.args[0].quantization == "Q4_K_M"
     assert view.chat.metric_text("tokens", 1) == "5"
     view.stop_button.click()
     assert "it keeps running" in view.status.text()
@@ -243,7 +243,7 @@ def test_ollama_serve_is_started_when_none_runs_and_stopped_after(
     assert "started by the app" in view.models.ollama_status.text()
     with qtbot.waitSignal(window.ctx.trials.trial_saved, timeout=10_000) as saved:
         view.send_prompt("Hi", 3)
-    assert saved.args[0].payload["output_tokens"] == 3
+    assert saved.args[0].metrics.output_tokens == 3
     url = view.base_url
     view.stop_button.click()
     qtbot.waitUntil(lambda: view.status.text().startswith("Stopped"), timeout=10_000)

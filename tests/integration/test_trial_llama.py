@@ -51,7 +51,7 @@ def test_trial_cli_end_to_end_prints_metrics_and_saves_them(
     store = UserStore(paths.user_store_path())
     saved = store.trials()
     store.close()
-    assert len(saved) == 1 and saved[0].payload["output_tokens"] == data["output_tokens"]
+    assert len(saved) == 1 and saved[0].metrics.output_tokens == data["output_tokens"]
 
 
 def test_trial_cli_human_output_shows_both_columns(

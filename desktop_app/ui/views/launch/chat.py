@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
@@ -25,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.sources.figures import Figure
 from desktop_app.domain.trial.metrics import TrialMetrics, format_value
+from desktop_app.domain.trial.record import Trial
 from desktop_app.services.engines import snippets
-from desktop_app.storage.user.store import TrialRecord
 from desktop_app.ui import theme
 from desktop_app.ui.widgets.figure_label import FigureLabel
 
@@ -272,18 +271,17 @@ class ChatPanel(QWidget):
         row = [k for _, k in ROWS].index(key)
         return self._cells[(row, column)].text()
 
-    def set_history(self, records: list[TrialRecord]) -> None:
+    def set_history(self, records: list[Trial]) -> None:
         """Show saved trials, newest first."""
         self.history.setRowCount(len(records))
         for r, rec in enumerate(records):
-            p: dict[str, Any] = rec.payload
             values = (
                 rec.created.replace("T", " ")[:16],
                 f"{rec.engine} {rec.engine_version.split(' ')[0]}",
                 str(rec.model).rsplit("/", 1)[-1],
-                str(p.get("quantization") or "unknown"),
-                format_value(p.get("ttft_ms"), "ms"),
-                format_value(p.get("decode_tokens_per_s"), "tok/s"),
+                str(rec.quantization or "unknown"),
+                format_value(rec.metrics.ttft_ms, "ms"),
+                format_value(rec.metrics.decode_tokens_per_s, "tok/s"),
             )
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.trial.record import Trial, TrialSettings
 from desktop_app.services.engines import discovery, gguf_files, ollama
 from desktop_app.services.engines.clients import Answer, stream_llama, stream_ollama
 from desktop_app.services.engines.readiness import Readiness, probe
@@ -35,8 +35,7 @@ from desktop_app.services.engines.specs import (
     ollama_serve_spec,
     validate_port,
 )
-from desktop_app.services.trial import build_payload
-from desktop_app.storage.user.store import TrialRecord
+from desktop_app.services.trial import build_trial
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.server_process import MAX_LOG_LINES, ProcessOutcome, ServerProcess
@@ -468,22 +467,24 @@ class LaunchView(QWidget):
             job, lambda a: self._on_answer_done(a, settings), self._on_answer_failed
         )
 
-    def _settings(self, max_tokens: int, prompt: str) -> dict[str, Any]:
-        return {
-            "threads": self.threads_edit.text() or None,
-            "ctx": self.ctx_edit.text() or None,
-            "gpu_layers": self.ngl_edit.text() or None,
-            "parallel": self.parallel_edit.text() or None,
-            "max_tokens": max_tokens,
-            "prompt": prompt,
-            "api": self.api if self.engine_kind == "llama.cpp" else "ollama-chat",
-            "reused_running_server": self.reused is not None,
-        }
+    def _settings(self, max_tokens: int, prompt: str) -> TrialSettings:
+        return TrialSettings.from_json(
+            {
+                "threads": self.threads_edit.text() or None,
+                "ctx": self.ctx_edit.text() or None,
+                "gpu_layers": self.ngl_edit.text() or None,
+                "parallel": self.parallel_edit.text() or None,
+                "max_tokens": max_tokens,
+                "prompt": prompt,
+                "api": self.api if self.engine_kind == "llama.cpp" else "ollama-chat",
+                "reused_running_server": self.reused is not None,
+            }
+        )
 
     def _on_chat_stop_requested(self) -> None:
         self._cancel.set()
 
-    def _on_answer_done(self, answer: Answer, settings: dict[str, Any]) -> None:
+    def _on_answer_done(self, answer: Answer, settings: TrialSettings) -> None:
         self._generating = False
         source = answer.metrics.server.source if answer.metrics.server else "no server figures"
         self.chat.show_metrics(answer.metrics, f"Reported by the engine ({source})")
@@ -493,7 +494,7 @@ class LaunchView(QWidget):
             return
         profile = self.ctx.hardware.profile
         port = int((self.base_url or ":0").rsplit(":", 1)[1])
-        payload = build_payload(
+        trial = build_trial(
             engine=self.engine_kind,
             engine_version=self.engine_version,
             model=self.model_name,
@@ -501,13 +502,12 @@ class LaunchView(QWidget):
             self.models.ollama_quantization(self.model_name),
             metrics=answer.metrics,
             settings=settings,
-            hardware=profile.to_json() if profile is not None else None,
+            hardware=profile,
             port=port,
         )  # fmt: skip
         store = self.ctx.stores.user
-        engine, version, model = self.engine_kind, payload["engine_version"], self.model_name
         self.ctx.runner.submit(
-            lambda: store.add_trial(engine, version, model, payload),
+            lambda: store.add_trial(trial),
             self._on_trial_saved,
             self._on_job_failed,
         )
@@ -517,7 +517,7 @@ class LaunchView(QWidget):
         self.chat.show_error(str(exc))
         self.chat.set_ready(self.base_url is not None)
 
-    def _on_trial_saved(self, record: TrialRecord) -> None:
+    def _on_trial_saved(self, record: Trial) -> None:
         self.ctx.trials.trial_saved.emit(record)
         self.refresh_history()
 
