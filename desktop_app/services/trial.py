@@ -16,7 +16,7 @@ from desktop_app.domain.trial.metrics import TrialMetrics
 from desktop_app.domain.trial.record import Trial, TrialSettings
 from desktop_app.services.engines import discovery, ollama
 from desktop_app.services.engines.clients import Answer, StreamError, stream_llama, stream_ollama
-from desktop_app.services.engines.gguf_files import read_gguf
+from desktop_app.services.engines.gguf_files import fit_gpu_layers, read_gguf
 from desktop_app.services.engines.process import EngineError, EngineProcess
 from desktop_app.services.engines.specs import (
     LaunchSpec,
@@ -63,6 +63,108 @@ class TrialOutcome:
     answer: Answer
     notes: list[str] = field(default_factory=list)
     saved: bool = False
+
+
+@dataclass(frozen=True)
+class TrialPlan:
+    """One engine run, planned: what starts, on which port, how it is asked, how it is saved.
+
+    Built off the GUI thread (it asks the binary for its flags, reads the fit estimate and
+    probes the port); used by `infernav trial` and the Launch view alike. The plan knows
+    its port: nothing parses it back out of a URL.
+    """
+
+    engine: str  # "llama.cpp" or "ollama"
+    spec: LaunchSpec
+    version: str | None
+    model: str  # the GGUF path, or "" for Ollama (the model is chosen per request)
+    quantization: str | None
+    api: str  # "chat", "completion" (base models) or "ollama-chat"
+    gpu_layers: int | None  # what -ngl became (the fit estimate unless the user chose)
+
+    @property
+    def port(self) -> int:
+        """Where the engine listens."""
+        return self.spec.port
+
+    def settings(
+        self,
+        *,
+        max_tokens: int,
+        prompt: str,
+        threads: int | None,
+        ctx: int | None,
+        parallel: int | None,
+        reused: bool = False,
+    ) -> TrialSettings:
+        """The settings record saved with each trial of this run."""
+        return TrialSettings(
+            threads=threads,
+            ctx=ctx,
+            parallel=parallel,
+            gpu_layers=self.gpu_layers,
+            max_tokens=max_tokens,
+            prompt=prompt,
+            api=self.api,
+            reused_running_server=reused,
+        )
+
+
+def choose_api(requested: str, has_chat_template: bool) -> str:
+    """Chat when the model has a chat template; a base model is asked by plain completion
+    (llama-server would fall back to ChatML and answer poorly)."""
+    if requested != "auto":
+        return requested
+    return "chat" if has_chat_template else "completion"
+
+
+def plan_llama(
+    program: str,
+    version: str | None,
+    model_path: Path,
+    hardware: HardwareProfile | None,
+    *,
+    quantization: str | None,
+    has_chat_template: bool,
+    api: str = "auto",
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    allow_other_hosts: bool = False,
+    threads: int | None = None,
+    ctx: int | None = None,
+    gpu_layers: int | None = None,
+    parallel: int | None = None,
+) -> TrialPlan:
+    """Plan a llama-server run (blocking); -ngl defaults to the fit estimate for `hardware`."""
+    layers = gpu_layers
+    if layers is None and "-ngl" in (accepted_flags(program) or {"-ngl"}):
+        layers = fit_gpu_layers(model_path, hardware, ctx, parallel)
+    spec = llama_server_spec(
+        program, model_path, port=port, host=host, allow_other_hosts=allow_other_hosts,
+        threads=threads, ctx=ctx, gpu_layers=layers, parallel=parallel,
+    )  # fmt: skip
+    return TrialPlan(
+        "llama.cpp", spec, version, str(model_path), quantization,
+        choose_api(api, has_chat_template), layers,
+    )  # fmt: skip
+
+
+def plan_ollama(
+    program: str,
+    version: str | None,
+    *,
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    allow_other_hosts: bool = False,
+    ctx: int | None = None,
+    parallel: int | None = None,
+) -> TrialPlan:
+    """Plan an `ollama serve` run (blocking: it probes the port)."""
+    spec = ollama_serve_spec(
+        program, port=port or ollama.default_port(), host=host,
+        allow_other_hosts=allow_other_hosts, ctx=ctx, parallel=parallel,
+    )  # fmt: skip
+    return TrialPlan("ollama", spec, version, "", None, "ollama-chat", None)
 
 
 def build_trial(
@@ -141,28 +243,18 @@ def run_trial(
                 raise TrialError(f"The model file {model_path} does not exist.")
             gguf = read_gguf(model_path)
             quant = gguf.quantization
-            if layers is None and "-ngl" in (accepted_flags(str(info.path)) or {"-ngl"}):
-                from desktop_app.services.engines.gguf_files import fit_gpu_layers
-
-                # The default comes from the fit estimate for this machine, as in the app.
-                hardware = hardware or probe_hardware()
-                layers = fit_gpu_layers(model_path, hardware, opts.ctx, opts.parallel)
-            spec = llama_server_spec(
-                str(info.path),
-                model_path,
-                port=opts.port,
-                threads=opts.threads,
-                ctx=opts.ctx,
+            hardware = hardware or probe_hardware()  # -ngl comes from its fit estimate
+            plan = plan_llama(
+                str(info.path), info.version, model_path, hardware,
+                quantization=quant, has_chat_template=gguf.has_chat_template, api=api,
+                port=opts.port, threads=opts.threads, ctx=opts.ctx, gpu_layers=layers,
                 parallel=opts.parallel,
-                gpu_layers=layers,
-            )
-            for text in spec.notes:
+            )  # fmt: skip
+            for text in plan.spec.notes:
                 note(text)
-            version = info.version
-            proc = _start(spec, opts.ready_timeout_s)
-            base_url, spec_port = spec.base_url, spec.port
-            if api == "auto":
-                api = "chat" if gguf.has_chat_template else "completion"
+            version, layers, api = plan.version, plan.gpu_layers, plan.api
+            proc = _start(plan.spec, opts.ready_timeout_s)
+            base_url, spec_port = plan.spec.base_url, plan.port
             answer = stream_llama(
                 base_url,
                 opts.prompt,
@@ -234,12 +326,12 @@ def _ollama_engine(
         port = int(running.base_url.rsplit(":", 1)[1])
         return running.base_url, running.version, None, port
     info = _engine_binary(opts, store)
-    spec = ollama_serve_spec(str(info.path), port=opts.port or ollama.default_port(), ctx=opts.ctx)
-    for text in spec.notes:
+    plan = plan_ollama(str(info.path), info.version, port=opts.port, ctx=opts.ctx)
+    for text in plan.spec.notes:
         note(text)
-    proc = _start(spec, opts.ready_timeout_s)
-    version = ollama.version_at(spec.base_url) or info.version
-    return spec.base_url, version, proc, spec.port
+    proc = _start(plan.spec, opts.ready_timeout_s)
+    version = ollama.version_at(plan.spec.base_url) or info.version
+    return plan.spec.base_url, version, proc, plan.port
 
 
 def _ollama_quant(base_url: str, model: str) -> str | None:

@@ -24,18 +24,20 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.trial.record import Trial, TrialSettings
-from desktop_app.services.engines import discovery, gguf_files, ollama
+from desktop_app.services.engines import discovery, ollama
 from desktop_app.services.engines.clients import Answer, stream_llama, stream_ollama
 from desktop_app.services.engines.readiness import Readiness, probe
 from desktop_app.services.engines.specs import (
-    LaunchSpec,
     SpecError,
-    accepted_flags,
-    llama_server_spec,
-    ollama_serve_spec,
     validate_port,
 )
-from desktop_app.services.trial import build_trial
+from desktop_app.services.trial import (
+    TrialPlan,
+    build_trial,
+    choose_api,
+    plan_llama,
+    plan_ollama,
+)
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.server_process import MAX_LOG_LINES, ProcessOutcome, ServerProcess
@@ -78,6 +80,7 @@ class LaunchView(QWidget):
         self.ctx = ctx
         self.engines: dict[str, discovery.EngineInfo] = {}
         self.server: ServerProcess | None = None
+        self.plan: TrialPlan | None = None
         self.base_url: str | None = None
         self.model_name = ""
         self.api = "chat"  # "completion" for base models without a chat template
@@ -271,36 +274,32 @@ class LaunchView(QWidget):
             name = discovery.BINARY[engine]
             hint = info.how_to_get if info else discovery.install_hint(engine)
             raise SpecError(f"{name} is not available. {hint}")
-        program = str(info.path)
+        program, version = str(info.path), info.version
         if engine == "llama.cpp":
             gguf = self.models.selected_gguf()
             if gguf is None:
                 raise SpecError("Pick a GGUF model first (add a folder that holds .gguf files).")
-            model_path = gguf.path
-
             profile = self.ctx.hardware.profile
 
-            def build() -> LaunchSpec:
+            def build() -> TrialPlan:
                 # Off the GUI thread: it asks the binary for its flags and probes the port.
                 # GPU layers default to the Models view's fit estimate for this hardware.
-                layers = ngl
-                if layers is None and "-ngl" in (accepted_flags(program) or {"-ngl"}):
-                    layers = gguf_files.fit_gpu_layers(model_path, profile, ctx, parallel)
-                return llama_server_spec(
-                    program, model_path, port=port, host=host, allow_other_hosts=allow,
-                    threads=threads, ctx=ctx, gpu_layers=layers, parallel=parallel,
+                return plan_llama(
+                    program, version, gguf.path, profile, quantization=gguf.quantization,
+                    has_chat_template=gguf.has_chat_template, port=port, host=host,
+                    allow_other_hosts=allow, threads=threads, ctx=ctx, gpu_layers=ngl,
+                    parallel=parallel,
                 )  # fmt: skip
 
             model_name, quant = str(gguf.path), gguf.quantization
-            # A base model has no chat template; llama-server would fall back to ChatML and
-            # answer poorly, so such models are asked through plain completion.
-            self.api = "chat" if gguf.has_chat_template else "completion"
+            # A base model has no chat template: it is asked through plain completion.
+            self.api = choose_api("auto", gguf.has_chat_template)
         else:
 
-            def build() -> LaunchSpec:
-                return ollama_serve_spec(
-                    program, port=port or ollama.default_port(), host=host,
-                    allow_other_hosts=allow, ctx=ctx, parallel=parallel,
+            def build() -> TrialPlan:
+                return plan_ollama(
+                    program, version, port=port, host=host, allow_other_hosts=allow,
+                    ctx=ctx, parallel=parallel,
                 )  # fmt: skip
 
             model_name, quant = "", None
@@ -316,7 +315,8 @@ class LaunchView(QWidget):
         self.status.setText("No engine running.")
         self.options_error.setText(str(exc))
 
-    def _launch(self, spec: LaunchSpec) -> None:
+    def _launch(self, plan: TrialPlan) -> None:
+        self.plan, spec = plan, plan.spec
         self._timeout_message = ""
         self.log.clear()
         for note in spec.notes:
@@ -493,7 +493,10 @@ class LaunchView(QWidget):
         if answer.metrics.cancelled:
             return
         profile = self.ctx.hardware.profile
-        port = int((self.base_url or ":0").rsplit(":", 1)[1])
+        if self.plan is not None and self.reused is None:
+            port = self.plan.port
+        else:  # an Ollama the user runs: only its URL is known
+            port = int((self.base_url or ":0").rsplit(":", 1)[1])
         trial = build_trial(
             engine=self.engine_kind,
             engine_version=self.engine_version,
