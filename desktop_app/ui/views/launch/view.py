@@ -191,9 +191,9 @@ class LaunchView(QWidget):
         def job() -> tuple[dict[str, discovery.EngineInfo], ollama.RunningOllama | None]:
             return discovery.find_all(store), ollama.find_running()
 
-        self.ctx.runner.submit(job, self._on_engines_found, self._on_job_failed)
+        self.ctx.runner.submit(job, self._got_engines, self._when_job_failed)
 
-    def _on_engines_found(
+    def _got_engines(
         self, result: tuple[dict[str, discovery.EngineInfo], ollama.RunningOllama | None]
     ) -> None:
         self.engines, running = result
@@ -231,7 +231,7 @@ class LaunchView(QWidget):
         self.ctx.runner.submit(
             lambda: discovery.remember_path(store, engine, path),
             lambda _r: self.refresh_engines(),
-            self._on_job_failed,
+            self._when_job_failed,
         )
 
     # start / stop -------------------------------------------------------------------
@@ -308,9 +308,9 @@ class LaunchView(QWidget):
         self.model_name, self.quantization = model_name, quant
         self.start_button.setEnabled(False)
         self.status.setText("Preparing…")
-        self.ctx.runner.submit(build, self._launch, self._on_spec_failed)
+        self.ctx.runner.submit(build, self._launch, self._when_spec_failed)
 
-    def _on_spec_failed(self, exc: BaseException) -> None:
+    def _when_spec_failed(self, exc: BaseException) -> None:
         self.start_button.setEnabled(True)
         self.status.setText("No engine running.")
         self.options_error.setText(str(exc))
@@ -354,13 +354,13 @@ class LaunchView(QWidget):
             return
         url, engine = self.base_url, self.engine_kind
         self._probing = True
-        self.ctx.runner.submit(lambda: probe(url, engine, 0.5), self._on_probe_done,
-                               self._on_probe_failed)  # fmt: skip
+        self.ctx.runner.submit(lambda: probe(url, engine, 0.5), self._got_probe,
+                               self._when_probe_failed)  # fmt: skip
 
-    def _on_probe_failed(self, exc: BaseException) -> None:
+    def _when_probe_failed(self, exc: BaseException) -> None:
         self._probing = False
 
-    def _on_probe_done(self, result: Readiness) -> None:
+    def _got_probe(self, result: Readiness) -> None:
         self._probing = False
         if self.server is None or not self.server.running() or not self._poll.isActive():
             return
@@ -425,6 +425,7 @@ class LaunchView(QWidget):
         self.status.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
         self.log.appendPlainText(f"[infernav] {message}")
 
+    @Slot(object)
     def _on_server_finished(self, outcome: ProcessOutcome) -> None:
         self._poll.stop()
         if outcome.failed:
@@ -437,6 +438,7 @@ class LaunchView(QWidget):
             self.refresh_engines()
 
     # chat ---------------------------------------------------------------------------
+    @Slot(str, int)
     def _on_chat_send_requested(self, prompt: str, max_tokens: int) -> None:
         self.send_prompt(prompt, max_tokens)
 
@@ -464,7 +466,7 @@ class LaunchView(QWidget):
 
         settings = self._settings(max_tokens, prompt)
         self.ctx.runner.submit(
-            job, lambda a: self._on_answer_done(a, settings), self._on_answer_failed
+            job, lambda a: self._got_answer(a, settings), self._when_answer_failed
         )
 
     def _settings(self, max_tokens: int, prompt: str) -> TrialSettings:
@@ -481,10 +483,11 @@ class LaunchView(QWidget):
             }
         )
 
+    @Slot()
     def _on_chat_stop_requested(self) -> None:
         self._cancel.set()
 
-    def _on_answer_done(self, answer: Answer, settings: TrialSettings) -> None:
+    def _got_answer(self, answer: Answer, settings: TrialSettings) -> None:
         self._generating = False
         source = answer.metrics.server.source if answer.metrics.server else "no server figures"
         self.chat.show_metrics(answer.metrics, f"Reported by the engine ({source})")
@@ -511,26 +514,26 @@ class LaunchView(QWidget):
         store = self.ctx.stores.user
         self.ctx.runner.submit(
             lambda: store.add_trial(trial),
-            self._on_trial_saved,
-            self._on_job_failed,
+            self._got_saved_trial,
+            self._when_job_failed,
         )
 
-    def _on_answer_failed(self, exc: BaseException) -> None:
+    def _when_answer_failed(self, exc: BaseException) -> None:
         self._generating = False
         self.chat.show_error(str(exc))
         self.chat.set_ready(self.base_url is not None)
 
-    def _on_trial_saved(self, record: Trial) -> None:
+    def _got_saved_trial(self, record: Trial) -> None:
         self.ctx.trials.trial_saved.emit(record)
         self.refresh_history()
 
     def refresh_history(self) -> None:
         """Reload the trial history from the user store."""
         store = self.ctx.stores.user
-        self.ctx.runner.submit(store.trials, self.chat.set_history, self._on_job_failed)
+        self.ctx.runner.submit(store.trials, self.chat.set_history, self._when_job_failed)
 
     # misc ---------------------------------------------------------------------------
-    def _on_job_failed(self, exc: BaseException) -> None:
+    def _when_job_failed(self, exc: BaseException) -> None:
         self.status.setText(f"Something went wrong: {exc}")
 
     @Slot(int)
