@@ -50,18 +50,24 @@ def _server(data: object) -> ServerFigures | None:
     return ServerFigures(source=str(data.get("source") or "unknown"), **values)
 
 
-def _metrics(data: Mapping[str, Any]) -> TrialMetrics:
-    return TrialMetrics(
-        ttft_ms=_float(data.get("ttft_ms")),
-        e2e_ms=_float(data.get("e2e_ms")),
-        output_tokens=_int(data.get("output_tokens")),
-        output_tokens_counted=bool(data.get("output_tokens_counted", False)),
-        decode_tokens_per_s=_float(data.get("decode_tokens_per_s")),
-        prompt_tokens=_int(data.get("prompt_tokens")),
-        prompt_tokens_per_s=_float(data.get("prompt_tokens_per_s")),
-        server=_server(data.get("server")),
-        cancelled=bool(data.get("cancelled", False)),
-    )
+def _flag(value: object) -> bool:
+    return bool(value)
+
+
+def _read(data: Mapping[str, Any], casts: Mapping[str, Any]) -> dict[str, Any]:
+    """Each key of `casts` read from `data` through its cast (missing: None, or False)."""
+    return {key: cast(data.get(key)) for key, cast in casts.items()}
+
+
+_METRICS = {
+    "ttft_ms": _float, "e2e_ms": _float, "output_tokens": _int,
+    "output_tokens_counted": _flag, "decode_tokens_per_s": _float, "prompt_tokens": _int,
+    "prompt_tokens_per_s": _float, "server": _server, "cancelled": _flag,
+}  # fmt: skip
+_SETTINGS = {
+    "threads": _int, "ctx": _int, "parallel": _int, "gpu_layers": _int, "max_tokens": _int,
+    "prompt": _str, "api": _str, "reused_running_server": _flag,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -86,16 +92,7 @@ class TrialSettings:
         """Read a settings object; unknown keys are ignored, missing ones are None."""
         if not isinstance(data, Mapping):
             return cls()
-        return cls(
-            threads=_int(data.get("threads")),
-            ctx=_int(data.get("ctx")),
-            parallel=_int(data.get("parallel")),
-            gpu_layers=_int(data.get("gpu_layers")),
-            max_tokens=_int(data.get("max_tokens")),
-            prompt=_str(data.get("prompt")),
-            api=_str(data.get("api")),
-            reused_running_server=bool(data.get("reused_running_server", False)),
-        )
+        return cls(**_read(data, _SETTINGS))
 
 
 @dataclass(frozen=True)
@@ -159,7 +156,7 @@ class Trial:
             engine=str(payload.get("engine") or engine),
             engine_version=str(payload.get("engine_version") or engine_version or "unknown"),
             model=str(payload.get("model") or model),
-            metrics=_metrics(payload),
+            metrics=TrialMetrics(**_read(payload, _METRICS)),
             quantization=_str(payload.get("quantization")) or None,
             settings=TrialSettings.from_json(payload.get("settings")),
             hardware=dict(hardware) if isinstance(hardware, Mapping) else {},

@@ -93,6 +93,19 @@ def _stream_errors(who: str, url: str, read_s: float) -> Iterator[None]:
         raise _broken(exc) from None
 
 
+def _json_event(text: str, who: str, error_text: Callable[[Event], str]) -> Event | None:
+    """The JSON object on one line, or None when there is none; an {"error"} object raises."""
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(obj, dict):
+        return None
+    if "error" in obj:
+        raise StreamError(f"{who} reported an error: {error_text(obj)}.")
+    return obj
+
+
 class LineParser(Protocol):
     """Turns one line into an event, None (nothing yet) or a StreamError; may end the stream."""
 
@@ -129,13 +142,7 @@ class SseParser:
         if value == "[DONE]":
             self.done = True
             return None
-        try:
-            obj = json.loads(value)
-        except json.JSONDecodeError:
-            return None
-        if isinstance(obj, dict) and "error" in obj:
-            raise StreamError(f"{self.who} reported an error: {self._message(value)}.")
-        return obj if isinstance(obj, dict) else None
+        return _json_event(value, self.who, lambda _obj: self._message(value))
 
     @staticmethod
     def _message(value: str) -> str:
@@ -156,13 +163,7 @@ class NdjsonParser:
     def __call__(self, line: str) -> Event | None:
         if not line.strip():
             return None
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError:
-            return None
-        if isinstance(obj, dict) and "error" in obj:
-            raise StreamError(f"{self.who} reported an error: {obj['error']}.")
-        return obj if isinstance(obj, dict) else None
+        return _json_event(line, self.who, lambda obj: str(obj["error"]))
 
 
 def read_events(
