@@ -176,7 +176,7 @@ def build_trial(
     metrics: TrialMetrics,
     settings: TrialSettings,
     hardware: HardwareProfile | None,
-    port: int,
+    port: int | None,
 ) -> Trial:
     """The trial record the user store keeps and Compare reads (not yet saved)."""
     return Trial(

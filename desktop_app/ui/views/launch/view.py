@@ -7,9 +7,8 @@ engine process is a ServerProcess (QProcess). Only engines the app started are s
 from __future__ import annotations
 
 import threading
-import time
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.trial.record import Trial, TrialSettings
 from desktop_app.services.engines import discovery, ollama
 from desktop_app.services.engines.clients import Answer, stream_llama, stream_ollama
-from desktop_app.services.engines.readiness import Readiness, probe
 from desktop_app.services.engines.specs import (
     SpecError,
     validate_port,
@@ -42,11 +40,9 @@ from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.server_process import MAX_LOG_LINES, ProcessOutcome, ServerProcess
 from desktop_app.ui.views.launch.chat import ChatPanel
+from desktop_app.ui.views.launch.controller import EngineState, LaunchController
 from desktop_app.ui.views.launch.engine_models import ModelsPanel
 from desktop_app.ui.views.launch.options import ERROR_STYLE, OptionsBox
-
-READY_TIMEOUT_S = 120.0
-POLL_MS = 100
 
 
 class _Relay(QObject):
@@ -79,26 +75,22 @@ class LaunchView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.engines: dict[str, discovery.EngineInfo] = {}
-        self.server: ServerProcess | None = None
-        self.plan: TrialPlan | None = None
+        self.engine = LaunchController(ctx.runner, self)
         self.base_url: str | None = None
         self.model_name = ""
         self.api = "chat"  # "completion" for base models without a chat template
         self.quantization: str | None = None
         self.engine_kind = "llama.cpp"
         self.engine_version: str | None = None
-        self.reused: ollama.RunningOllama | None = None
-        self._deadline = 0.0
-        self.ready_timeout_s = READY_TIMEOUT_S
-        self._timeout_message = ""
-        self._probing = False
         self._cancel = threading.Event()
         self._generating = False
         self._relay = _Relay(self)
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._on_poll_timeout)
         self._build()
+        self.engine.state_changed.connect(self._on_engine_state_changed)
+        self.engine.launching.connect(self._on_engine_launching)
+        self.engine.log_text.connect(self.log.appendPlainText)
+        self.engine.plan_failed.connect(self.options_error.setText)
+        self.engine.finished.connect(self._on_engine_finished)
         self._relay.text.connect(self.chat.append_text)
         self.refresh_engines()
         self.refresh_history()
@@ -215,7 +207,7 @@ class LaunchView(QWidget):
                 "the app uses it and leaves it running."
             )
             self.engine_labels["ollama"].setStyleSheet("")
-        if self.server is None or not self.server.running():
+        if not self.engine.running():
             self.models.set_running_ollama(running)
 
     def _on_pick_binary_clicked(self, engine: str) -> None:
@@ -248,27 +240,20 @@ class LaunchView(QWidget):
 
     def start_engine(self) -> None:
         """Start (or reuse) the engine for the selected model; raises SpecError on bad input."""
-        if self.server is not None and self.server.running():
+        if self.engine.running():
             raise SpecError("An engine is already running; stop it first.")
         engine = self._selected_engine()
         port_text = self.port_edit.text().strip()
         port = validate_port(port_text) if port_text and port_text != "auto" else None
         threads = _int_or_none(self.threads_edit.text(), "Threads", 1)
-        ctx = _int_or_none(self.ctx_edit.text(), "Context", 0)
+        context_size = _int_or_none(self.ctx_edit.text(), "Context", 0)
         ngl = _int_or_none(self.ngl_edit.text(), "GPU layers", 0)
         parallel = _int_or_none(self.parallel_edit.text(), "Parallel slots", 1)
         host = self.host_edit.text().strip() or "127.0.0.1"
         allow = self.allow_hosts.isChecked()
         info = self.engines.get(engine)
         if engine == "ollama" and self.models.running_ollama is not None:
-            running = self.models.running_ollama
-            model = self.models.selected_ollama_model()
-            self.reused = running
-            self._became_ready(running.base_url, "ollama", running.version, model)
-            self.status.setText(
-                f"Using the Ollama already running at {running.base_url} "
-                "(the app will leave it running)."
-            )
+            self.engine.reuse(self.models.running_ollama)
             return
         if info is None or not info.usable or info.path is None:
             name = discovery.BINARY[engine]
@@ -287,7 +272,7 @@ class LaunchView(QWidget):
                 return plan_llama(
                     program, version, gguf.path, profile, quantization=gguf.quantization,
                     has_chat_template=gguf.has_chat_template, port=port, host=host,
-                    allow_other_hosts=allow, threads=threads, ctx=ctx, gpu_layers=ngl,
+                    allow_other_hosts=allow, threads=threads, ctx=context_size, gpu_layers=ngl,
                     parallel=parallel,
                 )  # fmt: skip
 
@@ -299,81 +284,65 @@ class LaunchView(QWidget):
             def build() -> TrialPlan:
                 return plan_ollama(
                     program, version, port=port, host=host, allow_other_hosts=allow,
-                    ctx=ctx, parallel=parallel,
+                    ctx=context_size, parallel=parallel,
                 )  # fmt: skip
 
             model_name, quant = "", None
         self.engine_kind = engine
         self.engine_version = info.version
         self.model_name, self.quantization = model_name, quant
-        self.start_button.setEnabled(False)
-        self.status.setText("Preparing…")
-        self.ctx.runner.submit(build, self._launch, self._when_spec_failed)
+        self.engine.prepare(build)
 
-    def _when_spec_failed(self, exc: BaseException) -> None:
-        self.start_button.setEnabled(True)
-        self.status.setText("No engine running.")
-        self.options_error.setText(str(exc))
+    # rendering the controller's state -------------------------------------------------
+    @property
+    def server(self) -> ServerProcess | None:
+        """The engine process the app started (None before the first start)."""
+        return self.engine.server
 
-    def _launch(self, plan: TrialPlan) -> None:
-        self.plan, spec = plan, plan.spec
-        self._timeout_message = ""
+    @property
+    def ready_timeout_s(self) -> float:
+        """How long a start may take before the engine is stopped as hung."""
+        return self.engine.ready_timeout_s
+
+    @ready_timeout_s.setter
+    def ready_timeout_s(self, value: float) -> None:
+        self.engine.ready_timeout_s = value
+
+    @Slot(object)
+    def _on_engine_launching(self, plan: TrialPlan) -> None:
         self.log.clear()
-        for note in spec.notes:
+        for note in plan.spec.notes:
             self.log.appendPlainText(f"[infernav] {note}")
-        self.log.appendPlainText(f"[infernav] starting: {' '.join(spec.argv)}")
-        self.server = ServerProcess(spec, self)
-        self.server.log_text.connect(self.log.appendPlainText)
-        self.server.finished.connect(self._on_server_finished)
-        self.server.start()
-        if self.server.outcome.failed:
-            return
-        self.base_url = spec.base_url
-        self._deadline = time.monotonic() + self.ready_timeout_s
-        notes = " ".join(spec.notes)
-        self.status.setText(f"Starting on port {spec.port}… {notes}".strip())
-        self.status.setStyleSheet("")
-        self.ready_bar.show()
-        self.start_button.setEnabled(False)
-        self.stop_button.setEnabled(True)
-        self._poll.start()
+        self.log.appendPlainText(f"[infernav] starting: {' '.join(plan.spec.argv)}")
 
-    @Slot()
-    def _on_poll_timeout(self) -> None:
-        if self._probing or self.base_url is None or self.server is None:
-            return
-        if time.monotonic() > self._deadline:
-            self._poll.stop()
-            message = (
-                f"The engine did not become ready within {self.ready_timeout_s:g} s; "
-                "it was stopped."
-            )
-            self._timeout_message = message
-            self.server.stop()
-            self._show_failure(message)
-            return
-        url, engine = self.base_url, self.engine_kind
-        self._probing = True
-        self.ctx.runner.submit(lambda: probe(url, engine, 0.5), self._got_probe,
-                               self._when_probe_failed)  # fmt: skip
-
-    def _when_probe_failed(self, exc: BaseException) -> None:
-        self._probing = False
-
-    def _got_probe(self, result: Readiness) -> None:
-        self._probing = False
-        if self.server is None or not self.server.running() or not self._poll.isActive():
-            return
-        if result is Readiness.LOADING:
-            self.status.setText("Loading the model…")
-        elif result is Readiness.READY:
-            self._poll.stop()
+    @Slot(object, str)
+    def _on_engine_state_changed(self, state: EngineState, sentence: str) -> None:
+        if state in (EngineState.PREPARING, EngineState.LOADING, EngineState.STOPPING):
+            self.start_button.setEnabled(False)
+            self.status.setText(sentence)
+        elif state is EngineState.STARTING:
+            self.base_url = self.engine.base_url
+            self.status.setText(sentence)
+            self.status.setStyleSheet("")
+            self.ready_bar.show()
+            self.start_button.setEnabled(False)
+            self.stop_button.setEnabled(True)
+        elif state is EngineState.READY:
             model = self.model_name
             if self.engine_kind == "ollama":
                 running = ollama.RunningOllama(self.base_url or "", self.engine_version or "")
                 self.models.set_running_ollama(running, ours=True)
                 model = self.models.selected_ollama_model()
             self._became_ready(self.base_url or "", self.engine_kind, self.engine_version, model)
+        elif state is EngineState.REUSED and self.engine.reused is not None:
+            running = self.engine.reused
+            model = self.models.selected_ollama_model()
+            self._became_ready(running.base_url, "ollama", running.version, model)
+            self.status.setText(sentence)
+        elif state is EngineState.FAILED:
+            self._show_failure(sentence)
+        else:
+            self._reset(sentence)
 
     def _became_ready(self, base_url: str, engine: str, version: str | None, model: str) -> None:
         self.base_url = base_url
@@ -401,14 +370,7 @@ class LaunchView(QWidget):
     def stop_engine(self, wait: bool = False) -> None:
         """Stop what the app started; a reused Ollama is only let go."""
         self._cancel.set()
-        self._poll.stop()
-        if self.server is not None and self.server.running():
-            self.status.setText("Stopping…")
-            self.server.stop(wait=wait)
-        else:
-            self._reset("No engine running." if self.reused is None else
-                        "Stopped using the running Ollama (it keeps running).")  # fmt: skip
-        self.reused = None
+        self.engine.stop(wait=wait)
 
     def _reset(self, message: str) -> None:
         self.base_url = None
@@ -426,14 +388,7 @@ class LaunchView(QWidget):
         self.log.appendPlainText(f"[infernav] {message}")
 
     @Slot(object)
-    def _on_server_finished(self, outcome: ProcessOutcome) -> None:
-        self._poll.stop()
-        if outcome.failed:
-            self._show_failure(str(outcome))
-        elif self._timeout_message:
-            self._show_failure(self._timeout_message)  # we stopped it because it hung
-        else:
-            self._reset(str(outcome))
+    def _on_engine_finished(self, _outcome: ProcessOutcome) -> None:
         if self.engine_kind == "ollama":
             self.refresh_engines()
 
@@ -479,7 +434,7 @@ class LaunchView(QWidget):
                 "max_tokens": max_tokens,
                 "prompt": prompt,
                 "api": self.api if self.engine_kind == "llama.cpp" else "ollama-chat",
-                "reused_running_server": self.reused is not None,
+                "reused_running_server": self.engine.reused is not None,
             }
         )
 
@@ -496,10 +451,7 @@ class LaunchView(QWidget):
         if answer.metrics.cancelled:
             return
         profile = self.ctx.hardware.profile
-        if self.plan is not None and self.reused is None:
-            port = self.plan.port
-        else:  # an Ollama the user runs: only its URL is known
-            port = int((self.base_url or ":0").rsplit(":", 1)[1])
+        port = self.engine.port
         trial = build_trial(
             engine=self.engine_kind,
             engine_version=self.engine_version,
@@ -553,6 +505,5 @@ class LaunchView(QWidget):
         """Stop every engine the app started (never a reused Ollama)."""
         self._cancel.set()
         self.models.cancel_pull()
-        self._poll.stop()
-        if self.server is not None and self.server.running():
-            self.server.stop(wait=True)
+        if self.engine.running():
+            self.engine.stop(wait=True)
