@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop_app.services.engines.lifecycle import StopPolicy, stop_popen
+
 DEFAULT_SERVER = Path.home() / ".cache/infernav/llama-server/bin/llama-server"
 _MODEL = re.compile(r"(\S+) model buffer size =\s+([\d.]+) MiB")
 _KV = re.compile(r"KV buffer size =\s+([\d.]+) MiB")
@@ -77,7 +79,7 @@ def measure(
         "-c", str(ctx), "-np", str(parallel), "-ctk", kv_type, "-ctv", kv_type, "-lv", "4",
     ]  # fmt: skip
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as log:
-        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline and proc.poll() is None:
@@ -86,12 +88,7 @@ def measure(
                     break
                 time.sleep(0.1)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+            stop_popen(proc, StopPolicy(grace_s=10.0, kill_wait_s=10.0))
         log.seek(0)
         text = log.read()
     mem = parse_log(text)

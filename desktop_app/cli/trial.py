@@ -91,16 +91,14 @@ def trial(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     finally:
         store.close()
-    payload = outcome.payload
+    trial = outcome.trial
+    payload = trial.to_json()
     if args.json:
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return 0
     server = payload["server"] or {}
     print("\n")
-    print(
-        f"{payload['engine']} {payload['engine_version']} · {payload['model']} · "
-        f"port {payload['port']}"
-    )
+    print(f"{trial.engine} {trial.engine_version} · {trial.model} · port {trial.port}")
     rows = (
         (
             "time to first token",
@@ -127,7 +125,7 @@ def trial(args: argparse.Namespace) -> int:
     print(f"{'':22}{'measured here':>18}{'engine says':>18}")
     for label, client, engine in rows:
         print(f"{label:22}{client:>18}{engine:>18}")
-    if payload.get("output_tokens_counted"):
+    if trial.metrics.output_tokens_counted:
         print("(token count taken from stream events: the engine did not report one)")
-    print(f"Saved as trial #{outcome.record.id if outcome.record else '?'}.")
+    print(f"Saved as trial #{trial.id if outcome.saved else '?'}.")
     return 0

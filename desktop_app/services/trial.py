@@ -1,22 +1,19 @@
 """One quick trial, start to finish: start (or reuse) the engine, stream one answer, stop.
 
-Used by `infernav trial`; the Launch view uses the same payload builder.
+Used by `infernav trial`; the Launch view uses the same record builder.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import platform
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import psutil
-
+from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.domain.trial.metrics import TrialMetrics
+from desktop_app.domain.trial.record import Trial, TrialSettings
 from desktop_app.services.engines import discovery, ollama
 from desktop_app.services.engines.clients import Answer, StreamError, stream_llama, stream_ollama
 from desktop_app.services.engines.process import EngineError, EngineProcess
@@ -27,8 +24,9 @@ from desktop_app.services.engines.specs import (
     llama_server_spec,
     ollama_serve_spec,
 )
-from desktop_app.services.gguf import inspect_gguf
-from desktop_app.storage.user.store import TrialRecord, UserStore
+from desktop_app.services.gguf import fit_gpu_layers, inspect_gguf
+from desktop_app.services.hardware import probe_hardware
+from desktop_app.storage.user.store import UserStore
 
 DEFAULT_PROMPT = "Explain in two sentences what a large language model is."
 
@@ -59,63 +57,138 @@ class TrialOptions:
 
 @dataclass
 class TrialOutcome:
-    """What happened: the payload saved, the answer, and what the user should be told."""
+    """What happened: the trial (with its id once saved), the answer, the notes."""
 
-    payload: dict[str, Any]
+    trial: Trial
     answer: Answer
     notes: list[str] = field(default_factory=list)
-    record: TrialRecord | None = None
+    saved: bool = False
 
 
-def basic_hardware() -> dict[str, Any]:
-    """A small hardware description for trials run without a detected profile."""
-    mem = psutil.virtual_memory()
-    return {
-        "label": "this machine",
-        "planned": False,
-        "os_name": platform.system(),
-        "os_version": platform.release(),
-        "cpu": {
-            "brand": platform.processor() or None,
-            "architecture": platform.machine(),
-            "logical_cores": psutil.cpu_count(logical=True),
-            "physical_cores": psutil.cpu_count(logical=False),
-        },
-        "memory": {"total_bytes": mem.total},
-    }
+@dataclass(frozen=True)
+class TrialPlan:
+    """One engine run, planned: what starts, on which port, how it is asked, how it is saved.
+
+    Built off the GUI thread (it asks the binary for its flags, reads the fit estimate and
+    probes the port); used by `infernav trial` and the Launch view alike. The plan knows
+    its port: nothing parses it back out of a URL.
+    """
+
+    engine: str  # "llama.cpp" or "ollama"
+    spec: LaunchSpec
+    version: str | None
+    model: str  # the GGUF path, or "" for Ollama (the model is chosen per request)
+    quantization: str | None
+    api: str  # "chat", "completion" (base models) or "ollama-chat"
+    gpu_layers: int | None  # what -ngl became (the fit estimate unless the user chose)
+
+    @property
+    def port(self) -> int:
+        """Where the engine listens."""
+        return self.spec.port
+
+    def settings(
+        self,
+        *,
+        max_tokens: int,
+        prompt: str,
+        threads: int | None,
+        ctx: int | None,
+        parallel: int | None,
+        reused: bool = False,
+    ) -> TrialSettings:
+        """The settings record saved with each trial of this run."""
+        return TrialSettings(
+            threads=threads,
+            ctx=ctx,
+            parallel=parallel,
+            gpu_layers=self.gpu_layers,
+            max_tokens=max_tokens,
+            prompt=prompt,
+            api=self.api,
+            reused_running_server=reused,
+        )
 
 
-def build_payload(
+def choose_api(requested: str, has_chat_template: bool) -> str:
+    """Chat when the model has a chat template; a base model is asked by plain completion
+    (llama-server would fall back to ChatML and answer poorly)."""
+    if requested != "auto":
+        return requested
+    return "chat" if has_chat_template else "completion"
+
+
+def plan_llama(
+    program: str,
+    version: str | None,
+    model_path: Path,
+    hardware: HardwareProfile | None,
+    *,
+    quantization: str | None,
+    has_chat_template: bool,
+    api: str = "auto",
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    allow_other_hosts: bool = False,
+    threads: int | None = None,
+    ctx: int | None = None,
+    gpu_layers: int | None = None,
+    parallel: int | None = None,
+) -> TrialPlan:
+    """Plan a llama-server run (blocking); -ngl defaults to the fit estimate for `hardware`."""
+    layers = gpu_layers
+    if layers is None and "-ngl" in (accepted_flags(program) or {"-ngl"}):
+        layers = fit_gpu_layers(model_path, hardware, ctx, parallel)
+    spec = llama_server_spec(
+        program, model_path, port=port, host=host, allow_other_hosts=allow_other_hosts,
+        threads=threads, ctx=ctx, gpu_layers=layers, parallel=parallel,
+    )  # fmt: skip
+    return TrialPlan(
+        "llama.cpp", spec, version, str(model_path), quantization,
+        choose_api(api, has_chat_template), layers,
+    )  # fmt: skip
+
+
+def plan_ollama(
+    program: str,
+    version: str | None,
+    *,
+    port: int | None = None,
+    host: str = "127.0.0.1",
+    allow_other_hosts: bool = False,
+    ctx: int | None = None,
+    parallel: int | None = None,
+) -> TrialPlan:
+    """Plan an `ollama serve` run (blocking: it probes the port)."""
+    spec = ollama_serve_spec(
+        program, port=port or ollama.default_port(), host=host,
+        allow_other_hosts=allow_other_hosts, ctx=ctx, parallel=parallel,
+    )  # fmt: skip
+    return TrialPlan("ollama", spec, version, "", None, "ollama-chat", None)
+
+
+def build_trial(
     *,
     engine: str,
     engine_version: str | None,
     model: str,
     quantization: str | None,
     metrics: TrialMetrics,
-    settings: dict[str, Any],
-    hardware: dict[str, Any] | None,
-    port: int,
-) -> dict[str, Any]:
-    """The trial payload the user store keeps and Compare reads."""
-    figures = metrics.to_json()
-    return {
-        "engine": engine,
-        "engine_version": engine_version or "unknown",
-        "model": model,
-        "quantization": quantization,
-        "ttft_ms": figures["ttft_ms"],
-        "decode_tokens_per_s": figures["decode_tokens_per_s"],
-        "prompt_tokens_per_s": figures["prompt_tokens_per_s"],
-        "output_tokens": figures["output_tokens"],
-        "output_tokens_counted": figures["output_tokens_counted"],
-        "prompt_tokens": figures["prompt_tokens"],
-        "e2e_ms": figures["e2e_ms"],
-        "cancelled": figures["cancelled"],
-        "server": figures["server"],
-        "settings": settings,
-        "hardware": hardware or basic_hardware(),
-        "port": port,
-    }
+    settings: TrialSettings,
+    hardware: HardwareProfile | None,
+    port: int | None,
+) -> Trial:
+    """The trial record the user store keeps and Compare reads (not yet saved)."""
+    return Trial(
+        engine=engine,
+        engine_version=engine_version or "unknown",
+        model=model,
+        metrics=metrics,
+        quantization=quantization,
+        settings=settings,
+        hardware=hardware.to_json() if hardware is not None else {},
+        port=port,
+    )
 
 
 def _engine_binary(opts: TrialOptions, store: UserStore | None) -> discovery.EngineInfo:
@@ -135,7 +208,7 @@ def run_trial(
     on_text: Callable[[str], None] | None = None,
     on_note: Callable[[str], None] | None = None,
     cancel: threading.Event | None = None,
-    hardware: dict[str, Any] | None = None,
+    hardware: HardwareProfile | None = None,
 ) -> TrialOutcome:
     """Run one trial; raises TrialError with a plain sentence on any failure."""
     notes: list[str] = []
@@ -170,28 +243,18 @@ def run_trial(
                 raise TrialError(f"The model file {model_path} does not exist.")
             gguf = inspect_gguf(model_path)
             quant = gguf.quantization
-            if layers is None and "-ngl" in (accepted_flags(str(info.path)) or {"-ngl"}):
-                from desktop_app.services.gguf import fit_gpu_layers
-                from desktop_app.services.hardware import probe_hardware
-
-                # The default comes from the fit estimate for this machine, as in the app.
-                layers = fit_gpu_layers(model_path, probe_hardware(), opts.ctx, opts.parallel)
-            spec = llama_server_spec(
-                str(info.path),
-                model_path,
-                port=opts.port,
-                threads=opts.threads,
-                ctx=opts.ctx,
+            hardware = hardware or probe_hardware()  # -ngl comes from its fit estimate
+            plan = plan_llama(
+                str(info.path), info.version, model_path, hardware,
+                quantization=quant, has_chat_template=gguf.has_chat_template, api=api,
+                port=opts.port, threads=opts.threads, ctx=opts.ctx, gpu_layers=layers,
                 parallel=opts.parallel,
-                gpu_layers=layers,
-            )
-            for text in spec.notes:
+            )  # fmt: skip
+            for text in plan.spec.notes:
                 note(text)
-            version = info.version
-            proc = _start(spec, opts.ready_timeout_s)
-            base_url, spec_port = spec.base_url, spec.port
-            if api == "auto":
-                api = "chat" if gguf.has_chat_template else "completion"
+            version, layers, api = plan.version, plan.gpu_layers, plan.api
+            proc = _start(plan.spec, opts.ready_timeout_s)
+            base_url, spec_port = plan.spec.base_url, plan.port
             answer = stream_llama(
                 base_url,
                 opts.prompt,
@@ -209,36 +272,34 @@ def run_trial(
     except StreamError as exc:
         message = str(exc)
         if proc is not None and proc.exited_within(1.0):
-            message = f"{message} {proc.failure()}"
+            message = f"{message} {proc.outcome}"
         raise TrialError(message) from None
     finally:
         if proc is not None:
             proc.stop()
-    settings = {
-        "threads": opts.threads,
-        "ctx": opts.ctx,
-        "parallel": opts.parallel,
-        "gpu_layers": layers,
-        "max_tokens": opts.max_tokens,
-        "prompt": opts.prompt,
-        "api": (api if opts.engine == "llama.cpp" else "ollama-chat"),
-        "reused_running_server": opts.engine == "ollama" and proc is None,
-    }
-    payload = build_payload(
+    settings = TrialSettings(
+        threads=opts.threads,
+        ctx=opts.ctx,
+        parallel=opts.parallel,
+        gpu_layers=layers,
+        max_tokens=opts.max_tokens,
+        prompt=opts.prompt,
+        api=(api if opts.engine == "llama.cpp" else "ollama-chat"),
+        reused_running_server=opts.engine == "ollama" and proc is None,
+    )
+    trial = build_trial(
         engine=opts.engine,
         engine_version=version,
         model=opts.model,
         quantization=quant,
         metrics=answer.metrics,
         settings=settings,
-        hardware=hardware,
+        hardware=hardware or probe_hardware(),
         port=spec_port,
     )
-    outcome = TrialOutcome(payload, answer, notes)
+    outcome = TrialOutcome(trial, answer, notes)
     if store is not None and not answer.metrics.cancelled:
-        outcome.record = store.add_trial(
-            opts.engine, payload["engine_version"], opts.model, payload
-        )
+        outcome.trial, outcome.saved = store.add_trial(trial), True
     return outcome
 
 
@@ -265,12 +326,12 @@ def _ollama_engine(
         port = int(running.base_url.rsplit(":", 1)[1])
         return running.base_url, running.version, None, port
     info = _engine_binary(opts, store)
-    spec = ollama_serve_spec(str(info.path), port=opts.port or ollama.default_port(), ctx=opts.ctx)
-    for text in spec.notes:
+    plan = plan_ollama(str(info.path), info.version, port=opts.port, ctx=opts.ctx)
+    for text in plan.spec.notes:
         note(text)
-    proc = _start(spec, opts.ready_timeout_s)
-    version = ollama.version_at(spec.base_url) or info.version
-    return spec.base_url, version, proc, spec.port
+    proc = _start(plan.spec, opts.ready_timeout_s)
+    version = ollama.version_at(plan.spec.base_url) or info.version
+    return plan.spec.base_url, version, proc, plan.port
 
 
 def _ollama_quant(base_url: str, model: str) -> str | None:
@@ -280,8 +341,3 @@ def _ollama_quant(base_url: str, model: str) -> str | None:
             if item.name in (model, wanted):
                 return item.quantization
     return None
-
-
-def env_summary() -> dict[str, str]:
-    """OLLAMA_* variables in effect (shown to the user)."""
-    return {k: v for k, v in os.environ.items() if k.startswith("OLLAMA_")}

@@ -16,6 +16,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
 from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from desktop_app.domain.trial.record import Trial
 from desktop_app.storage.user.settings import COMPARE_FRAMEWORKS
 from desktop_app.ui import theme
 from desktop_app.ui.charts.compare import MEASURED
@@ -190,7 +191,9 @@ def test_measured_trials_are_their_own_series(window) -> None:  # type: ignore[n
     payload = {"engine": "llama.cpp", "ttft_ms": 143.0, "decode_tokens_per_s": 38.5,
                "quantization": "Q4_K_M", "output_tokens": 128,
                "hardware": {"gpus": [], "cpu": {"brand": "Test CPU"}}}  # fmt: skip
-    record = ctx.stores.user.add_trial("llama.cpp", "b4000", "qwen2.5-0.5b", payload)
+    record = ctx.stores.user.add_trial(
+        Trial.from_json(payload, engine_version="b4000", model="qwen2.5-0.5b")
+    )
     ctx.trials.trial_saved.emit(record)
     view.flush_charts()
     _header, rows = view.ttft_chart.data_rows()
@@ -204,7 +207,11 @@ def test_measured_trials_are_their_own_series(window) -> None:  # type: ignore[n
 
 
 def test_trials_saved_earlier_are_loaded(window) -> None:  # type: ignore[no-untyped-def]
-    window.ctx.stores.user.add_trial("ollama", "0.5", "llama3.2:1b", {"ttft_ms": 210.0})
+    window.ctx.stores.user.add_trial(
+        Trial.from_json(
+            {"ttft_ms": 210.0}, engine="ollama", engine_version="0.5", model="llama3.2:1b"
+        )
+    )
     view = compare_view(window)
     assert [p.value for p in view.trial_series("ttft_ms")] == [210.0]
 

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -14,8 +10,8 @@ import pytest
 
 from desktop_app.services.engines.specs import free_port
 from desktop_app.storage.user.settings import GGUF_FOLDERS, engine_binary
-from tests.conftest import REPO
 from tests.fakes.gguf import write_tiny_gguf
+from tests.fakes.ollama_fixture import fake_ollama  # noqa: F401  (the one fixture)
 from tests.integration.conftest import wait_gone
 
 pytestmark = pytest.mark.gui
@@ -118,8 +114,8 @@ def test_start_chat_measure_save_and_stop(qtbot, window, llama_bin: Path, models
         view.chat.prompt.setText("Hello there")
         view.chat.send_button.click()
     record = saved.args[0]
-    assert record.payload["engine"] == "llama.cpp" and record.payload["quantization"] == "F32"
-    tokens = record.payload["output_tokens"]
+    assert record.engine == "llama.cpp" and record.quantization == "F32"
+    tokens = record.metrics.output_tokens
     assert view.chat.metric_text("tokens", 0) == f"{tokens:,}"
     assert view.chat.metric_text("tokens", 1) == f"{tokens:,}"
     assert view.chat.metric_text("ttft", 0).endswith(" ms")
@@ -158,30 +154,10 @@ def test_closing_the_window_stops_the_engine(qtbot, window, llama_bin: Path, mod
     assert not wait_gone(str(models), timeout_s=2)
 
 
-@pytest.fixture
-def fake_ollama(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """An Ollama test server the user runs; OLLAMA_HOST points at it."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.ollama_server", "--port", str(port)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url + "/api/version", timeout=0.5)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    monkeypatch.setenv("OLLAMA_HOST", f"127.0.0.1:{port}")
-    yield url
-    proc.terminate()
-    proc.wait(5)
-
-
 def test_a_running_ollama_is_used_pulled_into_and_left_running(
-    qtbot, window, fake_ollama: str
+    qtbot,
+    window,
+    fake_ollama: str,  # noqa: F811  (the fixture imported above)
 ) -> None:  # type: ignore[no-untyped-def]
     view = _launch(window)
     assert f"already running at {fake_ollama}" in view.engine_labels["ollama"].text()
@@ -205,8 +181,8 @@ def test_a_running_ollama_is_used_pulled_into_and_left_running(
     assert "Ollama" in view.chat.published.toolTip()
     with qtbot.waitSignal(window.ctx.trials.trial_saved, timeout=10_000) as saved:
         view.send_prompt("Hi", 5)
-    assert saved.args[0].payload["engine"] == "ollama"
-    assert saved.args[0].payload["quantization"] == "Q4_K_M"
+    assert saved.args[0].engine == "ollama"
+    assert saved.args[0].quantization == "Q4_K_M"
     assert view.chat.metric_text("tokens", 1) == "5"
     view.stop_button.click()
     assert "it keeps running" in view.status.text()
@@ -268,7 +244,7 @@ def test_ollama_serve_is_started_when_none_runs_and_stopped_after(
     assert "started by the app" in view.models.ollama_status.text()
     with qtbot.waitSignal(window.ctx.trials.trial_saved, timeout=10_000) as saved:
         view.send_prompt("Hi", 3)
-    assert saved.args[0].payload["output_tokens"] == 3
+    assert saved.args[0].metrics.output_tokens == 3
     url = view.base_url
     view.stop_button.click()
     qtbot.waitUntil(lambda: view.status.text().startswith("Stopped"), timeout=10_000)

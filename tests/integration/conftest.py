@@ -9,13 +9,12 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import psutil
 import pytest
 
-from desktop_app.services.engines.specs import free_port
 from tests.conftest import REPO
 from tests.fakes.gguf import write_tiny_gguf
+from tests.fakes.ollama_fixture import fake_ollama  # noqa: F401  (the one fixture)
 
 
 @pytest.fixture(scope="session")
@@ -94,32 +93,3 @@ def fake_ollama_binary(tmp_path: Path) -> Path:
     )
     script.chmod(0o755)
     return script
-
-
-@pytest.fixture
-def fake_ollama(tmp_path: Path) -> Iterator[str]:
-    """An Ollama test server the user started (not us): yields its base URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.ollama_server", "--port", str(port)],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/api/version", timeout=0.5).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)

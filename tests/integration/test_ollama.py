@@ -125,8 +125,8 @@ def test_the_server_exits_1_on_a_bound_port_and_we_say_why(
     proc = EngineProcess(spec)
     proc.start()
     try:
-        assert proc.exited_within(15) and proc.exit_code == 1
-        assert proc.failure() == (
+        assert proc.exited_within(15) and proc.outcome.code == 1
+        assert proc.outcome.failed and str(proc.outcome) == (
             "The port is already in use by another program; choose another port."
         )
     finally:

@@ -10,8 +10,11 @@ from pathlib import Path
 import psutil
 import pytest
 
+from desktop_app.services.engines.specs import LaunchSpec
+from desktop_app.ui import server_process
+from desktop_app.ui.server_process import ServerProcess
 from tests.conftest import REPO
-from tests.integration.conftest import wait_gone
+from tests.integration.conftest import engine_processes, wait_gone
 
 pytestmark = [pytest.mark.engine]
 
@@ -53,3 +56,49 @@ def test_sigkill_of_the_app_takes_its_engine_with_it(
         app.wait(10)
         app.stdout.close()
     assert not wait_gone(str(tiny_gguf))
+
+
+# An engine that spawns a helper and leaves it behind when it is stopped (as Ollama's
+# runners can): the helper's command line carries a marker the test looks for.
+SPAWNER = """
+import subprocess, sys, time
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)", sys.argv[1]])
+print("spawned", flush=True)
+time.sleep(300)
+"""
+
+
+def _spawner_spec(marker: str) -> LaunchSpec:
+    return LaunchSpec("ollama", sys.executable, ("-c", SPAWNER, marker))
+
+
+@pytest.mark.gui
+def test_stopping_from_the_gui_takes_the_engines_helpers_too(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    marker = f"helper-{tmp_path.name}"
+    proc = ServerProcess(_spawner_spec(marker))
+    with qtbot.waitSignal(proc.log_text, timeout=10_000):
+        proc.start()
+    assert engine_processes(marker), "the helper did not start"
+    with qtbot.waitSignal(proc.finished, timeout=10_000):
+        proc.stop()
+    assert proc.outcome.was_stopped_by_us() and not proc.outcome.failed
+    assert not wait_gone(marker, timeout_s=3)
+
+
+@pytest.mark.gui
+def test_without_setpriv_the_log_says_the_engine_could_outlive_a_killed_app(
+    qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    real_which = server_process.shutil.which
+    monkeypatch.setattr(
+        server_process.shutil,
+        "which",
+        lambda name, *a, **k: None if name == "setpriv" else real_which(name, *a, **k),
+    )
+    marker = f"helper-{tmp_path.name}"
+    proc = ServerProcess(_spawner_spec(marker))
+    with qtbot.waitSignal(proc.started, timeout=10_000):
+        proc.start()
+    assert server_process.NO_SETPRIV_NOTE in "\n".join(proc.outcome.log)
+    proc.stop(wait=True)
+    assert not proc.running() and not wait_gone(marker, timeout_s=3)

@@ -6,13 +6,14 @@ converted to working hours; open-ended figures keep their missing bound as None.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from desktop_app.domain.compare.table import HOURS_PER_UNIT, Cell, Comparison
 from desktop_app.domain.sources.catalog import Benchmark
 from desktop_app.domain.sources.figures import Figure
+from desktop_app.domain.trial.record import Trial
 from desktop_app.domain.units import format_number
 
 
@@ -176,32 +177,29 @@ def _number(value: Any) -> float | None:
     return float(value) if value >= 0 else None
 
 
-def trial_point(
-    engine: str, created: str, model: str, payload: Mapping[str, Any], metric: str
-) -> Point | None:
+def trial_point(trial: Trial, metric: str) -> Point | None:
     """A measured trial's `metric` ("ttft_ms" or "decode_tokens_per_s"), or None if absent."""
-    value = _number(payload.get(metric))
+    value = _number(getattr(trial.metrics, metric, None))
     if value is None:
         return None
     unit = "ms" if metric == "ttft_ms" else "tokens/s"
     label = "time to first token" if metric == "ttft_ms" else "decode speed (single request)"
-    hardware = payload.get("hardware") or {}
-    gpus = hardware.get("gpus") if isinstance(hardware, dict) else None
-    where = ", ".join(str(g.get("name")) for g in gpus if isinstance(g, dict)) if gpus else ""
-    if not where and isinstance(hardware, dict):
-        cpu = hardware.get("cpu")
-        where = str(cpu.get("brand") or "CPU") if isinstance(cpu, dict) else "this machine"
-    quant = payload.get("quantization") or ""
-    version = payload.get("engine_version") or ""
+    engine, version = trial.engine, trial.engine_version
     conditions = ", ".join(
-        str(p) for p in (model, quant, where, f"{engine} {version}".strip()) if p
+        str(p)
+        for p in (trial.model, trial.quantization, trial.where, f"{engine} {version}".strip())
+        if p
     )
+    tokens = trial.metrics.output_tokens
     tip = (
         f"Measured on this machine: {label} = {format_number(value)} {unit}\n"
-        f"Conditions: {conditions}\nOutput tokens: {payload.get('output_tokens', 'unknown')}\n"
-        f"Source: your trial of {created}"
+        f"Conditions: {conditions}\n"
+        f"Output tokens: {'unknown' if tokens is None else tokens}\n"
+        f"Source: your trial of {trial.created}"
     )
-    return Point(engine, value, unit, label, conditions, tip, "measured on this machine", created)
+    return Point(
+        engine, value, unit, label, conditions, tip, "measured on this machine", trial.created
+    )
 
 
 def figure_points(comparison: Comparison, row_key: str) -> list[Point]:

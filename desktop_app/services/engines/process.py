@@ -1,8 +1,9 @@
 """Run an engine as a child process (CLI and tests; the GUI uses ui/server_process.py).
 
-The child gets its own process group and, on Linux, a parent-death signal, so it dies
-with us even if we are killed with SIGKILL. Its output goes to a log file, read back
-for the bounded log tail and the failure sentence.
+The child gets its own session (process group) and, on Linux, a parent-death signal, so
+it dies with us even if we are killed with SIGKILL. Its output goes to a log file, read
+back for the bounded log tail and the failure sentence. Stopping and the outcome are
+shared with the GUI wrapper (lifecycle.py).
 """
 
 from __future__ import annotations
@@ -13,11 +14,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from desktop_app import paths
-from desktop_app.services.engines.failures import classify_failure
+from desktop_app.services.engines.lifecycle import ExitStatus, ProcessOutcome, StopPolicy
 from desktop_app.services.engines.readiness import NotReadyError, wait_ready
 from desktop_app.services.engines.specs import LaunchSpec
 from desktop_app.services.engines.winjob import kill_with_app
@@ -37,11 +37,6 @@ def set_parent_death_signal() -> None:
         libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
 
 
-def normal_stop(code: int | None) -> bool:
-    """True for the exits a stop we asked for produces (0, or SIGTERM during loading)."""
-    return code in (0, -int(signal.SIGTERM), 128 + int(signal.SIGTERM))
-
-
 def log_dir() -> Path:
     """Where engine logs are written."""
     path = paths.user_cache_dir() / "engine-logs"
@@ -52,11 +47,12 @@ def log_dir() -> Path:
 class EngineProcess:
     """One engine child process started from a LaunchSpec."""
 
-    def __init__(self, spec: LaunchSpec) -> None:
+    def __init__(self, spec: LaunchSpec, policy: StopPolicy | None = None) -> None:
         self.spec = spec
+        self.policy = policy or StopPolicy()
         self.log_path = log_dir() / f"{spec.engine}-{spec.port}-{os.getpid()}.log"
+        self.outcome = ProcessOutcome(program=spec.program, args=list(spec.args))
         self._proc: subprocess.Popen[bytes] | None = None
-        self.stopped_by_us = False
 
     @property
     def pid(self) -> int | None:
@@ -83,32 +79,50 @@ class EngineProcess:
                     **kwargs,  # type: ignore[call-overload]
                 )
             except FileNotFoundError:
-                raise EngineError(
-                    f"The engine program {self.spec.program} was not found."
-                ) from None
+                self._could_not_start(f"The engine program {self.spec.program} was not found.")
             except PermissionError:
-                raise EngineError(
-                    f"The engine program {self.spec.program} is not executable."
-                ) from None
+                self._could_not_start(f"The engine program {self.spec.program} is not executable.")
             except OSError as exc:
-                raise EngineError(
+                self._could_not_start(
                     f"The engine program {self.spec.program} could not run: {exc.strerror}."
-                ) from None
+                )
+        assert self._proc is not None
+        self.outcome.pid = self._proc.pid
+        self.outcome.status = ExitStatus.RUNNING
         kill_with_app(self._proc.pid)  # Windows; Linux uses the parent-death signal
+
+    def _could_not_start(self, sentence: str) -> None:
+        self.outcome.could_not_start(sentence)
+        raise EngineError(sentence) from None
 
     def running(self) -> bool:
         """True while the child has not exited."""
-        return self._proc is not None and self._proc.poll() is None
+        return self._proc is not None and self._poll() is None
+
+    def _poll(self) -> int | None:
+        code = None if self._proc is None else self._proc.poll()
+        if code is not None and self.outcome.running:
+            self.outcome.ended(code)
+            self.outcome.log.extend(self.log_tail())
+        return code
 
     def exited_within(self, timeout_s: float) -> bool:
         """Wait up to `timeout_s` for the child to exit; True when it has."""
-        self._wait_exit(timeout_s)
-        return self._proc is not None and self._proc.poll() is not None
+        if self._proc is None:
+            return True
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self._proc.wait(timeout_s)
+        return self._poll() is not None
 
-    @property
-    def exit_code(self) -> int | None:
-        """The exit code (negative: killed by that signal), None while running."""
-        return None if self._proc is None else self._proc.poll()
+    def terminate(self) -> None:
+        """The platform's own terminate (StopPolicy signals the group on POSIX)."""
+        if self._proc is not None:
+            self._proc.terminate()
+
+    def kill(self) -> None:
+        """The platform's own kill (StopPolicy signals the group on POSIX)."""
+        if self._proc is not None:
+            self._proc.kill()
 
     def log_tail(self, lines: int = LOG_TAIL_LINES) -> list[str]:
         """The last lines the engine printed."""
@@ -117,10 +131,6 @@ class EngineProcess:
         except OSError:
             return []
         return data.decode("utf-8", "replace").splitlines()[-lines:]
-
-    def failure(self) -> str:
-        """Why the child stopped, as one plain sentence."""
-        return classify_failure(self.exit_code, self.log_tail())
 
     def wait_ready(self, timeout_s: float = 60.0) -> float:
         """Wait for readiness; on failure stop the child and raise EngineError."""
@@ -133,49 +143,17 @@ class EngineProcess:
             if self.running():
                 self.stop()
                 raise EngineError(str(exc)) from None
-            self._wait_exit(2.0)
-            raise EngineError(self.failure()) from None
+            self.exited_within(2.0)
+            raise EngineError(str(self.outcome)) from None
 
-    def _wait_exit(self, timeout_s: float) -> None:
+    def stop(self) -> ProcessOutcome:
+        """Stop with the shared policy (terminate, wait, kill, reap the group)."""
         if self._proc is None:
-            return
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self._proc.wait(timeout_s)
-
-    def stop(self, grace_s: float = 5.0) -> int | None:
-        """Terminate, wait, then kill (the whole process group); returns the exit code."""
-        proc = self._proc
-        if proc is None:
-            return None
-        if proc.poll() is None:
-            self.stopped_by_us = True
-            self._signal(signal.SIGTERM)
-            deadline = time.monotonic() + grace_s
-            while proc.poll() is None and time.monotonic() < deadline:
-                time.sleep(0.02)
-            if proc.poll() is None:
-                self._signal(getattr(signal, "SIGKILL", signal.SIGTERM))
-                proc.wait(5)
-        self._reap_group()
-        if self.stopped_by_us and normal_stop(proc.returncode):
+            return self.outcome
+        if self._poll() is None:
+            self.outcome.stopped_by_us = True
+        self.policy.stop(self)
+        if self.outcome.was_stopped_by_us():
             # A clean stop leaves nothing to diagnose; failed runs keep their log.
             self.log_path.unlink(missing_ok=True)
-        return proc.returncode
-
-    def _signal(self, sig: signal.Signals) -> None:
-        proc = self._proc
-        if proc is None:
-            return
-        try:
-            if sys.platform == "win32":
-                proc.terminate() if sig == signal.SIGTERM else proc.kill()
-            else:
-                os.killpg(proc.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-    def _reap_group(self) -> None:
-        # Helpers the engine spawned (Ollama's runners) share its group: make sure they go.
-        if sys.platform != "win32" and self._proc is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self._proc.pid, signal.SIGKILL)
+        return self.outcome

@@ -1,7 +1,8 @@
-"""The user's own store: settings, edited prices and measured trials.
+"""The user's own store: settings, edited prices and measured trials (typed records).
 
 It lives under the user data folder, survives upgrades (schema version plus
-migrations from the first release) and is never confused with the bundled store.
+migrations from the first release: schema.py, migrations.py) and is never confused with
+the bundled store.
 A damaged file is moved aside, kept, and replaced by a fresh store.
 """
 
@@ -10,66 +11,24 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import Float, Integer, String, Text, create_engine, delete, event, select
+from sqlalchemy import create_engine, delete, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
+from desktop_app.domain.trial.record import Trial
+from desktop_app.storage.user import migrations, schema
+from desktop_app.storage.user.schema import (
+    SettingRow,
+    TrialRow,
+    UserBase,
+    UserMetaRow,
+    UserPriceRow,
+)
 from desktop_app.storage.user.settings import Setting, T
-
-USER_SCHEMA_VERSION = 1
-
-
-class UserBase(DeclarativeBase):
-    """Declarative base of the user store."""
-
-
-class UserMetaRow(UserBase):
-    """Key/value metadata (schema version)."""
-
-    __tablename__ = "meta"
-    key: Mapped[str] = mapped_column(String(40), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
-
-
-class SettingRow(UserBase):
-    """A remembered setting (JSON value)."""
-
-    __tablename__ = "setting"
-    key: Mapped[str] = mapped_column(String(120), primary_key=True)
-    value_json: Mapped[str] = mapped_column(Text)
-
-
-class UserPriceRow(UserBase):
-    """A price or rate the user entered instead of the bundled one."""
-
-    __tablename__ = "user_price"
-    key: Mapped[str] = mapped_column(String(120), primary_key=True)
-    value: Mapped[float] = mapped_column(Float)
-    unit: Mapped[str] = mapped_column(String(40))
-    note: Mapped[str] = mapped_column(Text, default="")
-    updated: Mapped[str] = mapped_column(String(40))
-
-
-class TrialRow(UserBase):
-    """A measured trial of a local engine."""
-
-    __tablename__ = "trial"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    created: Mapped[str] = mapped_column(String(40))
-    engine: Mapped[str] = mapped_column(String(40))
-    engine_version: Mapped[str] = mapped_column(Text, default="")
-    model: Mapped[str] = mapped_column(Text)
-    payload_json: Mapped[str] = mapped_column(Text)
-
-
-# Migrations: MIGRATIONS[v] upgrades a store at version v to v + 1.
-MIGRATIONS: dict[int, Callable[[Session], None]] = {}
 
 
 @dataclass(frozen=True)
@@ -81,18 +40,6 @@ class UserPrice:
     unit: str
     note: str
     updated: str
-
-
-@dataclass(frozen=True)
-class TrialRecord:
-    """A saved trial result."""
-
-    id: int
-    created: str
-    engine: str
-    engine_version: str
-    model: str
-    payload: dict[str, Any]
 
 
 def _now() -> str:
@@ -137,13 +84,13 @@ class UserStore:
             with Session(engine) as s, s.begin():
                 row = s.get(UserMetaRow, "schema_version")
                 if row is None:
-                    s.add(UserMetaRow(key="schema_version", value=str(USER_SCHEMA_VERSION)))
+                    s.add(UserMetaRow(key="schema_version", value=str(schema.SCHEMA_VERSION)))
                 else:
                     version = int(row.value)
-                    if version > USER_SCHEMA_VERSION:
+                    if version > schema.SCHEMA_VERSION:
                         raise ValueError(f"store from a newer version ({version})")
-                    while version < USER_SCHEMA_VERSION:
-                        MIGRATIONS[version](s)
+                    while version < schema.SCHEMA_VERSION:
+                        migrations.MIGRATIONS[version](s)
                         version += 1
                     row.value = str(version)
         except BaseException:
@@ -202,33 +149,22 @@ class UserStore:
             s.execute(delete(UserPriceRow).where(UserPriceRow.key.startswith(prefix)))
 
     # trials ---------------------------------------------------------------------------
-    def add_trial(
-        self, engine: str, engine_version: str, model: str, payload: dict[str, Any]
-    ) -> TrialRecord:
-        """Save a measured trial and return it."""
+    def add_trial(self, trial: Trial) -> Trial:
+        """Save a measured trial; returns it with its id and time."""
         with self._session.begin() as s:
             row = TrialRow(
                 created=_now(),
-                engine=engine,
-                engine_version=engine_version,
-                model=model,
-                payload_json=json.dumps(payload, sort_keys=True),
+                engine=trial.engine,
+                engine_version=trial.engine_version,
+                model=trial.model,
+                payload_json=json.dumps(trial.to_json(), sort_keys=True),
             )
             s.add(row)
             s.flush()
-            return TrialRecord(row.id, row.created, engine, engine_version, model, payload)
+            return row.to_native()
 
-    def trials(self) -> list[TrialRecord]:
+    def trials(self) -> list[Trial]:
         """Saved trials, newest first."""
         with self._session() as s:
-            return [
-                TrialRecord(
-                    r.id,
-                    r.created,
-                    r.engine,
-                    r.engine_version,
-                    r.model,
-                    json.loads(r.payload_json),
-                )
-                for r in s.scalars(select(TrialRow).order_by(TrialRow.id.desc()))
-            ]
+            rows = s.scalars(select(TrialRow).order_by(TrialRow.id.desc()))
+            return [r.to_native() for r in rows]

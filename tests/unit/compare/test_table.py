@@ -12,6 +12,7 @@ from desktop_app.cli import run
 from desktop_app.domain.compare.series import range_bars, to_hours, trial_point
 from desktop_app.domain.compare.table import CompareError, build_comparison, parse_ids, runs_on
 from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from desktop_app.domain.trial.record import Trial
 
 DEFAULT = ["vllm", "tensorrt-llm", "ollama", "llama.cpp"]
 
@@ -103,10 +104,13 @@ def test_trial_point_reads_the_launcher_payload() -> None:
         "hardware": {"gpus": [], "cpu": {"brand": "Ryzen 7"}},
         "output_tokens": 128,
     }
-    point = trial_point("llama.cpp", "2026-11-29T10:00:00", "qwen2.5-0.5b", payload, "ttft_ms")
+    trial = Trial.from_json(
+        payload, engine="llama.cpp", model="qwen2.5-0.5b", created="2026-11-29T10:00:00"
+    )
+    point = trial_point(trial, "ttft_ms")
     assert point is not None and point.value == 182.5 and point.unit == "ms"
     assert "Ryzen 7" in point.conditions and "measured on this machine" in point.tooltip.lower()
-    assert trial_point("ollama", "x", "m", {"ttft_ms": None}, "ttft_ms") is None
+    assert trial_point(Trial.from_json({"ttft_ms": None}, engine="ollama"), "ttft_ms") is None
 
 
 def test_runs_on_reads_platform_facts(bundled_store) -> None:  # type: ignore[no-untyped-def]

@@ -43,8 +43,8 @@ from desktop_app.domain.compare.table import (
     runs_on,
 )
 from desktop_app.domain.hardware.profile import HardwareProfile
+from desktop_app.domain.trial.record import Trial
 from desktop_app.storage.user.settings import COMPARE_FRAMEWORKS
-from desktop_app.storage.user.store import TrialRecord
 from desktop_app.ui import theme
 from desktop_app.ui.charts.compare import SETUP_TICKS, TTFT_TICKS, CompareChart, RangeChart
 from desktop_app.ui.charts.compare_points import ThroughputTtftChart, TokenRateChart
@@ -70,7 +70,7 @@ class CompareView(QWidget):
         self.store = ctx.stores.bundled
         self.comparison: Comparison | None = None
         self.eligibility: dict[str, Eligibility] = {}
-        self.trials: list[TrialRecord] = []
+        self.trials: list[Trial] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 8)
         heading = QLabel(
@@ -310,8 +310,7 @@ class CompareView(QWidget):
         """Measured trials as chart points for `metric` ("ttft_ms", "decode_tokens_per_s")."""
         points = []
         for t in self.trials:
-            engine = str(t.payload.get("engine") or t.engine)
-            point = trial_point(engine, t.created, t.model, t.payload, metric)
+            point = trial_point(t, metric)
             if point is not None:
                 points.append(point)
         return points
@@ -384,11 +383,11 @@ class CompareView(QWidget):
         self.filter.setToolTip("Greys out frameworks whose documented platforms exclude it.")
 
     @Slot(object)
-    def _on_trials_trial_saved(self, record: TrialRecord) -> None:
+    def _on_trials_trial_saved(self, record: Trial) -> None:
         self.trials.insert(0, record)
         self._show_trials()
 
-    def _on_trials_loaded(self, records: list[TrialRecord]) -> None:
+    def _on_trials_loaded(self, records: list[Trial]) -> None:
         known = {t.id for t in self.trials}
         self.trials += [r for r in records if r.id not in known]
         self._show_trials()

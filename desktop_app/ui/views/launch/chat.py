@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
@@ -25,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.sources.figures import Figure
 from desktop_app.domain.trial.metrics import TrialMetrics
+from desktop_app.domain.trial.record import Trial
 from desktop_app.domain.units import format_count, format_ms, format_speed
 from desktop_app.services.engines import snippets
-from desktop_app.storage.user.store import TrialRecord
 from desktop_app.ui import theme
 from desktop_app.ui.widgets.figure_label import FigureLabel
 
@@ -273,18 +272,17 @@ class ChatPanel(QWidget):
         row = [k for _, k in ROWS].index(key)
         return self._cells[(row, column)].text()
 
-    def set_history(self, records: list[TrialRecord]) -> None:
+    def set_history(self, records: list[Trial]) -> None:
         """Show saved trials, newest first."""
         self.history.setRowCount(len(records))
         for r, rec in enumerate(records):
-            p: dict[str, Any] = rec.payload
             values = (
                 rec.created.replace("T", " ")[:16],
                 f"{rec.engine} {rec.engine_version.split(' ')[0]}",
                 str(rec.model).rsplit("/", 1)[-1],
-                str(p.get("quantization") or "unknown"),
-                format_ms(p.get("ttft_ms")),
-                format_speed(p.get("decode_tokens_per_s")),
+                str(rec.quantization or "unknown"),
+                format_ms(rec.metrics.ttft_ms),
+                format_speed(rec.metrics.decode_tokens_per_s),
             )
             for c, text in enumerate(values):
                 item = QTableWidgetItem(text)

@@ -92,6 +92,7 @@ class ModelsPanel(QWidget):
         lay.addWidget(self.gguf_note)
         return tab
 
+    @Slot()
     def _on_add_folder_clicked(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Folder with GGUF models")
         if folder:
@@ -103,6 +104,7 @@ class ModelsPanel(QWidget):
         self.ctx.runner.submit(lambda: gguf.add_folder(store, folder),
                                lambda _r: self.rescan())  # fmt: skip
 
+    @Slot()
     def _on_remove_folder_clicked(self) -> None:
         selected = self.folder_list.selectedItems()
         if not selected:
@@ -211,10 +213,10 @@ class ModelsPanel(QWidget):
         if self.running_ollama is None:
             return
         url = self.running_ollama.base_url
-        self.ctx.runner.submit(lambda: ollama.list_models(url), self._on_tags_loaded,
-                               self._on_pull_failed)  # fmt: skip
+        self.ctx.runner.submit(lambda: ollama.list_models(url), self._got_tags,
+                               self._when_pull_failed)  # fmt: skip
 
-    def _on_tags_loaded(self, models: list[ollama.OllamaModel]) -> None:
+    def _got_tags(self, models: list[ollama.OllamaModel]) -> None:
         self.ollama_models = models
         self.ollama_table.setRowCount(len(models))
         src = f"Reported by Ollama at {self.running_ollama.base_url if self.running_ollama else ''}"
@@ -259,8 +261,8 @@ class ModelsPanel(QWidget):
         self.pull_cancel.setEnabled(True)
         self.ctx.runner.submit(
             lambda: ollama.pull(url, name, cancel=cancel, on_progress=emit),
-            lambda done: self._on_pull_done(name, done),
-            self._on_pull_failed,
+            lambda done: self._got_pull(name, done),
+            self._when_pull_failed,
         )
 
     @Slot()
@@ -279,7 +281,7 @@ class ModelsPanel(QWidget):
         else:
             self.pull_message.setText(progress.status)
 
-    def _on_pull_done(self, name: str, done: bool) -> None:
+    def _got_pull(self, name: str, done: bool) -> None:
         self.pull_button.setEnabled(self.running_ollama is not None)
         self.pull_cancel.setEnabled(False)
         if done:
@@ -289,7 +291,7 @@ class ModelsPanel(QWidget):
             self.pull_message.setText(f"Pull of {name} cancelled.")
         self.refresh_ollama_models()
 
-    def _on_pull_failed(self, exc: BaseException) -> None:
+    def _when_pull_failed(self, exc: BaseException) -> None:
         self.pull_button.setEnabled(self.running_ollama is not None)
         self.pull_cancel.setEnabled(False)
         self.pull_message.setText(str(exc))

@@ -7,10 +7,8 @@ engine process is a ServerProcess (QProcess). Only engines the app started are s
 from __future__ import annotations
 
 import threading
-import time
-from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
@@ -24,29 +22,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.trial.record import Trial, TrialSettings
 from desktop_app.services.engines import discovery, ollama
 from desktop_app.services.engines.clients import Answer, stream_llama, stream_ollama
-from desktop_app.services.engines.readiness import Readiness, probe
 from desktop_app.services.engines.specs import (
-    LaunchSpec,
     SpecError,
-    accepted_flags,
-    llama_server_spec,
-    ollama_serve_spec,
     validate_port,
 )
-from desktop_app.services.gguf import fit_gpu_layers
-from desktop_app.services.trial import build_payload
-from desktop_app.storage.user.store import TrialRecord
+from desktop_app.services.trial import (
+    TrialPlan,
+    build_trial,
+    choose_api,
+    plan_llama,
+    plan_ollama,
+)
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.server_process import MAX_LOG_LINES, ProcessOutcome, ServerProcess
 from desktop_app.ui.views.launch.chat import ChatPanel
+from desktop_app.ui.views.launch.controller import EngineState, LaunchController
 from desktop_app.ui.views.launch.engine_models import ModelsPanel
 from desktop_app.ui.views.launch.options import ERROR_STYLE, OptionsBox
-
-READY_TIMEOUT_S = 120.0
-POLL_MS = 100
 
 
 class _Relay(QObject):
@@ -79,25 +75,22 @@ class LaunchView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.engines: dict[str, discovery.EngineInfo] = {}
-        self.server: ServerProcess | None = None
+        self.engine = LaunchController(ctx.runner, self)
         self.base_url: str | None = None
         self.model_name = ""
         self.api = "chat"  # "completion" for base models without a chat template
         self.quantization: str | None = None
         self.engine_kind = "llama.cpp"
         self.engine_version: str | None = None
-        self.reused: ollama.RunningOllama | None = None
-        self._deadline = 0.0
-        self.ready_timeout_s = READY_TIMEOUT_S
-        self._timeout_message = ""
-        self._probing = False
         self._cancel = threading.Event()
         self._generating = False
         self._relay = _Relay(self)
-        self._poll = QTimer(self)
-        self._poll.setInterval(POLL_MS)
-        self._poll.timeout.connect(self._on_poll_timeout)
         self._build()
+        self.engine.state_changed.connect(self._on_engine_state_changed)
+        self.engine.launching.connect(self._on_engine_launching)
+        self.engine.log_text.connect(self.log.appendPlainText)
+        self.engine.plan_failed.connect(self.options_error.setText)
+        self.engine.finished.connect(self._on_engine_finished)
         self._relay.text.connect(self.chat.append_text)
         self.refresh_engines()
         self.refresh_history()
@@ -190,9 +183,9 @@ class LaunchView(QWidget):
         def job() -> tuple[dict[str, discovery.EngineInfo], ollama.RunningOllama | None]:
             return discovery.find_all(store), ollama.find_running()
 
-        self.ctx.runner.submit(job, self._on_engines_found, self._on_job_failed)
+        self.ctx.runner.submit(job, self._got_engines, self._when_job_failed)
 
-    def _on_engines_found(
+    def _got_engines(
         self, result: tuple[dict[str, discovery.EngineInfo], ollama.RunningOllama | None]
     ) -> None:
         self.engines, running = result
@@ -214,7 +207,7 @@ class LaunchView(QWidget):
                 "the app uses it and leaves it running."
             )
             self.engine_labels["ollama"].setStyleSheet("")
-        if self.server is None or not self.server.running():
+        if not self.engine.running():
             self.models.set_running_ollama(running)
 
     def _on_pick_binary_clicked(self, engine: str) -> None:
@@ -230,7 +223,7 @@ class LaunchView(QWidget):
         self.ctx.runner.submit(
             lambda: discovery.remember_path(store, engine, path),
             lambda _r: self.refresh_engines(),
-            self._on_job_failed,
+            self._when_job_failed,
         )
 
     # start / stop -------------------------------------------------------------------
@@ -247,135 +240,109 @@ class LaunchView(QWidget):
 
     def start_engine(self) -> None:
         """Start (or reuse) the engine for the selected model; raises SpecError on bad input."""
-        if self.server is not None and self.server.running():
+        if self.engine.running():
             raise SpecError("An engine is already running; stop it first.")
         engine = self._selected_engine()
         port_text = self.port_edit.text().strip()
         port = validate_port(port_text) if port_text and port_text != "auto" else None
         threads = _int_or_none(self.threads_edit.text(), "Threads", 1)
-        ctx = _int_or_none(self.ctx_edit.text(), "Context", 0)
+        context_size = _int_or_none(self.ctx_edit.text(), "Context", 0)
         ngl = _int_or_none(self.ngl_edit.text(), "GPU layers", 0)
         parallel = _int_or_none(self.parallel_edit.text(), "Parallel slots", 1)
         host = self.host_edit.text().strip() or "127.0.0.1"
         allow = self.allow_hosts.isChecked()
         info = self.engines.get(engine)
         if engine == "ollama" and self.models.running_ollama is not None:
-            running = self.models.running_ollama
-            model = self.models.selected_ollama_model()
-            self.reused = running
-            self._became_ready(running.base_url, "ollama", running.version, model)
-            self.status.setText(
-                f"Using the Ollama already running at {running.base_url} "
-                "(the app will leave it running)."
-            )
+            self.engine.reuse(self.models.running_ollama)
             return
         if info is None or not info.usable or info.path is None:
             name = discovery.BINARY[engine]
             hint = info.how_to_get if info else discovery.install_hint(engine)
             raise SpecError(f"{name} is not available. {hint}")
-        program = str(info.path)
+        program, version = str(info.path), info.version
         if engine == "llama.cpp":
             gguf = self.models.selected_gguf()
             if gguf is None:
                 raise SpecError("Pick a GGUF model first (add a folder that holds .gguf files).")
-            model_path = gguf.path
-
             profile = self.ctx.hardware.profile
 
-            def build() -> LaunchSpec:
+            def build() -> TrialPlan:
                 # Off the GUI thread: it asks the binary for its flags and probes the port.
                 # GPU layers default to the Models view's fit estimate for this hardware.
-                layers = ngl
-                if layers is None and "-ngl" in (accepted_flags(program) or {"-ngl"}):
-                    layers = fit_gpu_layers(model_path, profile, ctx, parallel)
-                return llama_server_spec(
-                    program, model_path, port=port, host=host, allow_other_hosts=allow,
-                    threads=threads, ctx=ctx, gpu_layers=layers, parallel=parallel,
+                return plan_llama(
+                    program, version, gguf.path, profile, quantization=gguf.quantization,
+                    has_chat_template=gguf.has_chat_template, port=port, host=host,
+                    allow_other_hosts=allow, threads=threads, ctx=context_size, gpu_layers=ngl,
+                    parallel=parallel,
                 )  # fmt: skip
 
             model_name, quant = str(gguf.path), gguf.quantization
-            # A base model has no chat template; llama-server would fall back to ChatML and
-            # answer poorly, so such models are asked through plain completion.
-            self.api = "chat" if gguf.has_chat_template else "completion"
+            # A base model has no chat template: it is asked through plain completion.
+            self.api = choose_api("auto", gguf.has_chat_template)
         else:
 
-            def build() -> LaunchSpec:
-                return ollama_serve_spec(
-                    program, port=port or ollama.default_port(), host=host,
-                    allow_other_hosts=allow, ctx=ctx, parallel=parallel,
+            def build() -> TrialPlan:
+                return plan_ollama(
+                    program, version, port=port, host=host, allow_other_hosts=allow,
+                    ctx=context_size, parallel=parallel,
                 )  # fmt: skip
 
             model_name, quant = "", None
         self.engine_kind = engine
         self.engine_version = info.version
         self.model_name, self.quantization = model_name, quant
-        self.start_button.setEnabled(False)
-        self.status.setText("Preparing…")
-        self.ctx.runner.submit(build, self._launch, self._on_spec_failed)
+        self.engine.prepare(build)
 
-    def _on_spec_failed(self, exc: BaseException) -> None:
-        self.start_button.setEnabled(True)
-        self.status.setText("No engine running.")
-        self.options_error.setText(str(exc))
+    # rendering the controller's state -------------------------------------------------
+    @property
+    def server(self) -> ServerProcess | None:
+        """The engine process the app started (None before the first start)."""
+        return self.engine.server
 
-    def _launch(self, spec: LaunchSpec) -> None:
-        self._timeout_message = ""
+    @property
+    def ready_timeout_s(self) -> float:
+        """How long a start may take before the engine is stopped as hung."""
+        return self.engine.ready_timeout_s
+
+    @ready_timeout_s.setter
+    def ready_timeout_s(self, value: float) -> None:
+        self.engine.ready_timeout_s = value
+
+    @Slot(object)
+    def _on_engine_launching(self, plan: TrialPlan) -> None:
         self.log.clear()
-        for note in spec.notes:
+        for note in plan.spec.notes:
             self.log.appendPlainText(f"[infernav] {note}")
-        self.log.appendPlainText(f"[infernav] starting: {' '.join(spec.argv)}")
-        self.server = ServerProcess(spec, self)
-        self.server.log_text.connect(self.log.appendPlainText)
-        self.server.finished.connect(self._on_server_finished)
-        self.server.start()
-        if self.server.outcome.failed:
-            return
-        self.base_url = spec.base_url
-        self._deadline = time.monotonic() + self.ready_timeout_s
-        notes = " ".join(spec.notes)
-        self.status.setText(f"Starting on port {spec.port}… {notes}".strip())
-        self.status.setStyleSheet("")
-        self.ready_bar.show()
-        self.start_button.setEnabled(False)
-        self.stop_button.setEnabled(True)
-        self._poll.start()
+        self.log.appendPlainText(f"[infernav] starting: {' '.join(plan.spec.argv)}")
 
-    @Slot()
-    def _on_poll_timeout(self) -> None:
-        if self._probing or self.base_url is None or self.server is None:
-            return
-        if time.monotonic() > self._deadline:
-            self._poll.stop()
-            message = (
-                f"The engine did not become ready within {self.ready_timeout_s:g} s; "
-                "it was stopped."
-            )
-            self._timeout_message = message
-            self.server.stop()
-            self._show_failure(message)
-            return
-        url, engine = self.base_url, self.engine_kind
-        self._probing = True
-        self.ctx.runner.submit(lambda: probe(url, engine, 0.5), self._on_probe_done,
-                               self._on_probe_failed)  # fmt: skip
-
-    def _on_probe_failed(self, exc: BaseException) -> None:
-        self._probing = False
-
-    def _on_probe_done(self, result: Readiness) -> None:
-        self._probing = False
-        if self.server is None or not self.server.running() or not self._poll.isActive():
-            return
-        if result is Readiness.LOADING:
-            self.status.setText("Loading the model…")
-        elif result is Readiness.READY:
-            self._poll.stop()
+    @Slot(object, str)
+    def _on_engine_state_changed(self, state: EngineState, sentence: str) -> None:
+        if state in (EngineState.PREPARING, EngineState.LOADING, EngineState.STOPPING):
+            self.start_button.setEnabled(False)
+            self.status.setText(sentence)
+        elif state is EngineState.STARTING:
+            self.base_url = self.engine.base_url
+            self.status.setText(sentence)
+            self.status.setStyleSheet("")
+            self.ready_bar.show()
+            self.start_button.setEnabled(False)
+            self.stop_button.setEnabled(True)
+        elif state is EngineState.READY:
             model = self.model_name
             if self.engine_kind == "ollama":
                 running = ollama.RunningOllama(self.base_url or "", self.engine_version or "")
                 self.models.set_running_ollama(running, ours=True)
                 model = self.models.selected_ollama_model()
             self._became_ready(self.base_url or "", self.engine_kind, self.engine_version, model)
+        elif state is EngineState.REUSED and self.engine.reused is not None:
+            running = self.engine.reused
+            model = self.models.selected_ollama_model()
+            self._became_ready(running.base_url, "ollama", running.version, model)
+            self.status.setText(sentence)
+        elif state is EngineState.FAILED:
+            self._show_failure(sentence)
+        else:
+            self._reset(sentence)
 
     def _became_ready(self, base_url: str, engine: str, version: str | None, model: str) -> None:
         self.base_url = base_url
@@ -403,14 +370,7 @@ class LaunchView(QWidget):
     def stop_engine(self, wait: bool = False) -> None:
         """Stop what the app started; a reused Ollama is only let go."""
         self._cancel.set()
-        self._poll.stop()
-        if self.server is not None and self.server.running():
-            self.status.setText("Stopping…")
-            self.server.stop(wait=wait)
-        else:
-            self._reset("No engine running." if self.reused is None else
-                        "Stopped using the running Ollama (it keeps running).")  # fmt: skip
-        self.reused = None
+        self.engine.stop(wait=wait)
 
     def _reset(self, message: str) -> None:
         self.base_url = None
@@ -427,18 +387,13 @@ class LaunchView(QWidget):
         self.status.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
         self.log.appendPlainText(f"[infernav] {message}")
 
-    def _on_server_finished(self, outcome: ProcessOutcome) -> None:
-        self._poll.stop()
-        if outcome.error:
-            self._show_failure(outcome.error)
-        elif self._timeout_message:
-            self._show_failure(self._timeout_message)  # we stopped it because it hung
-        else:
-            self._reset(f"Stopped (exit code {outcome.exit_code}).")
+    @Slot(object)
+    def _on_engine_finished(self, _outcome: ProcessOutcome) -> None:
         if self.engine_kind == "ollama":
             self.refresh_engines()
 
     # chat ---------------------------------------------------------------------------
+    @Slot(str, int)
     def _on_chat_send_requested(self, prompt: str, max_tokens: int) -> None:
         self.send_prompt(prompt, max_tokens)
 
@@ -466,25 +421,28 @@ class LaunchView(QWidget):
 
         settings = self._settings(max_tokens, prompt)
         self.ctx.runner.submit(
-            job, lambda a: self._on_answer_done(a, settings), self._on_answer_failed
+            job, lambda a: self._got_answer(a, settings), self._when_answer_failed
         )
 
-    def _settings(self, max_tokens: int, prompt: str) -> dict[str, Any]:
-        return {
-            "threads": self.threads_edit.text() or None,
-            "ctx": self.ctx_edit.text() or None,
-            "gpu_layers": self.ngl_edit.text() or None,
-            "parallel": self.parallel_edit.text() or None,
-            "max_tokens": max_tokens,
-            "prompt": prompt,
-            "api": self.api if self.engine_kind == "llama.cpp" else "ollama-chat",
-            "reused_running_server": self.reused is not None,
-        }
+    def _settings(self, max_tokens: int, prompt: str) -> TrialSettings:
+        return TrialSettings.from_json(
+            {
+                "threads": self.threads_edit.text() or None,
+                "ctx": self.ctx_edit.text() or None,
+                "gpu_layers": self.ngl_edit.text() or None,
+                "parallel": self.parallel_edit.text() or None,
+                "max_tokens": max_tokens,
+                "prompt": prompt,
+                "api": self.api if self.engine_kind == "llama.cpp" else "ollama-chat",
+                "reused_running_server": self.engine.reused is not None,
+            }
+        )
 
+    @Slot()
     def _on_chat_stop_requested(self) -> None:
         self._cancel.set()
 
-    def _on_answer_done(self, answer: Answer, settings: dict[str, Any]) -> None:
+    def _got_answer(self, answer: Answer, settings: TrialSettings) -> None:
         self._generating = False
         source = answer.metrics.server.source if answer.metrics.server else "no server figures"
         self.chat.show_metrics(answer.metrics, f"Reported by the engine ({source})")
@@ -493,8 +451,8 @@ class LaunchView(QWidget):
         if answer.metrics.cancelled:
             return
         profile = self.ctx.hardware.profile
-        port = int((self.base_url or ":0").rsplit(":", 1)[1])
-        payload = build_payload(
+        port = self.engine.port
+        trial = build_trial(
             engine=self.engine_kind,
             engine_version=self.engine_version,
             model=self.model_name,
@@ -502,33 +460,32 @@ class LaunchView(QWidget):
             self.models.ollama_quantization(self.model_name),
             metrics=answer.metrics,
             settings=settings,
-            hardware=profile.to_json() if profile is not None else None,
+            hardware=profile,
             port=port,
         )  # fmt: skip
         store = self.ctx.stores.user
-        engine, version, model = self.engine_kind, payload["engine_version"], self.model_name
         self.ctx.runner.submit(
-            lambda: store.add_trial(engine, version, model, payload),
-            self._on_trial_saved,
-            self._on_job_failed,
+            lambda: store.add_trial(trial),
+            self._got_saved_trial,
+            self._when_job_failed,
         )
 
-    def _on_answer_failed(self, exc: BaseException) -> None:
+    def _when_answer_failed(self, exc: BaseException) -> None:
         self._generating = False
         self.chat.show_error(str(exc))
         self.chat.set_ready(self.base_url is not None)
 
-    def _on_trial_saved(self, record: TrialRecord) -> None:
+    def _got_saved_trial(self, record: Trial) -> None:
         self.ctx.trials.trial_saved.emit(record)
         self.refresh_history()
 
     def refresh_history(self) -> None:
         """Reload the trial history from the user store."""
         store = self.ctx.stores.user
-        self.ctx.runner.submit(store.trials, self.chat.set_history, self._on_job_failed)
+        self.ctx.runner.submit(store.trials, self.chat.set_history, self._when_job_failed)
 
     # misc ---------------------------------------------------------------------------
-    def _on_job_failed(self, exc: BaseException) -> None:
+    def _when_job_failed(self, exc: BaseException) -> None:
         self.status.setText(f"Something went wrong: {exc}")
 
     @Slot(int)
@@ -548,6 +505,5 @@ class LaunchView(QWidget):
         """Stop every engine the app started (never a reused Ollama)."""
         self._cancel.set()
         self.models.cancel_pull()
-        self._poll.stop()
-        if self.server is not None and self.server.running():
-            self.server.stop(grace_ms=5000, wait=True)
+        if self.engine.running():
+            self.engine.stop(wait=True)
