@@ -37,6 +37,19 @@ def user_cache_dir() -> Path:
     return path
 
 
+def user_log_dir() -> Path:
+    """Per-user log folder (created on demand)."""
+    home = _home_override()
+    path = home / "logs" if home else platformdirs.user_log_path(APP_NAME, appauthor=False)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def log_file() -> Path:
+    """The app's rotating log file: tracebacks of unexpected errors go here."""
+    return user_log_dir() / "infernav.log"
+
+
 def user_store_path() -> Path:
     """The user's own SQLite store (edited prices, trial results, settings)."""
     return user_data_dir() / "user.sqlite"

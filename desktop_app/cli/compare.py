@@ -132,8 +132,8 @@ def _write_text(comparison: Comparison) -> None:
 def compare(args: argparse.Namespace) -> int:
     """Print the side-by-side table as text, JSON or CSV."""
     from desktop_app import paths
-    from desktop_app.cli import UserError
     from desktop_app.domain.compare.table import CompareError, build_comparison
+    from desktop_app.errors import UserError
     from desktop_app.storage.bundled.store import BundledStore
 
     ids = args.ids or list(DEFAULT_FRAMEWORKS)

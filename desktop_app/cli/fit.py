@@ -41,10 +41,10 @@ def _archs() -> dict[str, Any]:
 
 def fit(args: argparse.Namespace) -> int:
     """Run the estimate and print it."""
-    from desktop_app.cli import UserError
     from desktop_app.domain.fit.estimate import FitSettings, catalogue_shape, estimate
     from desktop_app.domain.fit.quant import QUANTS
     from desktop_app.domain.fit.text import describe
+    from desktop_app.errors import UserError
 
     if args.list:
         return _list(args)

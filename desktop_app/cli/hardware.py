@@ -76,12 +76,12 @@ def detect(args: argparse.Namespace) -> int:
 
 
 def _profile(args: argparse.Namespace) -> Any:
-    from desktop_app.cli import UserError
     from desktop_app.domain.hardware.plan import (
         find_gpu,
         planned_cpu_profile,
         planned_gpu_profile,
     )
+    from desktop_app.errors import UserError
 
     if args.gpu_count is not None and not args.gpu:
         raise UserError("--gpu-count needs --gpu NAME")

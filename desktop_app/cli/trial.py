@@ -48,7 +48,7 @@ def _fmt(value: float | int | None, unit: str, digits: int = 1) -> str:
 def trial(args: argparse.Namespace) -> int:
     """Run the trial and print the metrics."""
     from desktop_app import paths
-    from desktop_app.cli import UserError
+    from desktop_app.errors import UserError
     from desktop_app.services.engines.specs import SpecError, validate_port
     from desktop_app.services.trial import (
         DEFAULT_PROMPT,
