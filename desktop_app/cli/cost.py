@@ -84,14 +84,13 @@ def _quote(q: Any) -> dict[str, Any] | None:
 
 def cost(args: argparse.Namespace) -> int:
     """Print the cost of each framework."""
-    from desktop_app import paths
     from desktop_app.domain.cost.calculator import calculate
     from desktop_app.domain.cost.inputs import CostInputs, InputError, Workload
     from desktop_app.domain.money import format_span
     from desktop_app.errors import UserError
-    from desktop_app.storage.bundled.store import BundledStore
+    from desktop_app.services.stores import open_bundled
 
-    store = BundledStore(paths.bundled_store_path())
+    store = open_bundled()
     known = {f.id for f in store.frameworks()}
     for fid in args.framework:
         if fid not in known:

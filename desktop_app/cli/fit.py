@@ -31,11 +31,10 @@ def register(sub: Any) -> None:
 
 
 def _archs() -> dict[str, Any]:
-    from desktop_app import paths
     from desktop_app.domain.fit.archs import slug
-    from desktop_app.storage.bundled.store import BundledStore
+    from desktop_app.services.stores import open_bundled
 
-    store = BundledStore(paths.bundled_store_path())
+    store = open_bundled()
     return {slug(a.model): a for a in store.model_archs()}
 
 

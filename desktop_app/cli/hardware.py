@@ -108,10 +108,9 @@ def _profile(args: argparse.Namespace) -> Any:
 
 
 def _store() -> Any:
-    from desktop_app import paths
-    from desktop_app.storage.bundled.store import BundledStore
+    from desktop_app.services.stores import open_bundled
 
-    return BundledStore(paths.bundled_store_path())
+    return open_bundled()
 
 
 def eligibility(args: argparse.Namespace) -> int:

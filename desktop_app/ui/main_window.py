@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import APP_NAME, __version__, paths
 from desktop_app.errors import StoreError
+from desktop_app.services.stores import Stores, open_stores
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views import VIEWS, FollowsPresentationMode, StopsOnClose, ViewSpec
@@ -34,14 +35,6 @@ from desktop_app.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:
     from desktop_app.domain.hardware.profile import HardwareProfile
-    from desktop_app.services.stores import Stores
-
-
-def _open_stores() -> Stores:
-    # Imported here so SQLAlchemy loads on the background thread, after the first paint.
-    from desktop_app.services.stores import open_stores
-
-    return open_stores()
 
 
 def _probe_hardware() -> HardwareProfile:
@@ -102,7 +95,7 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         runner: BackgroundRunner | None = None,
-        loader: Callable[[], Stores] = _open_stores,
+        loader: Callable[[], Stores] = open_stores,
         show_errors_in_dialog: bool = True,
         probe: Callable[[], HardwareProfile] = _probe_hardware,
     ) -> None:
