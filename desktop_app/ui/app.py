@@ -106,6 +106,12 @@ def _smoke(window: MainWindow) -> int:
     if _errors:
         print(f"smoke test failed: {_errors[0].strip().splitlines()[-1]}", file=sys.stderr)
         return 1
+    if window.runner.failures:
+        print(
+            f"smoke test failed: a background task failed: {window.runner.failures[0]}",
+            file=sys.stderr,
+        )
+        return 1
     print("ok")
     return 0
 
