@@ -6,6 +6,7 @@ Tests and portable setups point everything at one folder with INFERNAV_HOME.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -21,20 +22,31 @@ def _home_override() -> Path | None:
     return Path(value) if value else None
 
 
-def user_data_dir() -> Path:
-    """Writable per-user data folder (created on demand)."""
+def _user_dir(sub: str, platform_path: Callable[..., Path]) -> Path:
     home = _home_override()
-    path = home / "data" if home else platformdirs.user_data_path(APP_NAME, appauthor=False)
+    path = home / sub if home else platform_path(APP_NAME, appauthor=False)
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def user_data_dir() -> Path:
+    """Writable per-user data folder (created on demand)."""
+    return _user_dir("data", platformdirs.user_data_path)
 
 
 def user_cache_dir() -> Path:
     """Per-user cache folder (created on demand)."""
-    home = _home_override()
-    path = home / "cache" if home else platformdirs.user_cache_path(APP_NAME, appauthor=False)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return _user_dir("cache", platformdirs.user_cache_path)
+
+
+def user_log_dir() -> Path:
+    """Per-user log folder (created on demand)."""
+    return _user_dir("logs", platformdirs.user_log_path)
+
+
+def log_file() -> Path:
+    """The app's rotating log file: tracebacks of unexpected errors go here."""
+    return user_log_dir() / "infernav.log"
 
 
 def user_store_path() -> Path:

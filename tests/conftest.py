@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,15 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.delenv("INFERNAV_BUNDLED_STORE", raising=False)
     yield home
+    _drop_log_file_handler()
+
+
+def _drop_log_file_handler() -> None:
+    """Close the log file a test opened through app.setup_logging (it lives in tmp)."""
+    logger = logging.getLogger("desktop_app")
+    for handler in [h for h in logger.handlers if getattr(h, "_infernav", False)]:
+        logger.removeHandler(handler)
+        handler.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,22 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
+from collections.abc import Callable
 from typing import NoReturn
 
-from desktop_app import APP_NAME, __version__
+from desktop_app import APP_NAME, __version__, paths
+from desktop_app.errors import UserError, UserFacingError
+
+log = logging.getLogger(__name__)
+
+# The desktop app's own flags (`infernav` with none of the commands below opens the app).
+GUI_FLAGS: tuple[tuple[str, str], ...] = (
+    ("--smoke-test", "build the window offscreen, open every view, print ok and exit"),
+    ("--exit-when-shown", "quit right after the main window is first painted (benchmarks)"),
+    ("--exit-when-ready", "quit as soon as the Overview shows its data (benchmarks)"),
+)
 
 # Command modules, each with `register(subparsers)`; handlers are `args.handler(args)`.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -24,10 +36,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop_app.cli.decide",
     "desktop_app.cli.trial",
 )
-
-
-class UserError(Exception):
-    """A mistake in what the user asked for: reported in one sentence, exit 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,48 +53,38 @@ def build_parser() -> argparse.ArgumentParser:
         "frameworks. With no command, the desktop app opens.",
     )
     parser.add_argument("--version", action="version", version=f"infernav {__version__}")
-    parser.add_argument(
-        "--smoke-test",
-        action="store_true",
-        help="build the window offscreen, open every view, print ok and exit",
-    )
-    parser.add_argument(
-        "--exit-when-shown",
-        action="store_true",
-        help="quit right after the main window is first painted (benchmarks)",
-    )
-    parser.add_argument(
-        "--exit-when-ready",
-        action="store_true",
-        help="quit as soon as the Overview shows its data (benchmarks)",
-    )
+    for flag, text in GUI_FLAGS:
+        parser.add_argument(flag, action="store_true", help=text)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
     return parser
 
 
-_GUI_FLAGS = ("--smoke-test", "--exit-when-shown", "--exit-when-ready")
+def _gui_namespace(argv: list[str]) -> argparse.Namespace:
+    return argparse.Namespace(**{f.lstrip("-").replace("-", "_"): f in argv for f, _ in GUI_FLAGS})
 
 
-def run(argv: list[str]) -> int:
-    """Parse `argv` and run the command; user errors become one sentence on stderr."""
-    if all(arg in _GUI_FLAGS for arg in argv):
-        # The desktop app itself: skip importing every command module (start-up time).
-        from desktop_app.cli.gui import run_gui
+def gui_request(argv: list[str]) -> argparse.Namespace | None:
+    """The GUI flags when `argv` only opens the desktop app (no command), else None."""
+    flags = {flag for flag, _ in GUI_FLAGS}
+    return _gui_namespace(argv) if all(arg in flags for arg in argv) else None
 
-        gui_args = argparse.Namespace(
-            **{f.lstrip("-").replace("-", "_"): f in argv for f in _GUI_FLAGS}
-        )
-        return run_gui(gui_args)
+
+def run(argv: list[str], gui: Callable[[argparse.Namespace], int] | None = None) -> int:
+    """Parse `argv` and run the command; user errors become one sentence on stderr.
+
+    `gui` opens the desktop app when no command is given (the composition root passes it).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     try:
         if handler is None:
-            from desktop_app.cli.gui import run_gui
-
-            return run_gui(args)
+            if gui is None:
+                parser.print_help()
+                return 0
+            return gui(args)
         result: int = handler(args)
         return result
     except UserError as exc:
@@ -96,11 +94,13 @@ def run(argv: list[str]) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # the last line of defence: no traceback for users
-        from desktop_app.storage.bundled.store import StoreError
-
-        if isinstance(exc, StoreError):
-            sys.stderr.write(f"infernav: error: {exc}\n")
-            return 1
-        sys.stderr.write(f"infernav: error: {exc.__class__.__name__}: {exc}\n")
+    except UserFacingError as exc:  # e.g. a broken installation: the message says what to do
+        log.error("infernav %s failed: %s", " ".join(argv), exc)
+        sys.stderr.write(f"infernav: error: {exc}\n")
+        return 1
+    except Exception:  # the last line of defence: no traceback for users, but in the log
+        log.exception("infernav %s failed unexpectedly", " ".join(argv))
+        sys.stderr.write(
+            f"infernav: error: something went wrong; details were written to {paths.log_file()}\n"
+        )
         return 1

@@ -131,13 +131,12 @@ def _write_text(comparison: Comparison) -> None:
 
 def compare(args: argparse.Namespace) -> int:
     """Print the side-by-side table as text, JSON or CSV."""
-    from desktop_app import paths
-    from desktop_app.cli import UserError
     from desktop_app.domain.compare.table import CompareError, build_comparison
-    from desktop_app.storage.bundled.store import BundledStore
+    from desktop_app.errors import UserError
+    from desktop_app.services.stores import open_bundled
 
     ids = args.ids or list(DEFAULT_FRAMEWORKS)
-    store = BundledStore(paths.bundled_store_path())
+    store = open_bundled()
     try:
         comparison = build_comparison(store, ids)
     except CompareError as exc:

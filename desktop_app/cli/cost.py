@@ -37,8 +37,8 @@ def register(sub: Any) -> None:
 
 
 def _number(text: str, field: str, flag: str, integer: bool = False) -> float:
-    from desktop_app.cli import UserError
     from desktop_app.domain.cost.inputs import InputError, parse_number
+    from desktop_app.errors import UserError
 
     try:
         return parse_number(text, field, integer=integer, allow_min=integer)
@@ -47,7 +47,7 @@ def _number(text: str, field: str, flag: str, integer: bool = False) -> float:
 
 
 def _gpu(store: Any, name: str) -> str:
-    from desktop_app.cli import UserError
+    from desktop_app.errors import UserError
 
     names: list[str] = [g.name for g in store.gpus()]
     if name in names:
@@ -84,14 +84,13 @@ def _quote(q: Any) -> dict[str, Any] | None:
 
 def cost(args: argparse.Namespace) -> int:
     """Print the cost of each framework."""
-    from desktop_app import paths
-    from desktop_app.cli import UserError
     from desktop_app.domain.cost.calculator import calculate
     from desktop_app.domain.cost.inputs import CostInputs, InputError, Workload
     from desktop_app.domain.money import format_span
-    from desktop_app.storage.bundled.store import BundledStore
+    from desktop_app.errors import UserError
+    from desktop_app.services.stores import open_bundled
 
-    store = BundledStore(paths.bundled_store_path())
+    store = open_bundled()
     known = {f.id for f in store.frameworks()}
     for fid in args.framework:
         if fid not in known:

@@ -61,11 +61,10 @@ def _detect_profile() -> tuple[HardwareProfile | None, str]:
 
 def recommend_command(args: argparse.Namespace) -> int:
     """Print the ranking for the given answers."""
-    from desktop_app import paths
     from desktop_app.domain.decide.data import decision_data
     from desktop_app.domain.decide.guide import Answers
     from desktop_app.domain.decide.rank import recommend
-    from desktop_app.storage.bundled.store import BundledStore
+    from desktop_app.services.stores import open_bundled
 
     answers = Answers(
         budget=args.budget,
@@ -75,7 +74,7 @@ def recommend_command(args: argparse.Namespace) -> int:
         needs=frozenset(args.need),
     )
     profile, note = _detect_profile() if args.hardware == "auto" else (None, "")
-    data = decision_data(BundledStore(paths.bundled_store_path()))
+    data = decision_data(open_bundled())
     rec = recommend(data, answers, profile)
     notes = [note] if note else []
     notes += [n for n in rec.notes if not note]

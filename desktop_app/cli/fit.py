@@ -31,20 +31,19 @@ def register(sub: Any) -> None:
 
 
 def _archs() -> dict[str, Any]:
-    from desktop_app import paths
     from desktop_app.domain.fit.archs import slug
-    from desktop_app.storage.bundled.store import BundledStore
+    from desktop_app.services.stores import open_bundled
 
-    store = BundledStore(paths.bundled_store_path())
+    store = open_bundled()
     return {slug(a.model): a for a in store.model_archs()}
 
 
 def fit(args: argparse.Namespace) -> int:
     """Run the estimate and print it."""
-    from desktop_app.cli import UserError
     from desktop_app.domain.fit.estimate import FitSettings, catalogue_shape, estimate
     from desktop_app.domain.fit.quant import QUANTS
     from desktop_app.domain.fit.text import describe
+    from desktop_app.errors import UserError
 
     if args.list:
         return _list(args)

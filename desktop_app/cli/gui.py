@@ -1,4 +1,4 @@
-"""The desktop app itself, its smoke test and `infernav screenshots`."""
+"""`infernav screenshots`: render every view to a PNG (the desktop app opens from app.py)."""
 
 from __future__ import annotations
 
@@ -15,20 +15,9 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=screenshots)
 
 
-def run_gui(args: argparse.Namespace) -> int:
-    """Open the main window (or run the smoke test)."""
-    from desktop_app.ui.app import launch
-
-    return launch(
-        smoke_test=args.smoke_test,
-        exit_when_shown=args.exit_when_shown,
-        exit_when_ready=args.exit_when_ready,
-    )
-
-
 def screenshots(args: argparse.Namespace) -> int:
     """Render each view to OUT/<view>.png."""
-    from desktop_app.cli import UserError
+    from desktop_app.errors import UserError
     from desktop_app.ui.app import render_screenshots
 
     try:

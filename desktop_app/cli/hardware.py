@@ -79,12 +79,12 @@ def detect(args: argparse.Namespace) -> int:
 
 
 def _profile(args: argparse.Namespace) -> Any:
-    from desktop_app.cli import UserError
     from desktop_app.domain.hardware.plan import (
         find_gpu,
         planned_cpu_profile,
         planned_gpu_profile,
     )
+    from desktop_app.errors import UserError
 
     if args.gpu_count is not None and not args.gpu:
         raise UserError("--gpu-count needs --gpu NAME")
@@ -111,10 +111,9 @@ def _profile(args: argparse.Namespace) -> Any:
 
 
 def _store() -> Any:
-    from desktop_app import paths
-    from desktop_app.storage.bundled.store import BundledStore
+    from desktop_app.services.stores import open_bundled
 
-    return BundledStore(paths.bundled_store_path())
+    return open_bundled()
 
 
 def eligibility(args: argparse.Namespace) -> int:

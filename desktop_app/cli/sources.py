@@ -22,10 +22,9 @@ def register(sub: Any) -> None:
 
 
 def _store() -> Any:
-    from desktop_app import paths
-    from desktop_app.storage.bundled.store import BundledStore
+    from desktop_app.services.stores import open_bundled
 
-    return BundledStore(paths.bundled_store_path())
+    return open_bundled()
 
 
 def figure_json(fig: Figure | None) -> dict[str, Any] | None:

@@ -41,17 +41,16 @@ def register(sub: Any) -> None:
 
 def trial(args: argparse.Namespace) -> int:
     """Run the trial and print the metrics."""
-    from desktop_app import paths
-    from desktop_app.cli import UserError
     from desktop_app.domain.units import format_count, format_ms, format_speed
+    from desktop_app.errors import UserError
     from desktop_app.services.engines.specs import SpecError, validate_port
+    from desktop_app.services.stores import open_user
     from desktop_app.services.trial import (
         DEFAULT_PROMPT,
         TrialError,
         TrialOptions,
         run_trial,
     )
-    from desktop_app.storage.user.store import UserStore
 
     try:
         if args.port is not None:
@@ -74,7 +73,7 @@ def trial(args: argparse.Namespace) -> int:
         ready_timeout_s=args.ready_timeout,
         api=args.api,
     )
-    store = UserStore(paths.user_store_path())
+    store = open_user()
     show_text = not args.json
 
     def on_text(text: str) -> None:

@@ -1,12 +1,18 @@
-"""Open the bundled store and the user store together (a blocking job)."""
+"""Open the stores (blocking jobs): the one place the app and the CLI open them.
+
+SQLAlchemy is imported inside the functions, so importing this module stays cheap.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from desktop_app import paths
-from desktop_app.storage.bundled.store import BundledStore
-from desktop_app.storage.user.store import UserStore
+
+if TYPE_CHECKING:
+    from desktop_app.storage.bundled.store import BundledStore
+    from desktop_app.storage.user.store import UserStore
 
 
 @dataclass(frozen=True)
@@ -18,9 +24,23 @@ class Stores:
     notices: tuple[str, ...] = ()
 
 
+def open_bundled() -> BundledStore:
+    """The read-only bundled store; raises StoreError when it is missing or damaged."""
+    from desktop_app.storage.bundled.store import BundledStore
+
+    return BundledStore(paths.bundled_store_path())
+
+
+def open_user() -> UserStore:
+    """The user's own store (created on first use)."""
+    from desktop_app.storage.user.store import UserStore
+
+    return UserStore(paths.user_store_path())
+
+
 def open_stores() -> Stores:
     """Open both stores; raises StoreError when the bundled store is broken."""
-    bundled = BundledStore(paths.bundled_store_path())
-    user = UserStore(paths.user_store_path())
+    bundled = open_bundled()
+    user = open_user()
     notices = (user.notice,) if user.notice else ()
     return Stores(bundled, user, notices)

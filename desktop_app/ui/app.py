@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
@@ -15,31 +16,24 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import APP_ID, APP_NAME, __version__, paths
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.views import VIEWS
+from desktop_app.ui.views import VIEWS, SettlesForScreenshot
 
+log = logging.getLogger(__name__)
 _errors: list[str] = []
 
 
-def _log_path() -> Path:
-    return paths.user_data_dir() / "errors.log"
-
-
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-    """Unexpected errors: logged to a file, shown as one sentence, never a traceback."""
+    """Unexpected errors: logged with their traceback, shown as one sentence."""
     text = "".join(traceback.format_exception(kind, exc, tb))
     _errors.append(text)
-    try:
-        with _log_path().open("a", encoding="utf-8") as fh:
-            fh.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}\n{text}\n")
-    except OSError:
-        pass
+    log.error("Unexpected error:\n%s", text)
     app = QApplication.instance()
     if app is not None and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
         QMessageBox.warning(
             None,
             APP_NAME,
             f"Something went wrong: {exc}\n\nYour data is safe. Details were written to "
-            f"{_log_path()}.",
+            f"{paths.log_file()}.",
         )
 
 
@@ -67,7 +61,9 @@ def _wait_until(condition: object, timeout_s: float) -> bool:
 
 
 def launch(
-    smoke_test: bool = False, exit_when_shown: bool = False, exit_when_ready: bool = False
+    smoke_test: bool = False,
+    exit_when_shown: bool = False,
+    exit_when_ready: bool = False,
 ) -> int:
     """Run the app; with `smoke_test` build everything offscreen and print ok."""
     if smoke_test:
@@ -110,6 +106,12 @@ def _smoke(window: MainWindow) -> int:
     if _errors:
         print(f"smoke test failed: {_errors[0].strip().splitlines()[-1]}", file=sys.stderr)
         return 1
+    if window.runner.failures:
+        print(
+            f"smoke test failed: a background task failed: {window.runner.failures[0]}",
+            file=sys.stderr,
+        )
+        return 1
     print("ok")
     return 0
 
@@ -130,9 +132,9 @@ def render_screenshots(out: Path, width: int, height: int) -> list[Path]:
     written = []
     for spec in VIEWS:
         window.show_view(spec.key)
-        settle = getattr(window.views[spec.key], "settle_for_screenshot", None)
-        if callable(settle):
-            settle()
+        view = window.views[spec.key]
+        if isinstance(view, SettlesForScreenshot):
+            view.settle_for_screenshot()
         _wait_until(lambda: False, 0.3)
         path = out / f"{spec.key}.png"
         if not window.grab().save(str(path)):

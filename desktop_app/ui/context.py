@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import platform
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_app.domain.hardware.profile import HardwareProfile
+from desktop_app.domain.hardware.profile import CpuInfo, HardwareProfile, MemoryInfo
 from desktop_app.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:
@@ -23,6 +24,15 @@ class HardwareState(QObject):
         super().__init__()
         self.detected: HardwareProfile | None = None
         self.profile: HardwareProfile | None = None
+        self.failure: str | None = None  # why detection failed, when it did
+
+    def set_failed(self, reason: str) -> None:
+        """Detection failed: this machine becomes a profile whose hardware is unknown.
+
+        Views then show "unknown" instead of waiting for a probe that will never report.
+        """
+        self.failure = reason
+        self.set_detected(unknown_machine(reason))
 
     def set_detected(self, profile: HardwareProfile) -> None:
         """Record this machine's profile (and make it active if nothing is planned)."""
@@ -34,6 +44,27 @@ class HardwareState(QObject):
         """Make `profile` the one every view uses."""
         self.profile = profile
         self.profile_changed.emit(profile)
+
+
+def unknown_machine(reason: str) -> HardwareProfile:
+    """This machine when the probe failed: every measured field unknown, the reason noted."""
+    return HardwareProfile(
+        label="This machine (hardware unknown)",
+        planned=False,
+        os_name=platform.system() or "unknown",
+        os_version="",
+        cpu=CpuInfo(
+            brand=None,
+            vendor=None,
+            architecture=platform.machine() or "unknown",
+            physical_cores=None,
+            logical_cores=None,
+            frequency_mhz=None,
+        ),
+        memory=MemoryInfo(total_bytes=None, available_bytes=None),
+        gpu_error=f"no NVIDIA GPU detected: {reason}",
+        probe_notes=(reason,),
+    )
 
 
 class TrialEvents(QObject):

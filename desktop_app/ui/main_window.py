@@ -26,22 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import APP_NAME, __version__, paths
-from desktop_app.storage.errors import StoreError
+from desktop_app.errors import StoreError
+from desktop_app.services.stores import Stores, open_stores
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.views import VIEWS, ViewSpec
+from desktop_app.ui.views import VIEWS, FollowsPresentationMode, StopsOnClose, ViewSpec
 from desktop_app.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:
     from desktop_app.domain.hardware.profile import HardwareProfile
-    from desktop_app.services.stores import Stores
-
-
-def _open_stores() -> Stores:
-    # Imported here so SQLAlchemy loads on the background thread, after the first paint.
-    from desktop_app.services.stores import open_stores
-
-    return open_stores()
 
 
 def _probe_hardware() -> HardwareProfile:
@@ -102,8 +95,9 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         runner: BackgroundRunner | None = None,
-        loader: Callable[[], Stores] = _open_stores,
+        loader: Callable[[], Stores] = open_stores,
         show_errors_in_dialog: bool = True,
+        probe: Callable[[], HardwareProfile] = _probe_hardware,
     ) -> None:
         super().__init__()
         self.setWindowTitle(f"{APP_NAME} {__version__}")
@@ -112,7 +106,9 @@ class MainWindow(QMainWindow):
             self.setWindowIcon(QIcon(str(icon)))
         self.resize(1360, 860)
         self.runner = runner or BackgroundRunner(parent=self)
+        self.runner.unhandled.connect(self._on_runner_unhandled)
         self._loader = loader
+        self._probe = probe
         self._dialogs = show_errors_in_dialog
         self.ctx: AppContext | None = None
         self.views: dict[str, QWidget] = {}
@@ -175,7 +171,7 @@ class MainWindow(QMainWindow):
 
     def _on_stores_loaded(self, stores: Stores) -> None:
         self.ctx = AppContext(stores=stores, runner=self.runner)
-        self.runner.submit(_probe_hardware, self.ctx.hardware.set_detected)
+        self.runner.submit(self._probe, self.ctx.hardware.set_detected, self._on_probe_failed)
         for notice in stores.notices:
             self.banner.show_message(notice)
         self.statusBar().showMessage(
@@ -185,6 +181,19 @@ class MainWindow(QMainWindow):
         self.sidebar.setCurrentRow(0)
         self._on_sidebar_row_changed(0)
         self.ready.emit()
+
+    @Slot(str)
+    def _on_runner_unhandled(self, message: str) -> None:
+        self.banner.show_message(message)
+
+    def _on_probe_failed(self, exc: BaseException) -> None:
+        if self.ctx is None:
+            return
+        self.ctx.hardware.set_failed(f"Hardware detection failed: {exc}")
+        self.banner.show_message(
+            f"This machine's hardware could not be detected ({exc}); it is shown as unknown. "
+            "You can still plan a machine in Hardware."
+        )
 
     def _on_stores_failed(self, exc: BaseException) -> None:
         if isinstance(exc, StoreError):
@@ -256,16 +265,14 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _tell_view(widget: QWidget, on: bool) -> None:
-        setter = getattr(widget, "set_presentation_mode", None)
-        if callable(setter):
-            setter(on)
+        if isinstance(widget, FollowsPresentationMode):
+            widget.set_presentation_mode(on)
 
     def closeEvent(self, event: object) -> None:
         """Let every view clean up (engines, timers) before the window goes."""
         self.set_presentation_mode(False)
         for widget in self.views.values():
-            shutdown = getattr(widget, "shutdown", None)
-            if callable(shutdown):
-                shutdown()
+            if isinstance(widget, StopsOnClose):
+                widget.shutdown()
         self.runner.wait(5000)
         super().closeEvent(event)  # type: ignore[arg-type]

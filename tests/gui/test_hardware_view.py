@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pynvml
@@ -11,9 +10,9 @@ import pytest
 
 from PySide6.QtGui import QGuiApplication
 
+from desktop_app.services.hardware import probe_hardware
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.views.hardware.view import CPU_ONLY, PLAN, THIS_MACHINE, HardwareView
-from desktop_app.ui.workers import BackgroundRunner
 from tests.fakes.nvml import A100_MIG, RTX_4090, FakeNvml
 
 pytestmark = pytest.mark.gui
@@ -25,14 +24,9 @@ def fake_nvml(monkeypatch: pytest.MonkeyPatch) -> FakeNvml:
 
 
 @pytest.fixture
-def gpu_window(qtbot, fake_nvml: FakeNvml) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
-    """A loaded window whose start-up probe saw the fake GPUs."""
-    win = MainWindow(runner=BackgroundRunner(immediate=True), show_errors_in_dialog=False)
-    qtbot.addWidget(win)
-    win.start_loading()
-    assert win.ctx is not None, win.error
-    yield win
-    win.close()
+def gpu_window(make_window, fake_nvml: FakeNvml) -> MainWindow:  # type: ignore[no-untyped-def]
+    """A loaded window whose real start-up probe saw the fake GPUs."""
+    return make_window(probe=probe_hardware)  # type: ignore[no-any-return]
 
 
 def _view(win: MainWindow) -> HardwareView:

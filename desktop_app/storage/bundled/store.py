@@ -21,10 +21,10 @@ from desktop_app.domain.sources.catalog import (
 )
 from desktop_app.domain.sources.figures import Conflict, Figure, Provenance
 from desktop_app.domain.sources.frameworks import Fact, Framework
+from desktop_app.errors import StoreError
 from desktop_app.storage.bundled import schema as m
-from desktop_app.storage.errors import StoreError
 
-__all__ = ["BundledStore", "StoreError"]
+__all__ = ["BundledStore"]
 
 
 def _prov(row: m._Sourced) -> Provenance:

@@ -5,10 +5,37 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
 
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.ui.context import AppContext
+
+
+# What the main window may ask of a view. A view implements the hooks it needs; the window
+# calls them through these protocols, never by getattr.
+@runtime_checkable
+class StopsOnClose(Protocol):
+    """A view that owns engines, timers or samplers to stop when the window closes."""
+
+    def shutdown(self) -> None:
+        """Stop what the view started."""
+
+
+@runtime_checkable
+class FollowsPresentationMode(Protocol):
+    """A view that restyles itself for presentation mode (F11)."""
+
+    def set_presentation_mode(self, on: bool) -> None:
+        """Switch presentation styling on or off."""
+
+
+@runtime_checkable
+class SettlesForScreenshot(Protocol):
+    """A view that finishes its deferred work before `infernav screenshots` grabs it."""
+
+    def settle_for_screenshot(self) -> None:
+        """Bring the view to its final look now."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ import pytest
 from data.build_store import build, default_data_dir, source_hash
 from desktop_app import paths
 from desktop_app.domain.sources.frameworks import FRAMEWORK_IDS
-from desktop_app.storage.bundled.store import BundledStore, StoreError
+from desktop_app.errors import StoreError
+from desktop_app.storage.bundled.store import BundledStore
 from tests.conftest import REPO
 
 
