@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, select
@@ -27,8 +29,27 @@ from desktop_app.storage.bundled import schema as m
 __all__ = ["BundledStore"]
 
 
+_D = TypeVar("_D")
+
+
 def _prov(row: m._Sourced) -> Provenance:
     return Provenance(row.source, row.source_type, row.retrieved)
+
+
+def _native(cls: type[_D], row: m._Sourced, **given: Any) -> _D:
+    """The domain record `cls` from an ORM row: fields of the same name are copied, the
+    provenance is built from the row's source columns, and `given` supplies the rest.
+
+    One mapping for every table, so adding a column means the CSV, the ORM row and the
+    dataclass, not a fourth hand-written copy here.
+    """
+    assert dataclasses.is_dataclass(cls)
+    values = dict(given)
+    for f in dataclasses.fields(cls):
+        if f.name in values:
+            continue
+        values[f.name] = _prov(row) if f.name == "provenance" else getattr(row, f.name)
+    return cls(**values)
 
 
 class BundledStore:
@@ -72,22 +93,7 @@ class BundledStore:
                 for c in s.scalars(select(m.ConflictRow).order_by(m.ConflictRow.id))
             ]
             self._figures = [
-                Figure(
-                    id=f.id,
-                    topic=f.topic,
-                    entity=f.entity,
-                    framework=f.framework,
-                    metric=f.metric,
-                    low=f.low,
-                    high=f.high,
-                    text=f.text,
-                    unit=f.unit,
-                    region=f.region,
-                    conditions=f.conditions,
-                    provenance=_prov(f),
-                    note=f.note,
-                    conflicts=tuple(by_figure.get(f.id, ())),
-                )
+                _native(Figure, f, conflicts=tuple(by_figure.get(f.id, ())))
                 for f in s.scalars(select(m.FigureRow).order_by(m.FigureRow.seq))
             ]
             self._figure_index = {f.id: f for f in self._figures}
@@ -113,78 +119,21 @@ class BundledStore:
                 for r in s.scalars(select(m.FrameworkRow).order_by(m.FrameworkRow.seq))
             ]
             self._gpus = [
-                Gpu(
-                    name=g.name,
-                    vendor=g.vendor,
-                    segment=g.segment,
-                    memory_gb=g.memory_gb,
-                    memory_type=g.memory_type,
-                    bandwidth_gbps=g.bandwidth_gbps,
-                    fp16_tflops=g.fp16_tflops,
-                    tdp_w=g.tdp_w,
-                    launch_price_usd=g.launch_price_usd,
-                    launch_date=g.launch_date,
-                    compute_capability=g.compute_capability,
-                    provenance=_prov(g),
-                    note=g.note,
-                )
-                for g in s.scalars(select(m.GpuRow).order_by(m.GpuRow.seq))
+                _native(Gpu, g) for g in s.scalars(select(m.GpuRow).order_by(m.GpuRow.seq))
             ]
             self._prices = [
-                CloudPrice(
-                    id=p.id,
-                    provider=p.provider,
-                    instance_type=p.instance_type,
-                    gpu=p.gpu,
-                    gpu_count=p.gpu_count,
-                    vcpus=p.vcpus,
-                    memory_gib=p.memory_gib,
-                    region_label=p.region_label,
-                    region_code=p.region_code,
-                    usd_per_hour=p.usd_per_hour,
-                    per_gpu_usd_per_hour=p.per_gpu_usd_per_hour,
-                    monthly_usd_730h=p.monthly_usd_730h,
-                    pricing=p.pricing,
-                    provenance=_prov(p),
-                    note=p.note,
-                )
+                _native(CloudPrice, p)
                 for p in s.scalars(select(m.CloudPriceRow).order_by(m.CloudPriceRow.id))
             ]
             self._fx = [
-                FxRate(x.id, x.pair, x.low, x.high, x.basis, x.as_of, _prov(x), x.note)
-                for x in s.scalars(select(m.FxRateRow).order_by(m.FxRateRow.id))
+                _native(FxRate, x) for x in s.scalars(select(m.FxRateRow).order_by(m.FxRateRow.id))
             ]
             self._models = [
-                ModelArch(
-                    model=a.model,
-                    params_b=a.params_b,
-                    layers=a.layers,
-                    hidden=a.hidden,
-                    heads=a.heads,
-                    kv_heads=a.kv_heads,
-                    head_dim=a.head_dim,
-                    vocab=a.vocab,
-                    max_ctx=a.max_ctx,
-                    provenance=_prov(a),
-                )
+                _native(ModelArch, a)
                 for a in s.scalars(select(m.ModelArchRow).order_by(m.ModelArchRow.seq))
             ]
             self._benchmarks = [
-                Benchmark(
-                    id=b.id,
-                    study=b.study,
-                    study_date=b.study_date,
-                    model=b.model,
-                    quantization=b.quantization,
-                    hardware=b.hardware,
-                    concurrency=b.concurrency,
-                    framework=b.framework,
-                    metric=b.metric,
-                    value=b.value,
-                    unit=b.unit,
-                    provenance=_prov(b),
-                    note=b.note,
-                )
+                _native(Benchmark, b)
                 for b in s.scalars(select(m.BenchmarkRow).order_by(m.BenchmarkRow.id))
             ]
             self._matrix = [
@@ -192,25 +141,7 @@ class BundledStore:
                 for d in s.scalars(select(m.DecisionRowRow).order_by(m.DecisionRowRow.seq))
             ]
             self._scenarios = [
-                Scenario(
-                    id=c.id,
-                    title=c.title,
-                    region=c.region,
-                    location=c.location,
-                    business=c.business,
-                    users=c.users,
-                    volume=c.volume,
-                    constraint=c.constraint,
-                    workload=c.workload,
-                    framework=c.framework,
-                    hardware=c.hardware,
-                    gpu_count=c.gpu_count,
-                    gpu_model=c.gpu_model,
-                    monthly_cost=c.monthly_cost,
-                    currency=c.currency,
-                    outcome=c.outcome,
-                    provenance=_prov(c),
-                )
+                _native(Scenario, c)
                 for c in s.scalars(select(m.ScenarioRow).order_by(m.ScenarioRow.id))
             ]
 
