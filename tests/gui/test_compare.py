@@ -15,11 +15,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
 from desktop_app.ui import theme
 from desktop_app.ui.charts.compare import MEASURED
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.views.compare.view import CompareView
+from tests.fakes.profiles import machine, planned_gpu
 
 pytestmark = pytest.mark.gui
 
@@ -208,19 +208,11 @@ def test_trials_saved_earlier_are_loaded(window) -> None:  # type: ignore[no-unt
     assert [p.value for p in view.trial_series("ttft_ms")] == [210.0]
 
 
-def cpu_only() -> HardwareProfile:
-    return HardwareProfile(
-        label="Office laptop", planned=True, os_name="Linux", os_version="",
-        cpu=CpuInfo("Test CPU", "x86", "x86_64", 4, 8, 2400.0, ("avx2",)),
-        memory=MemoryInfo(16 * 2**30, 8 * 2**30),
-    )  # fmt: skip
-
-
 def test_hardware_filter_greys_out_with_reason(window) -> None:  # type: ignore[no-untyped-def]
     window.ctx.hardware.profile = None  # as before the probe has reported
     view = compare_view(window)
     assert not view.filter.isEnabled() and "detecting hardware" in view.filter.text()
-    window.ctx.hardware.set_active(cpu_only())
+    window.ctx.hardware.set_active(machine(planned=True, label="Office laptop"))
     assert view.filter.isEnabled() and "Office laptop" in view.filter.text()
     assert cell_text(view, "Runs on this machine?", "TensorRT-LLM").startswith("✗")
     assert cell_text(view, "Runs on this machine?", "llama.cpp").startswith("✓")
@@ -233,10 +225,7 @@ def test_hardware_filter_greys_out_with_reason(window) -> None:  # type: ignore[
     item = view.table.item(row(view, "Licence"), col)
     assert item is not None and item.foreground().color().name() == "#9ca3af"
     assert "Greyed out: TensorRT-LLM" in view.throughput_chart.note.text()
-    gpu = GpuDevice(0, "H100", "NVIDIA", "catalogue (planned)", compute_capability="9.0")
-    window.ctx.hardware.set_active(
-        HardwareProfile("DGX", True, "Linux", "", cpu_only().cpu, cpu_only().memory, (gpu,))
-    )
+    window.ctx.hardware.set_active(planned_gpu("H100", "9.0"))
     assert cell_text(view, "Runs on this machine?", "TensorRT-LLM").startswith("✓ NVIDIA H100")
 
 

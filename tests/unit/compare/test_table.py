@@ -11,26 +11,9 @@ import pytest
 from desktop_app.cli import run
 from desktop_app.domain.compare.series import range_bars, to_hours, trial_point
 from desktop_app.domain.compare.table import CompareError, build_comparison, parse_ids, runs_on
-from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from tests.fakes.profiles import amd, apple_silicon, machine, planned_gpu
 
 DEFAULT = ["vllm", "tensorrt-llm", "ollama", "llama.cpp"]
-
-
-def profile(gpus: tuple[GpuDevice, ...] = (), os_name: str = "Linux") -> HardwareProfile:
-    """A planned machine with the given GPUs."""
-    return HardwareProfile(
-        label="test",
-        planned=True,
-        os_name=os_name,
-        os_version="",
-        cpu=CpuInfo("Test CPU", "x86", "x86_64", 8, 16, 3000.0, ("avx2",)),
-        memory=MemoryInfo(32 * 2**30, 16 * 2**30),
-        gpus=gpus,
-    )
-
-
-def nvidia(name: str, cc: str | None) -> GpuDevice:
-    return GpuDevice(0, name, "NVIDIA", "catalogue (planned)", compute_capability=cc)
 
 
 def test_cells_carry_store_figures_sources_and_conflicts(bundled_store) -> None:  # type: ignore[no-untyped-def]
@@ -113,23 +96,24 @@ def test_runs_on_reads_platform_facts(bundled_store) -> None:  # type: ignore[no
     trt = bundled_store.framework("tensorrt-llm")
     vllm = bundled_store.framework("vllm")
     llama = bundled_store.framework("llama.cpp")
-    cpu_only = profile()
+    cpu_only = machine(planned=True)
     assert not runs_on(trt, cpu_only).runs
     assert "NVIDIA GPU required" in runs_on(trt, cpu_only).reason
     assert runs_on(llama, cpu_only).runs
-    turing = profile((nvidia("Tesla T4", "7.5"),))
+    turing = planned_gpu("Tesla T4", "7.5")
     assert not runs_on(trt, turing).runs and "7.5 < 8.0 required" in runs_on(trt, turing).reason
     assert runs_on(vllm, turing).runs
-    assert runs_on(trt, profile((nvidia("H100", "9.0"),))).runs
-    assert not runs_on(vllm, profile((nvidia("RTX 4090", "8.9"),), "Windows")).runs
-    mac = profile((GpuDevice(0, "Apple M2", "Apple", "sysctl"),), "Darwin")
+    assert runs_on(trt, planned_gpu("H100", "9.0")).runs
+    assert not runs_on(vllm, planned_gpu("RTX 4090", "8.9", os_name="Windows")).runs
+    mac = apple_silicon("Apple M2")
     mlc_on_mac = runs_on(bundled_store.framework("mlc-llm"), mac)
     assert mlc_on_mac.runs and "Metal" in mlc_on_mac.reason
     assert not runs_on(trt, mac).runs
     lmdeploy = runs_on(bundled_store.framework("lmdeploy"), mac)
     assert "not documented" in lmdeploy.reason  # undocumented is a limit, not a "no"
-    amd = profile((GpuDevice(0, "Radeon RX 7900 XTX", "AMD", "sysfs"),))
-    assert "AMD GPU (ROCm): yes" in runs_on(vllm, amd).reason and not runs_on(trt, amd).runs
+    radeon = amd("Radeon RX 7900 XTX")
+    assert "AMD GPU (ROCm): yes" in runs_on(vllm, radeon).reason
+    assert not runs_on(trt, radeon).runs
 
 
 def run_cli(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
