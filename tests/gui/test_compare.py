@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pytestqt.qtbot import QtBot
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -67,7 +68,9 @@ def colour_count(image: QImage, hex_colour: str, tolerance: int = 12) -> int:
     return int((np.abs(pixels(image).astype(int) - target).max(axis=2) <= tolerance).sum())
 
 
-def test_default_table_shows_store_values_sources_conflicts_and_unknowns(window) -> None:  # type: ignore[no-untyped-def]
+def test_default_table_shows_store_values_sources_conflicts_and_unknowns(
+    window: MainWindow,
+) -> None:
     view = compare_view(window)
     assert [view.table.horizontalHeaderItem(c).text() for c in range(4)] == [  # type: ignore[union-attr]
         "vLLM", "TensorRT-LLM", "Ollama", "llama.cpp",
@@ -86,7 +89,7 @@ def test_default_table_shows_store_values_sources_conflicts_and_unknowns(window)
             assert found is not None and found.text() and found.toolTip()
 
 
-def test_picker_keeps_two_to_four(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_picker_keeps_two_to_four(window: MainWindow, qtbot: QtBot) -> None:
     view = compare_view(window)
     qtbot.mouseClick(view.buttons["tgi"], Qt.MouseButton.LeftButton)
     assert view.selected() == ["vllm", "tensorrt-llm", "ollama", "llama.cpp"]
@@ -104,7 +107,7 @@ def test_picker_keeps_two_to_four(window, qtbot) -> None:  # type: ignore[no-unt
     assert ("tgi", "headline") in bars and ("ollama", "headline") not in bars
 
 
-def test_chart_items_carry_the_store_values(window) -> None:  # type: ignore[no-untyped-def]
+def test_chart_items_carry_the_store_values(window: MainWindow) -> None:
     view = compare_view(window)
     vllm = view.throughput_chart.bar_items[("vllm", "headline")]
     assert (vllm.opts["x0"][0], vllm.opts["x1"][0]) == (120, 160)
@@ -129,7 +132,7 @@ def test_chart_items_carry_the_store_values(window) -> None:  # type: ignore[no-
     assert thresholds == [100, 500, 1000]
 
 
-def test_hover_shows_value_source_and_date(window) -> None:  # type: ignore[no-untyped-def]
+def test_hover_shows_value_source_and_date(window: MainWindow) -> None:
     view = compare_view(window)
     chart = view.throughput_chart
     vllm_row = 3.0 + 0.12
@@ -141,7 +144,7 @@ def test_hover_shows_value_source_and_date(window) -> None:  # type: ignore[no-u
     assert rate is not None and "GPT-OSS-120B" in rate and "2x NVIDIA H100" in rate
 
 
-def test_each_chart_renders_something(window) -> None:  # type: ignore[no-untyped-def]
+def test_each_chart_renders_something(window: MainWindow) -> None:
     window.resize(1440, 900)
     view = compare_view(window)
     for chart in view.charts:
@@ -153,7 +156,7 @@ def test_each_chart_renders_something(window) -> None:  # type: ignore[no-untype
     assert colour_count(view.scatter_chart.plot.grab().toImage(), vllm) > 50
 
 
-def test_csv_export_round_trips_the_plotted_values(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_export_round_trips_the_plotted_values(window: MainWindow, tmp_path: Path) -> None:
     view = compare_view(window)
     path = tmp_path / "setup.csv"
     view.setup_chart.save_csv(path)
@@ -183,7 +186,7 @@ def test_csv_export_round_trips_the_plotted_values(window, tmp_path: Path) -> No
     assert QImage(str(tmp_path / "t.png")).width() > 100
 
 
-def test_measured_trials_are_their_own_series(window) -> None:  # type: ignore[no-untyped-def]
+def test_measured_trials_are_their_own_series(window: MainWindow) -> None:
     view = compare_view(window)
     ctx = window.ctx
     payload = {"engine": "llama.cpp", "ttft_ms": 143.0, "decode_tokens_per_s": 38.5,
@@ -202,13 +205,13 @@ def test_measured_trials_are_their_own_series(window) -> None:  # type: ignore[n
     assert any(r[1] == "published" for r in rows)
 
 
-def test_trials_saved_earlier_are_loaded(window) -> None:  # type: ignore[no-untyped-def]
+def test_trials_saved_earlier_are_loaded(window: MainWindow) -> None:
     window.ctx.stores.user.add_trial("ollama", "0.5", "llama3.2:1b", {"ttft_ms": 210.0})
     view = compare_view(window)
     assert [p.value for p in view.trial_series("ttft_ms")] == [210.0]
 
 
-def test_hardware_filter_greys_out_with_reason(window) -> None:  # type: ignore[no-untyped-def]
+def test_hardware_filter_greys_out_with_reason(window: MainWindow) -> None:
     window.ctx.hardware.profile = None  # as before the probe has reported
     view = compare_view(window)
     assert not view.filter.isEnabled() and "detecting hardware" in view.filter.text()
@@ -229,7 +232,7 @@ def test_hardware_filter_greys_out_with_reason(window) -> None:  # type: ignore[
     assert cell_text(view, "Runs on this machine?", "TensorRT-LLM").startswith("✓ NVIDIA H100")
 
 
-def test_presentation_mode_is_app_wide_and_reversible(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_presentation_mode_is_app_wide_and_reversible(window: MainWindow, qtbot: QtBot) -> None:
     view = compare_view(window)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -252,7 +255,7 @@ def test_presentation_mode_is_app_wide_and_reversible(window, qtbot) -> None:  #
     assert app.font().pointSizeF() == before
 
 
-def test_mouse_position_maps_to_the_bar_under_it(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_mouse_position_maps_to_the_bar_under_it(window: MainWindow, qtbot: QtBot) -> None:
     window.resize(1440, 900)
     view = compare_view(window)
     chart = view.throughput_chart
@@ -264,7 +267,7 @@ def test_mouse_position_maps_to_the_bar_under_it(window, qtbot) -> None:  # type
     assert chart.hover.text_at_scene(vb.mapViewToScene(pg.Point(60, 1.0))) is None
 
 
-def test_charts_follow_the_selection_without_blocking(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_charts_follow_the_selection_without_blocking(window: MainWindow, qtbot: QtBot) -> None:
     view = compare_view(window)
     view.set_selection(["tgi", "sglang"])
     assert ("tgi", "headline") not in view.throughput_chart.bar_items  # drawn on later turns
@@ -274,7 +277,7 @@ def test_charts_follow_the_selection_without_blocking(window, qtbot) -> None:  #
     assert "SGLang" in view.throughput_chart.note.text()
 
 
-def test_picked_frameworks_are_remembered(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_picked_frameworks_are_remembered(window: MainWindow, qtbot: QtBot) -> None:
     view = compare_view(window)
     qtbot.mouseClick(view.buttons["tensorrt-llm"], Qt.MouseButton.LeftButton)
     assert window.ctx.stores.user.get_setting("compare.frameworks") == [
@@ -288,7 +291,7 @@ def test_picked_frameworks_are_remembered(window, qtbot) -> None:  # type: ignor
     assert compare_view(window).selected() == ["tgi", "sglang"]
 
 
-def test_presentation_mode_before_the_charts_are_opened(window) -> None:  # type: ignore[no-untyped-def]
+def test_presentation_mode_before_the_charts_are_opened(window: MainWindow) -> None:
     view = window.show_view("compare")
     assert isinstance(view, CompareView)
     window.set_presentation_mode(True)

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app.domain.decide.guide import BUDGETS, HARDWARE, TIMES
+from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.views.decide.panels import HIGHLIGHT_BG
 from desktop_app.ui.views.decide.view import DecideView
 from tests.fakes.profiles import detected_nvidia
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def view(window) -> DecideView:  # type: ignore[no-untyped-def]
+def view(window: MainWindow) -> DecideView:
     v = window.show_view("decide")
     assert isinstance(v, DecideView)
     return v
@@ -79,7 +80,7 @@ def test_answers_tick_rows_and_lock_them(view: DecideView) -> None:
     assert "Recommended:" in view.headline.text() and "llama.cpp" in view.headline.text()
 
 
-def test_scenario_s2_on_the_detected_h100(window, view: DecideView) -> None:  # type: ignore[no-untyped-def]
+def test_scenario_s2_on_the_detected_h100(window: MainWindow, view: DecideView) -> None:
     window.ctx.hardware.set_detected(detected_nvidia("NVIDIA H100 80GB HBM3", "9.0"))
     assert view.hardware.itemText(0) == "Auto: NVIDIA H100 80GB HBM3"
     answer(view, budget="cluster", time="dedicated-team", users=200, hardware="auto")
@@ -87,7 +88,9 @@ def test_scenario_s2_on_the_detected_h100(window, view: DecideView) -> None:  # 
     assert first(view) == "TensorRT-LLM"
 
 
-def test_hardware_prefilled_and_updated_on_profile_change(window, view: DecideView) -> None:  # type: ignore[no-untyped-def]
+def test_hardware_prefilled_and_updated_on_profile_change(
+    window: MainWindow, view: DecideView
+) -> None:
     assert view.hardware.currentData() == "auto"
     window.ctx.hardware.set_active(
         detected_nvidia("NVIDIA GeForce RTX 4090", "8.9", os_name="Windows")

@@ -11,12 +11,13 @@ import pytest
 from desktop_app.cli import run
 from desktop_app.domain.compare.series import range_bars, to_hours, trial_point
 from desktop_app.domain.compare.table import CompareError, build_comparison, parse_ids, runs_on
+from desktop_app.storage.bundled.store import BundledStore
 from tests.fakes.profiles import amd, apple_silicon, machine, planned_gpu
 
 DEFAULT = ["vllm", "tensorrt-llm", "ollama", "llama.cpp"]
 
 
-def test_cells_carry_store_figures_sources_and_conflicts(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_cells_carry_store_figures_sources_and_conflicts(bundled_store: BundledStore) -> None:
     table = build_comparison(bundled_store, DEFAULT)
     thr = table.cell("throughput", "vllm")
     assert thr.figure is not None and (thr.figure.low, thr.figure.high) == (120, 160)
@@ -33,7 +34,7 @@ def test_cells_carry_store_figures_sources_and_conflicts(bundled_store) -> None:
     assert table.cell("multi_node", "ollama").text == "unknown"
 
 
-def test_tgi_status_is_marked_as_a_conflict(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_tgi_status_is_marked_as_a_conflict(bundled_store: BundledStore) -> None:
     table = build_comparison(bundled_store, ["tgi", "sglang"])
     status = table.cell("status", "tgi")
     assert "maintenance mode since 2025-12-11" in status.text and "C9" in status.conflicts
@@ -59,7 +60,9 @@ def test_ids_are_case_insensitive() -> None:
     assert parse_ids(["vLLM", "Ollama"]) == ("vllm", "ollama")
 
 
-def test_setup_bars_are_working_hours_and_unplotted_are_explained(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_setup_bars_are_working_hours_and_unplotted_are_explained(
+    bundled_store: BundledStore,
+) -> None:
     table = build_comparison(bundled_store, DEFAULT)
     bars, missing = range_bars(table, ["setup_time"], hours=True)
     head = {b.framework: (b.low, b.high) for b in bars if b.series == "headline"}
@@ -71,7 +74,7 @@ def test_setup_bars_are_working_hours_and_unplotted_are_explained(bundled_store)
     assert to_hours(2, "weeks") == 80 and to_hours(3, "parsecs") is None
 
 
-def test_ttft_bars_keep_open_ended_range(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_ttft_bars_keep_open_ended_range(bundled_store: BundledStore) -> None:
     table = build_comparison(bundled_store, DEFAULT)
     bars, _missing = range_bars(table, ["ttft", "ttft_load"])
     loaded = next(b for b in bars if b.framework == "tensorrt-llm" and b.series == "under load")
@@ -92,7 +95,7 @@ def test_trial_point_reads_the_launcher_payload() -> None:
     assert trial_point("ollama", "x", "m", {"ttft_ms": None}, "ttft_ms") is None
 
 
-def test_runs_on_reads_platform_facts(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_runs_on_reads_platform_facts(bundled_store: BundledStore) -> None:
     trt = bundled_store.framework("tensorrt-llm")
     vllm = bundled_store.framework("vllm")
     llama = bundled_store.framework("llama.cpp")
@@ -116,13 +119,13 @@ def test_runs_on_reads_platform_facts(bundled_store) -> None:  # type: ignore[no
     assert not runs_on(trt, radeon).runs
 
 
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = run(["compare", *argv])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_cli_text_json_and_csv(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_text_json_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "vllm", "tensorrt-llm", "ollama", "llama.cpp")
     assert code == 0 and "120–160 requests/s" in out and "Sources:" in out
     assert "⚠ C3" in out
@@ -141,7 +144,7 @@ def test_cli_text_json_and_csv(capsys) -> None:  # type: ignore[no-untyped-def]
     assert unknown["value"] == "unknown" and unknown["low"] == ""
 
 
-def test_cli_errors_are_one_line(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(capsys, "vllm", "foo")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "valid ids are" in err and "Traceback" not in err

@@ -21,7 +21,7 @@ from tests.fakes.profiles import (
 )
 
 
-def _data():  # type: ignore[no-untyped-def]
+def _data():
     from desktop_app import paths
     from desktop_app.storage.bundled.store import BundledStore
 

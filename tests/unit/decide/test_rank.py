@@ -9,11 +9,12 @@ from desktop_app.domain.decide.guide import Answers
 from desktop_app.domain.decide.hardware import hardware_target
 from desktop_app.domain.decide.rank import Recommendation, default_weights, recommend
 from desktop_app.domain.decide.scoring import CRITERION_IDS
+from desktop_app.storage.bundled.store import BundledStore
 from tests.fakes.profiles import apple_silicon, planned_gpu
 
 
 @pytest.fixture(scope="module")
-def data(bundled_store) -> DecisionData:  # type: ignore[no-untyped-def]
+def data(bundled_store: BundledStore) -> DecisionData:
     return decision_data(bundled_store)
 
 

@@ -15,14 +15,15 @@ from desktop_app.domain.hardware.plan import (
 )
 from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.domain.hardware.text import profile_markdown
+from desktop_app.storage.bundled.store import BundledStore
 from tests.fakes.profiles import AVX512, machine, nvidia
 
 
-def judge(bundled_store, profile: HardwareProfile) -> dict[str, Eligibility]:  # type: ignore[no-untyped-def]
+def judge(bundled_store: BundledStore, profile: HardwareProfile) -> dict[str, Eligibility]:
     return {e.framework_id: e for e in eligibility(profile, bundled_store.frameworks())}
 
 
-def test_tensorrt_llm_needs_cc_8_on_linux(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_tensorrt_llm_needs_cc_8_on_linux(bundled_store: BundledStore) -> None:
     ampere = judge(
         bundled_store, machine(gpus=(nvidia("NVIDIA GeForce RTX 3060", "8.6"),), flags=AVX512)
     )
@@ -44,14 +45,14 @@ def test_tensorrt_llm_needs_cc_8_on_linux(bundled_store) -> None:  # type: ignor
     assert windows["llama.cpp"].status is Status.RUNS
 
 
-def test_unusable_gpu_means_cpu_only_with_limits(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_unusable_gpu_means_cpu_only_with_limits(bundled_store: BundledStore) -> None:
     old = judge(bundled_store, machine(gpus=(nvidia("Tesla P100", "6.0"),), flags=AVX512))
     assert old["vllm"].status is Status.LIMITED
     assert old["vllm"].reasons[0] == "only on the CPU: this GPU is not supported"
     assert old["llama.cpp"].status is Status.RUNS  # CC 5.0 minimum: the P100 works
 
 
-def test_cpu_only_speed_depends_on_avx2(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_cpu_only_speed_depends_on_avx2(bundled_store: BundledStore) -> None:
     fast = judge(bundled_store, machine(flags=AVX512))
     assert fast["llama.cpp"].status is Status.RUNS and fast["ollama"].status is Status.RUNS
     assert "AVX-512 present" in fast["llama.cpp"].reasons[0]
@@ -64,14 +65,14 @@ def test_cpu_only_speed_depends_on_avx2(bundled_store) -> None:  # type: ignore[
     assert "ARM NEON + dotprod" in arm["llama.cpp"].reasons[0]
 
 
-def test_missing_facts_never_say_does_not_run(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_missing_facts_never_say_does_not_run(bundled_store: BundledStore) -> None:
     results = judge(bundled_store, machine(flags=AVX512))
     assert results["lmdeploy"].status is Status.LIMITED
     assert results["lmdeploy"].reasons[0].startswith("CPU: not documented")
     assert results["mlc-llm"].status is Status.LIMITED
 
 
-def test_every_answer_carries_its_sources(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_every_answer_carries_its_sources(bundled_store: BundledStore) -> None:
     for result in judge(
         bundled_store, machine(gpus=(nvidia("H100", "9.0"),), flags=AVX512)
     ).values():
@@ -81,7 +82,7 @@ def test_every_answer_carries_its_sources(bundled_store) -> None:  # type: ignor
         assert all("retrieved 2026-11-29" in s for s in result.sources)
 
 
-def test_planned_gpu_profiles(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_planned_gpu_profiles(bundled_store: BundledStore) -> None:
     gpus = bundled_store.gpus()
     a100 = find_gpu(gpus, "a100 80gb (sxm4)")
     assert a100 is not None
@@ -110,7 +111,7 @@ def test_planned_gpu_profiles(bundled_store) -> None:  # type: ignore[no-untyped
         planned_gpu_profile(a100, 0)
 
 
-def test_planned_cpu_only(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_planned_cpu_only(bundled_store: BundledStore) -> None:
     plan = planned_cpu_profile(32)
     assert plan.label == "Planned: CPU only, 32 cores" and plan.cpu.logical_cores == 32
     results = judge(bundled_store, plan)
