@@ -184,10 +184,7 @@ class DecideView(QWidget):
         rec = rank(self.data, self._assessment, weights)
         self.recommendation = rec
         self.weights.show_weights(dict(rec.weights), self.custom_weights is not None)
-        self.matrix.show_ticks(
-            {k: v for k, v in rec.ticked_rows.items() if v != "ticked by hand"},
-            self.manual_rows,
-        )
+        self.matrix.show_ticks(rec.implied_rows, self.manual_rows)
         pointed = {f for r in self.data.matrix if r.id in rec.ticked_rows for f in r.frameworks}
         self.ranking.show_ranking(rec, pointed)
         self.why.show_why(rec, self._describe)

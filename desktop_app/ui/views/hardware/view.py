@@ -77,9 +77,13 @@ class HardwareView(QWidget):
         head_layout.addWidget(title)
         bar = QHBoxLayout()
         self.mode = QComboBox()
-        self.mode.addItems([THIS_MACHINE, PLAN])
+        self.mode.addItem(THIS_MACHINE, False)  # item data: planning?
+        self.mode.addItem(PLAN, True)
         self.plan_gpu = QComboBox()
-        self.plan_gpu.addItems([g.name for g in self._gpus] + [CPU_ONLY])
+        for i, g in enumerate(self._gpus):  # item data: index in the catalogue; None: CPU only
+            self.plan_gpu.addItem(g.name, i)
+        self.plan_gpu.addItem(CPU_ONLY, None)
+        self._count_is_cores = False  # what plan_count holds: a core count or a GPU count
         self.plan_gpu.setCurrentText("GeForce RTX 4090")
         self.plan_count = QSpinBox()
         self.plan_count.setRange(1, 64)
@@ -209,9 +213,16 @@ class HardwareView(QWidget):
     def _on_hardware_profile_changed(self, profile: HardwareProfile) -> None:
         self.show_profile(profile)
 
+    def _planning(self) -> bool:
+        return bool(self.mode.currentData())
+
+    def _plan_cpu_only(self) -> bool:
+        return self.plan_gpu.currentData() is None
+
     def _sync_plan_widgets(self) -> None:
-        planning = self.mode.currentText() == PLAN
-        cpu_only = self.plan_gpu.currentText() == CPU_ONLY
+        planning = self._planning()
+        cpu_only = self._plan_cpu_only()
+        self._count_is_cores = cpu_only
         self.plan_gpu.setVisible(planning)
         self.plan_count.setVisible(planning)
         self.plan_count_unit.setVisible(planning)
@@ -220,30 +231,31 @@ class HardwareView(QWidget):
 
     def planned_profile(self) -> HardwareProfile:
         """The profile the plan widgets describe."""
-        if self.plan_gpu.currentText() == CPU_ONLY:
+        index = self.plan_gpu.currentData()
+        if index is None:
             return planned_cpu_profile(self.plan_count.value())
-        gpu = self._gpus[self.plan_gpu.currentIndex()]
+        gpu = self._gpus[index]
         return planned_gpu_profile(gpu, self.plan_count.value())
 
     @Slot(str)
     def _on_mode_changed(self, _text: str) -> None:
         self._sync_plan_widgets()
-        if self.mode.currentText() == PLAN:
+        if self._planning():
             self.ctx.hardware.set_active(self.planned_profile())
         elif self.ctx.hardware.detected is not None:
             self.ctx.hardware.set_active(self.ctx.hardware.detected)
 
     @Slot()
     def _on_plan_changed(self) -> None:
-        was_cpu = self.plan_count_unit.text() == "cores:"
+        was_cpu = self._count_is_cores
         self._sync_plan_widgets()
-        cpu_only = self.plan_gpu.currentText() == CPU_ONLY
+        cpu_only = self._plan_cpu_only()
         if cpu_only != was_cpu:
             # A GPU count is not a core count: start from a typical value for the new kind.
             self.plan_count.blockSignals(True)
             self.plan_count.setValue(32 if cpu_only else 1)
             self.plan_count.blockSignals(False)
-        if self.mode.currentText() == PLAN:
+        if self._planning():
             self.ctx.hardware.set_active(self.planned_profile())
 
     @Slot()
@@ -255,7 +267,7 @@ class HardwareView(QWidget):
     def _on_probe_done(self, profile: HardwareProfile) -> None:
         self.detect_button.setEnabled(True)
         self.ctx.hardware.set_detected(profile)
-        if self.mode.currentText() == PLAN:
+        if self._planning():
             self.message.setText("This machine was detected again (a plan is active).")
 
     def _on_probe_failed(self, exc: BaseException) -> None:
