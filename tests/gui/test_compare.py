@@ -29,7 +29,6 @@ def compare_view(window: MainWindow) -> CompareView:
     view = window.show_view("compare")
     assert isinstance(view, CompareView)
     view.show_charts()
-    view.flush_charts()
     return view
 
 
@@ -101,7 +100,6 @@ def test_picker_keeps_two_to_four(window: MainWindow, qtbot: QtBot) -> None:
     assert cell_text(view, "Project status", "Hugging Face TGI").endswith("⚠")
     qtbot.mouseClick(view.buttons["vllm"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(view.buttons["llama.cpp"], Qt.MouseButton.LeftButton)
-    view.flush_charts()
     assert "at least 2" in view.message.text() and len(view.selected()) == 2
     bars = view.throughput_chart.bar_items
     assert ("tgi", "headline") in bars and ("ollama", "headline") not in bars
@@ -109,18 +107,12 @@ def test_picker_keeps_two_to_four(window: MainWindow, qtbot: QtBot) -> None:
 
 def test_chart_items_carry_the_store_values(window: MainWindow) -> None:
     view = compare_view(window)
-    vllm = view.throughput_chart.bar_items[("vllm", "headline")]
-    assert (vllm.opts["x0"][0], vllm.opts["x1"][0]) == (120, 160)
-    trt = view.throughput_chart.bar_items[("tensorrt-llm", "headline")]
-    assert (trt.opts["x0"][0], trt.opts["x1"][0]) == (180, 220)
-    ttft = view.ttft_chart.bar_items[("vllm", "headline")]  # log axis
-    assert 10 ** ttft.opts["x0"][0] == pytest.approx(50) and 10 ** ttft.opts["x1"][
-        0
-    ] == pytest.approx(80)
-    setup = view.setup_chart.bar_items[("tensorrt-llm", "headline")]  # 1-2 weeks, 40 h a week
-    assert 10 ** setup.opts["x0"][0] == pytest.approx(40) and 10 ** setup.opts["x1"][
-        0
-    ] == pytest.approx(80)
+    assert view.throughput_chart.span("vllm", "headline") == (120, 160)
+    assert view.throughput_chart.span("tensorrt-llm", "headline") == (180, 220)
+    low, high = view.ttft_chart.span("vllm", "headline")  # log axis
+    assert (10**low, 10**high) == (pytest.approx(50), pytest.approx(80))
+    low, high = view.setup_chart.span("tensorrt-llm", "headline")  # 1-2 weeks, 40 h a week
+    assert (10**low, 10**high) == (pytest.approx(40), pytest.approx(80))
     assert (
         "llama.cpp" in view.setup_chart.note.text()
         and "hours to days" in view.setup_chart.note.text()
@@ -168,10 +160,9 @@ def test_csv_export_round_trips_the_plotted_values(window: MainWindow, tmp_path:
     path = tmp_path / "throughput.csv"
     view.throughput_chart.save_csv(path)
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    bars = view.throughput_chart.bar_items
     for r in rows:
-        item = bars[(r["framework"], "headline")]
-        assert (float(r["low"]), float(r["high"])) == (item.opts["x0"][0], item.opts["x1"][0])
+        drawn = view.throughput_chart.span(r["framework"], "headline")
+        assert (float(r["low"]), float(r["high"])) == drawn
     ttft = list(csv.DictReader(io.StringIO(view.ttft_chart.csv_text())))
     loaded = next(
         r for r in ttft if r["framework"] == "tensorrt-llm" and r["series"] == "under load"
@@ -194,7 +185,6 @@ def test_measured_trials_are_their_own_series(window: MainWindow) -> None:
                "hardware": {"gpus": [], "cpu": {"brand": "Test CPU"}}}  # fmt: skip
     record = ctx.stores.user.add_trial("llama.cpp", "b4000", "qwen2.5-0.5b", payload)
     ctx.trials.trial_saved.emit(record)
-    view.flush_charts()
     _header, rows = view.ttft_chart.data_rows()
     measured = [r for r in rows if r[1] == MEASURED]
     assert measured and measured[0][0] == "llama.cpp" and measured[0][2] == 143.0
@@ -220,7 +210,6 @@ def test_hardware_filter_greys_out_with_reason(window: MainWindow) -> None:
     assert cell_text(view, "Runs on this machine?", "TensorRT-LLM").startswith("✗")
     assert cell_text(view, "Runs on this machine?", "llama.cpp").startswith("✓")
     view.filter.setChecked(True)
-    view.flush_charts()
     col = column(view, "TensorRT-LLM")
     header = view.table.horizontalHeaderItem(col)
     assert header is not None and "not on this hardware" in header.text()
@@ -239,7 +228,6 @@ def test_presentation_mode_is_app_wide_and_reversible(window: MainWindow, qtbot:
     before = app.font().pointSizeF()
     tick_before = view.ttft_chart.plot.getAxis("bottom").style["tickFont"].pointSizeF()
     qtbot.mouseClick(view.presentation, Qt.MouseButton.LeftButton)
-    view.flush_charts()
     try:
         assert window.presentation and window.isFullScreen()
         assert app.font().pointSizeF() > before
@@ -267,14 +255,23 @@ def test_mouse_position_maps_to_the_bar_under_it(window: MainWindow, qtbot: QtBo
     assert chart.hover.text_at_scene(vb.mapViewToScene(pg.Point(60, 1.0))) is None
 
 
-def test_charts_follow_the_selection_without_blocking(window: MainWindow, qtbot: QtBot) -> None:
+def test_charts_follow_the_selection_keeping_their_items(window: MainWindow) -> None:
     view = compare_view(window)
-    view.set_selection(["tgi", "sglang"])
-    assert ("tgi", "headline") not in view.throughput_chart.bar_items  # drawn on later turns
-    qtbot.waitUntil(lambda: not view._chart_jobs, timeout=5000)
-    tgi = view.throughput_chart.bar_items[("tgi", "headline")]
-    assert (tgi.opts["x0"][0], tgi.opts["x1"][0]) == (100, 140)
-    assert "SGLang" in view.throughput_chart.note.text()
+    chart = view.throughput_chart
+    kept = [*chart.series.values(), chart.markers, chart.stars]
+    before = len(chart.plot.getPlotItem().items)
+    view.set_selection(["tgi", "sglang"])  # drawn at once, on the same items
+    assert chart.span("tgi", "headline") == (100, 140)
+    assert ("vllm", "headline") not in chart.bar_items
+    assert " 100–140 requests/s" in chart.labels()
+    assert "SGLang" in chart.note.text()
+    view.set_selection(["vllm", "tensorrt-llm", "ollama", "llama.cpp"])
+    view.set_presentation_mode(True)
+    view.set_presentation_mode(False)
+    assert chart.span("vllm", "headline") == (120, 160)
+    assert [*chart.series.values(), chart.markers, chart.stars] == kept
+    assert all(item in chart.plot.getPlotItem().items for item in kept)
+    assert len(chart.plot.getPlotItem().items) <= before + 2  # a label or two, no rebuild
 
 
 def test_picked_frameworks_are_remembered(window: MainWindow, qtbot: QtBot) -> None:
@@ -296,9 +293,7 @@ def test_presentation_mode_before_the_charts_are_opened(window: MainWindow) -> N
     assert isinstance(view, CompareView)
     window.set_presentation_mode(True)
     try:
-        view.flush_charts()
         view.show_charts()
-        view.flush_charts()
         assert view.throughput_chart.scale > 1 and view.throughput_chart.bar_items
     finally:
         window.set_presentation_mode(False)
