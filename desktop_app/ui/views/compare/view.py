@@ -9,13 +9,11 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -47,6 +45,7 @@ from desktop_app.ui import theme
 from desktop_app.ui.charts.compare import SETUP_TICKS, TTFT_TICKS, CompareChart, RangeChart
 from desktop_app.ui.charts.compare_points import ThroughputTtftChart, TokenRateChart
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.page import heading, scroll_area
 
 FILTER_TEXT = "Only what runs on my hardware"
 CHARTS_TAB = 1
@@ -71,13 +70,13 @@ class CompareView(QWidget):
         self.trials: list[TrialRecord] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 8)
-        heading = QLabel(
-            "<h2>Compare frameworks</h2>Hover any value or bar for its source, conditions and "
-            "date. ⚠ marks figures that other sources contradict; <i>unknown</i> means the "
-            "guide and the sourced data give no value."
+        outer.addWidget(
+            heading(
+                "<h2>Compare frameworks</h2>Hover any value or bar for its source, conditions "
+                "and date. ⚠ marks figures that other sources contradict; <i>unknown</i> means "
+                "the guide and the sourced data give no value."
+            )
         )
-        heading.setWordWrap(True)
-        outer.addWidget(heading)
 
         picker = QHBoxLayout()
         picker.addWidget(QLabel("<b>Frameworks (2–4):</b>"))
@@ -146,11 +145,7 @@ class CompareView(QWidget):
         )
         self.chart_grid = grid
         self._layout_charts(2)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(charts)
-        self.tabs.addTab(scroll, "Charts")
+        self.tabs.addTab(scroll_area(charts), "Charts")
         self._charts_stale = True
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         outer.addWidget(self.tabs, 1)

@@ -15,13 +15,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -38,6 +36,7 @@ from desktop_app.ui import theme
 from desktop_app.ui.charts.hardware import LiveGauges
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets import hardware_cards as cards
+from desktop_app.ui.widgets.page import heading, scroll_area
 
 THIS_MACHINE = "This machine"
 PLAN = "Plan for other hardware"
@@ -69,11 +68,10 @@ class HardwareView(QWidget):
         head = QWidget()
         head_layout = QVBoxLayout(head)
         head_layout.setContentsMargins(16, 12, 16, 4)
-        title = QLabel(
+        title = heading(
             "<h2>Hardware</h2><span>What this machine has, what runs on it, and plans for "
             "hardware you do not have. Hover a value for how it was measured.</span>"
         )
-        title.setWordWrap(True)
         head_layout.addWidget(title)
         bar = QHBoxLayout()
         self.mode = QComboBox()
@@ -110,10 +108,6 @@ class HardwareView(QWidget):
         head_layout.addWidget(self.message)
         outer.addWidget(head)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self.body_layout = QVBoxLayout(body)
         self.body_layout.setContentsMargins(16, 4, 16, 16)
@@ -136,8 +130,7 @@ class HardwareView(QWidget):
         self.gauges = LiveGauges()
         self.body_layout.addWidget(self.gauges)
         self.body_layout.addStretch(1)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(scroll_area(body, horizontal=False), 1)
         self.results: list[Eligibility] = []
 
         self.mode.currentTextChanged.connect(self._on_mode_changed)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.sources.figures import UNKNOWN, Conflict, Figure, format_range
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.page import heading
 
 COLUMNS = (
     "What",
@@ -158,7 +159,7 @@ class SourcesView(QWidget):
         figures = store.figures()
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel(
+            heading(
                 f"<h2>Sources</h2>Every figure in the store ({len(figures)}), with where it comes "
                 "from and when it was looked up. Rows marked ⚠ disagree with other figures: pick a "
                 'conflict below to see them side by side. "Guide" is <i>Choosing an LLM '
