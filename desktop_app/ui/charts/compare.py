@@ -11,7 +11,7 @@ them with setOpts / setData on every change, the pyqtgraph idiom: nothing is reb
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -183,22 +183,27 @@ class CompareChart(ChartPanel):
             lines.append(extra)
         self.note.setText("  ".join(lines))
 
-    def _stars(self, stars: Sequence[tuple[float, float, str, str, str]]) -> None:
-        """Measured trials as (x, y, framework, tooltip, label), drawn as one series."""
-        pen = pg.mkPen("#111827", width=1.5 * self.scale)
+    def _draw_trials(
+        self, rows: dict[str, float], to_axis: Callable[[float], float]
+    ) -> list[float]:
+        """The measured trials as one star series below their framework's row; their values."""
+        shown = [t for t in self.trials if t.framework in rows and t.value > 0]
+        xs = [to_axis(t.value) for t in shown]
+        ys = [rows[t.framework] - 0.24 for t in shown]
         self.stars.setData(
-            x=[x for x, *_ in stars],
-            y=[y for _x, y, *_ in stars],
+            x=xs,
+            y=ys,
             symbol="star",
             size=20 * self.scale,
-            brush=[self.colour(fw) for _x, _y, fw, *_ in stars],
-            pen=pen,
+            brush=[self.colour(t.framework) for t in shown],
+            pen=pg.mkPen("#111827", width=1.5 * self.scale),
         )
-        if stars:
+        if shown:
             self.legend.addItem(self.stars, MEASURED)
-        for x, y, _fw, tip, label in stars:
-            self.hover.add_point(x, y, tip)
-            self.text(f"  {label}", x, y)
+        for t, x, y in zip(shown, xs, ys, strict=True):
+            self.hover.add_point(x, y, t.tooltip)
+            self.text(f"  {format_number(t.value)} {t.unit}", x, y)
+        return [t.value for t in shown]
 
 
 class RangeChart(CompareChart):
@@ -346,14 +351,7 @@ class RangeChart(CompareChart):
                 pens=[e[5] for e in entries] or None,
             )
         self.markers.setData(spots=spots)
-        stars = []
-        for trial in self.trials:
-            if trial.framework in rows and trial.value > 0:
-                label = f"{format_number(trial.value)} {trial.unit}"
-                y = rows[trial.framework] - 0.24
-                stars.append((self.to_axis(trial.value), y, trial.framework, trial.tooltip, label))
-                values.append(trial.value)
-        self._stars(stars)
+        values += self._draw_trials(rows, self.to_axis)
         for line in self.lines:
             line.setPen(pg.mkPen("#374151", width=1.5 * self.scale, style=Qt.PenStyle.DashLine))
             line.label.setFont(self.scaled_font(9))

@@ -245,14 +245,7 @@ class TokenRateChart(CompareChart):
             brush=[self.colour(p.framework) for p in self.published],
             pen=pg.mkPen("#111827", width=self.scale),
         )
-        stars = []
-        for t in self.trials:
-            if t.framework in rows and t.value > 0:
-                label = f"{format_number(t.value)} {t.unit}"
-                y = rows[t.framework] - 0.24
-                stars.append((math.log10(t.value), y, t.framework, t.tooltip, label))
-                values.append(t.value)
-        self._stars(stars)
+        values += self._draw_trials(rows, math.log10)
         self.plot.getAxis("bottom").setTicks([[(math.log10(v), s) for v, s in RATE_TICKS], []])
         lo, hi = math.log10(min(values)) - 0.4, math.log10(max(values)) + 1.2
         self.plot.setXRange(lo, hi, padding=0)
