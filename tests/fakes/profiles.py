@@ -34,10 +34,21 @@ def nvidia(
     *,
     index: int = 0,
     planned: bool = False,
+    memory_gib: float | None = None,
+    bandwidth_gbps: float | None = None,
 ) -> GpuDevice:
     """One NVIDIA GPU, read through NVML (or taken from the catalogue when planned)."""
     source = PLANNED_SOURCE if planned else "NVML"
-    return GpuDevice(index, name, "NVIDIA", source, compute_capability=cc)
+    memory = None if memory_gib is None else int(memory_gib * GIB)
+    return GpuDevice(
+        index,
+        name,
+        "NVIDIA",
+        source,
+        memory_total_bytes=memory,
+        compute_capability=cc,
+        bandwidth_gbps=bandwidth_gbps,
+    )
 
 
 def amd_gpu(name: str = "AMD Radeon RX 7900 XTX") -> GpuDevice:
