@@ -9,19 +9,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from pytestqt.qtbot import QtBot
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
-from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
 from desktop_app.domain.trial.record import Trial
 from desktop_app.storage.user.settings import COMPARE_FRAMEWORKS
 from desktop_app.ui import theme
 from desktop_app.ui.charts.compare import MEASURED
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.views.compare.view import CompareView
+from tests.fakes.profiles import machine, planned_gpu
 
 pytestmark = pytest.mark.gui
 
@@ -30,7 +31,6 @@ def compare_view(window: MainWindow) -> CompareView:
     view = window.show_view("compare")
     assert isinstance(view, CompareView)
     view.show_charts()
-    view.flush_charts()
     return view
 
 
@@ -69,7 +69,9 @@ def colour_count(image: QImage, hex_colour: str, tolerance: int = 12) -> int:
     return int((np.abs(pixels(image).astype(int) - target).max(axis=2) <= tolerance).sum())
 
 
-def test_default_table_shows_store_values_sources_conflicts_and_unknowns(window) -> None:  # type: ignore[no-untyped-def]
+def test_default_table_shows_store_values_sources_conflicts_and_unknowns(
+    window: MainWindow,
+) -> None:
     view = compare_view(window)
     assert [view.table.horizontalHeaderItem(c).text() for c in range(4)] == [  # type: ignore[union-attr]
         "vLLM", "TensorRT-LLM", "Ollama", "llama.cpp",
@@ -88,7 +90,7 @@ def test_default_table_shows_store_values_sources_conflicts_and_unknowns(window)
             assert found is not None and found.text() and found.toolTip()
 
 
-def test_picker_keeps_two_to_four(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_picker_keeps_two_to_four(window: MainWindow, qtbot: QtBot) -> None:
     view = compare_view(window)
     qtbot.mouseClick(view.buttons["tgi"], Qt.MouseButton.LeftButton)
     assert view.selected() == ["vllm", "tensorrt-llm", "ollama", "llama.cpp"]
@@ -100,26 +102,19 @@ def test_picker_keeps_two_to_four(window, qtbot) -> None:  # type: ignore[no-unt
     assert cell_text(view, "Project status", "Hugging Face TGI").endswith("⚠")
     qtbot.mouseClick(view.buttons["vllm"], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(view.buttons["llama.cpp"], Qt.MouseButton.LeftButton)
-    view.flush_charts()
     assert "at least 2" in view.message.text() and len(view.selected()) == 2
     bars = view.throughput_chart.bar_items
     assert ("tgi", "headline") in bars and ("ollama", "headline") not in bars
 
 
-def test_chart_items_carry_the_store_values(window) -> None:  # type: ignore[no-untyped-def]
+def test_chart_items_carry_the_store_values(window: MainWindow) -> None:
     view = compare_view(window)
-    vllm = view.throughput_chart.bar_items[("vllm", "headline")]
-    assert (vllm.opts["x0"][0], vllm.opts["x1"][0]) == (120, 160)
-    trt = view.throughput_chart.bar_items[("tensorrt-llm", "headline")]
-    assert (trt.opts["x0"][0], trt.opts["x1"][0]) == (180, 220)
-    ttft = view.ttft_chart.bar_items[("vllm", "headline")]  # log axis
-    assert 10 ** ttft.opts["x0"][0] == pytest.approx(50) and 10 ** ttft.opts["x1"][
-        0
-    ] == pytest.approx(80)
-    setup = view.setup_chart.bar_items[("tensorrt-llm", "headline")]  # 1-2 weeks, 40 h a week
-    assert 10 ** setup.opts["x0"][0] == pytest.approx(40) and 10 ** setup.opts["x1"][
-        0
-    ] == pytest.approx(80)
+    assert view.throughput_chart.span("vllm", "headline") == (120, 160)
+    assert view.throughput_chart.span("tensorrt-llm", "headline") == (180, 220)
+    low, high = view.ttft_chart.span("vllm", "headline")  # log axis
+    assert (10**low, 10**high) == (pytest.approx(50), pytest.approx(80))
+    low, high = view.setup_chart.span("tensorrt-llm", "headline")  # 1-2 weeks, 40 h a week
+    assert (10**low, 10**high) == (pytest.approx(40), pytest.approx(80))
     assert (
         "llama.cpp" in view.setup_chart.note.text()
         and "hours to days" in view.setup_chart.note.text()
@@ -131,7 +126,7 @@ def test_chart_items_carry_the_store_values(window) -> None:  # type: ignore[no-
     assert thresholds == [100, 500, 1000]
 
 
-def test_hover_shows_value_source_and_date(window) -> None:  # type: ignore[no-untyped-def]
+def test_hover_shows_value_source_and_date(window: MainWindow) -> None:
     view = compare_view(window)
     chart = view.throughput_chart
     vllm_row = 3.0 + 0.12
@@ -143,7 +138,7 @@ def test_hover_shows_value_source_and_date(window) -> None:  # type: ignore[no-u
     assert rate is not None and "GPT-OSS-120B" in rate and "2x NVIDIA H100" in rate
 
 
-def test_each_chart_renders_something(window) -> None:  # type: ignore[no-untyped-def]
+def test_each_chart_renders_something(window: MainWindow) -> None:
     window.resize(1440, 900)
     view = compare_view(window)
     for chart in view.charts:
@@ -155,7 +150,7 @@ def test_each_chart_renders_something(window) -> None:  # type: ignore[no-untype
     assert colour_count(view.scatter_chart.plot.grab().toImage(), vllm) > 50
 
 
-def test_csv_export_round_trips_the_plotted_values(window, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_export_round_trips_the_plotted_values(window: MainWindow, tmp_path: Path) -> None:
     view = compare_view(window)
     path = tmp_path / "setup.csv"
     view.setup_chart.save_csv(path)
@@ -167,10 +162,9 @@ def test_csv_export_round_trips_the_plotted_values(window, tmp_path: Path) -> No
     path = tmp_path / "throughput.csv"
     view.throughput_chart.save_csv(path)
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
-    bars = view.throughput_chart.bar_items
     for r in rows:
-        item = bars[(r["framework"], "headline")]
-        assert (float(r["low"]), float(r["high"])) == (item.opts["x0"][0], item.opts["x1"][0])
+        drawn = view.throughput_chart.span(r["framework"], "headline")
+        assert (float(r["low"]), float(r["high"])) == drawn
     ttft = list(csv.DictReader(io.StringIO(view.ttft_chart.csv_text())))
     loaded = next(
         r for r in ttft if r["framework"] == "tensorrt-llm" and r["series"] == "under load"
@@ -185,7 +179,7 @@ def test_csv_export_round_trips_the_plotted_values(window, tmp_path: Path) -> No
     assert QImage(str(tmp_path / "t.png")).width() > 100
 
 
-def test_measured_trials_are_their_own_series(window) -> None:  # type: ignore[no-untyped-def]
+def test_measured_trials_are_their_own_series(window: MainWindow) -> None:
     view = compare_view(window)
     ctx = window.ctx
     payload = {"engine": "llama.cpp", "ttft_ms": 143.0, "decode_tokens_per_s": 38.5,
@@ -195,7 +189,6 @@ def test_measured_trials_are_their_own_series(window) -> None:  # type: ignore[n
         Trial.from_json(payload, engine_version="b4000", model="qwen2.5-0.5b")
     )
     ctx.trials.trial_saved.emit(record)
-    view.flush_charts()
     _header, rows = view.ttft_chart.data_rows()
     measured = [r for r in rows if r[1] == MEASURED]
     assert measured and measured[0][0] == "llama.cpp" and measured[0][2] == 143.0
@@ -206,7 +199,7 @@ def test_measured_trials_are_their_own_series(window) -> None:  # type: ignore[n
     assert any(r[1] == "published" for r in rows)
 
 
-def test_trials_saved_earlier_are_loaded(window) -> None:  # type: ignore[no-untyped-def]
+def test_trials_saved_earlier_are_loaded(window: MainWindow) -> None:
     window.ctx.stores.user.add_trial(
         Trial.from_json(
             {"ttft_ms": 210.0}, engine="ollama", engine_version="0.5", model="llama3.2:1b"
@@ -216,24 +209,15 @@ def test_trials_saved_earlier_are_loaded(window) -> None:  # type: ignore[no-unt
     assert [p.value for p in view.trial_series("ttft_ms")] == [210.0]
 
 
-def cpu_only() -> HardwareProfile:
-    return HardwareProfile(
-        label="Office laptop", planned=True, os_name="Linux", os_version="",
-        cpu=CpuInfo("Test CPU", "x86", "x86_64", 4, 8, 2400.0, ("avx2",)),
-        memory=MemoryInfo(16 * 2**30, 8 * 2**30),
-    )  # fmt: skip
-
-
-def test_hardware_filter_greys_out_with_reason(window) -> None:  # type: ignore[no-untyped-def]
+def test_hardware_filter_greys_out_with_reason(window: MainWindow) -> None:
     window.ctx.hardware.profile = None  # as before the probe has reported
     view = compare_view(window)
     assert not view.filter.isEnabled() and "detecting hardware" in view.filter.text()
-    window.ctx.hardware.set_active(cpu_only())
+    window.ctx.hardware.set_active(machine(planned=True, label="Office laptop"))
     assert view.filter.isEnabled() and "Office laptop" in view.filter.text()
     assert cell_text(view, "Runs on this machine?", "TensorRT-LLM").startswith("✗")
     assert cell_text(view, "Runs on this machine?", "llama.cpp").startswith("✓")
     view.filter.setChecked(True)
-    view.flush_charts()
     col = column(view, "TensorRT-LLM")
     header = view.table.horizontalHeaderItem(col)
     assert header is not None and "not on this hardware" in header.text()
@@ -241,21 +225,17 @@ def test_hardware_filter_greys_out_with_reason(window) -> None:  # type: ignore[
     item = view.table.item(row(view, "Licence"), col)
     assert item is not None and item.foreground().color().name() == "#9ca3af"
     assert "Greyed out: TensorRT-LLM" in view.throughput_chart.note.text()
-    gpu = GpuDevice(0, "H100", "NVIDIA", "catalogue (planned)", compute_capability="9.0")
-    window.ctx.hardware.set_active(
-        HardwareProfile("DGX", True, "Linux", "", cpu_only().cpu, cpu_only().memory, (gpu,))
-    )
+    window.ctx.hardware.set_active(planned_gpu("H100", "9.0"))
     assert cell_text(view, "Runs on this machine?", "TensorRT-LLM").startswith("✓ NVIDIA H100")
 
 
-def test_presentation_mode_is_app_wide_and_reversible(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_presentation_mode_is_app_wide_and_reversible(window: MainWindow, qtbot: QtBot) -> None:
     view = compare_view(window)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     before = app.font().pointSizeF()
     tick_before = view.ttft_chart.plot.getAxis("bottom").style["tickFont"].pointSizeF()
     qtbot.mouseClick(view.presentation, Qt.MouseButton.LeftButton)
-    view.flush_charts()
     try:
         assert window.presentation and window.isFullScreen()
         assert app.font().pointSizeF() > before
@@ -271,7 +251,7 @@ def test_presentation_mode_is_app_wide_and_reversible(window, qtbot) -> None:  #
     assert app.font().pointSizeF() == before
 
 
-def test_mouse_position_maps_to_the_bar_under_it(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_mouse_position_maps_to_the_bar_under_it(window: MainWindow, qtbot: QtBot) -> None:
     window.resize(1440, 900)
     view = compare_view(window)
     chart = view.throughput_chart
@@ -283,17 +263,26 @@ def test_mouse_position_maps_to_the_bar_under_it(window, qtbot) -> None:  # type
     assert chart.hover.text_at_scene(vb.mapViewToScene(pg.Point(60, 1.0))) is None
 
 
-def test_charts_follow_the_selection_without_blocking(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_charts_follow_the_selection_keeping_their_items(window: MainWindow) -> None:
     view = compare_view(window)
-    view.set_selection(["tgi", "sglang"])
-    assert ("tgi", "headline") not in view.throughput_chart.bar_items  # drawn on later turns
-    qtbot.waitUntil(lambda: not view._chart_jobs, timeout=5000)
-    tgi = view.throughput_chart.bar_items[("tgi", "headline")]
-    assert (tgi.opts["x0"][0], tgi.opts["x1"][0]) == (100, 140)
-    assert "SGLang" in view.throughput_chart.note.text()
+    chart = view.throughput_chart
+    kept = [*chart.series.values(), chart.markers, chart.stars]
+    before = len(chart.plot.getPlotItem().items)
+    view.set_selection(["tgi", "sglang"])  # drawn at once, on the same items
+    assert chart.span("tgi", "headline") == (100, 140)
+    assert ("vllm", "headline") not in chart.bar_items
+    assert " 100–140 requests/s" in chart.labels()
+    assert "SGLang" in chart.note.text()
+    view.set_selection(["vllm", "tensorrt-llm", "ollama", "llama.cpp"])
+    view.set_presentation_mode(True)
+    view.set_presentation_mode(False)
+    assert chart.span("vllm", "headline") == (120, 160)
+    assert [*chart.series.values(), chart.markers, chart.stars] == kept
+    assert all(item in chart.plot.getPlotItem().items for item in kept)
+    assert len(chart.plot.getPlotItem().items) <= before + 2  # a label or two, no rebuild
 
 
-def test_picked_frameworks_are_remembered(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_picked_frameworks_are_remembered(window: MainWindow, qtbot: QtBot) -> None:
     view = compare_view(window)
     qtbot.mouseClick(view.buttons["tensorrt-llm"], Qt.MouseButton.LeftButton)
     assert window.ctx.stores.user.get_setting(COMPARE_FRAMEWORKS) == [
@@ -307,14 +296,12 @@ def test_picked_frameworks_are_remembered(window, qtbot) -> None:  # type: ignor
     assert compare_view(window).selected() == ["tgi", "sglang"]
 
 
-def test_presentation_mode_before_the_charts_are_opened(window) -> None:  # type: ignore[no-untyped-def]
+def test_presentation_mode_before_the_charts_are_opened(window: MainWindow) -> None:
     view = window.show_view("compare")
     assert isinstance(view, CompareView)
     window.set_presentation_mode(True)
     try:
-        view.flush_charts()
         view.show_charts()
-        view.flush_charts()
         assert view.throughput_chart.scale > 1 and view.throughput_chart.bar_items
     finally:
         window.set_presentation_mode(False)

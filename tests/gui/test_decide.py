@@ -7,25 +7,19 @@ import pytest
 from PySide6.QtCore import Qt
 
 from desktop_app.domain.decide.guide import BUDGETS, HARDWARE, TIMES
-from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.views.decide.panels import HIGHLIGHT_BG
 from desktop_app.ui.views.decide.view import DecideView
+from tests.fakes.profiles import detected_nvidia
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def view(window) -> DecideView:  # type: ignore[no-untyped-def]
+def view(window: MainWindow) -> DecideView:
     v = window.show_view("decide")
     assert isinstance(v, DecideView)
     return v
-
-
-def machine(gpu: str | None, cc: str | None = None, os_name: str = "Linux") -> HardwareProfile:
-    gpus = (GpuDevice(0, gpu, "NVIDIA", "NVML", compute_capability=cc),) if gpu else ()
-    cpu = CpuInfo("Ryzen", "AMD", "x86_64", 8, 16, None, ("avx2",))
-    memory = MemoryInfo(32 << 30, 16 << 30)
-    return HardwareProfile("this machine", False, os_name, "", cpu, memory, gpus=gpus)
 
 
 def first(view: DecideView) -> str:
@@ -86,17 +80,21 @@ def test_answers_tick_rows_and_lock_them(view: DecideView) -> None:
     assert "Recommended:" in view.headline.text() and "llama.cpp" in view.headline.text()
 
 
-def test_scenario_s2_on_the_detected_h100(window, view: DecideView) -> None:  # type: ignore[no-untyped-def]
-    window.ctx.hardware.set_detected(machine("NVIDIA H100 80GB HBM3", "9.0"))
+def test_scenario_s2_on_the_detected_h100(window: MainWindow, view: DecideView) -> None:
+    window.ctx.hardware.set_detected(detected_nvidia("NVIDIA H100 80GB HBM3", "9.0"))
     assert view.hardware.itemText(0) == "Auto: NVIDIA H100 80GB HBM3"
     answer(view, budget="cluster", time="dedicated-team", users=200, hardware="auto")
     view.needs["data-sovereignty"].setChecked(True)
     assert first(view) == "TensorRT-LLM"
 
 
-def test_hardware_prefilled_and_updated_on_profile_change(window, view: DecideView) -> None:  # type: ignore[no-untyped-def]
+def test_hardware_prefilled_and_updated_on_profile_change(
+    window: MainWindow, view: DecideView
+) -> None:
     assert view.hardware.currentData() == "auto"
-    window.ctx.hardware.set_active(machine("NVIDIA GeForce RTX 4090", "8.9", os_name="Windows"))
+    window.ctx.hardware.set_active(
+        detected_nvidia("NVIDIA GeForce RTX 4090", "8.9", os_name="Windows")
+    )
     assert view.hardware.itemText(0) == "Auto: NVIDIA GeForce RTX 4090"
     answer(view, users=50)
     names = view.ranking.names()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QLabel
 
 from desktop_app import paths
 from desktop_app.ui.main_window import MainWindow
@@ -14,6 +18,7 @@ from desktop_app.ui.views import VIEWS
 from desktop_app.ui.views.overview.view import OverviewView
 from desktop_app.ui.views.sources.view import SourcesView
 from desktop_app.ui.workers import BackgroundRunner
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.gui
 
@@ -34,7 +39,7 @@ def test_overview_cards_show_store_figures_with_sources(window: MainWindow) -> N
     assert cards["ollama"].figure_labels["setup"].text().endswith("⚠")
 
 
-def test_sources_search_sort_and_conflicts(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_sources_search_sort_and_conflicts(window: MainWindow, qtbot: QtBot) -> None:
     view = window.show_view("sources")
     assert isinstance(view, SourcesView)
     total = view.proxy.rowCount()
@@ -45,7 +50,18 @@ def test_sources_search_sort_and_conflicts(window: MainWindow, qtbot) -> None:  
     assert "10,000–15,000" in shown
     view.search.clear()
     view.conflicts_only.setChecked(True)
-    assert all(view.proxy.index(r, 8).data().startswith("⚠") for r in range(view.proxy.rowCount()))
+    documented = documented_conflicts()
+    assert len(documented) == 9
+    flagged = [view.proxy.index(r, 8).data() for r in range(view.proxy.rowCount())]
+    store = window.ctx.stores.bundled  # type: ignore[union-attr]
+    in_table = {f.id for f in store.figures()}
+    sides = {i for ids in documented.values() for i in ids if i in in_table}
+    assert len(flagged) == len(sides) > 9  # every side of every conflict, nothing else
+    assert all(text.startswith("⚠ ") for text in flagged)
+    named = {c.strip() for text in flagged for c in text.removeprefix("⚠ ").split(",")}
+    assert named == set(documented)
+    listed = [view.conflict_list.item(i).text() for i in range(view.conflict_list.count())]
+    assert [t.split(":")[0] for t in listed] == [f"⚠ {c}" for c in documented]
     view.conflicts_only.setChecked(False)
     view.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
     view.topic.setCurrentIndex(view.topic.findData("setup_time"))
@@ -60,13 +76,31 @@ def test_sources_search_sort_and_conflicts(window: MainWindow, qtbot) -> None:  
     assert len(sources) >= 3
 
 
-def test_every_view_opens(window: MainWindow) -> None:
+def documented_conflicts() -> dict[str, list[str]]:
+    """data/conflicts.csv: conflict id -> the figures on its sides."""
+    with (REPO / "data" / "conflicts.csv").open(encoding="utf-8", newline="") as f:
+        return {row["id"]: row["figures"].split(";") for row in csv.DictReader(f)}
+
+
+def distinct_colours(image: QImage) -> int:
+    """How many different colours a grabbed image holds (1 for a blank page)."""
+    small = image.scaled(160, 100).convertToFormat(QImage.Format.Format_RGB32)
+    return len({small.pixel(x, y) for x in range(small.width()) for y in range(small.height())})
+
+
+def test_every_view_opens_with_content(window: MainWindow) -> None:
+    window.resize(1280, 800)
     for spec in VIEWS:
         widget = window.show_view(spec.key)
-        assert not widget.grab().isNull()
+        widget.resize(1200, 760)
+        # A user sees a heading and some text, not a blank page.
+        labels = [w for w in widget.findChildren(QLabel) if w.isVisibleTo(widget)]
+        words = " ".join(label.text() for label in labels)
+        assert len(words.split()) >= 5, spec.key
+        assert distinct_colours(widget.grab().toImage()) > 8, spec.key
 
 
-def test_damaged_user_store_is_reported_and_kept(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_damaged_user_store_is_reported_and_kept(qtbot: QtBot) -> None:
     path = paths.user_store_path()
     path.write_bytes(b"garbage" * 300)
     win = MainWindow(runner=BackgroundRunner(immediate=True), show_errors_in_dialog=False)
@@ -77,7 +111,9 @@ def test_damaged_user_store_is_reported_and_kept(qtbot) -> None:  # type: ignore
     assert any(".damaged-" in p.name for p in path.parent.iterdir())
 
 
-def test_broken_bundled_store_shows_one_message(qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_broken_bundled_store_shows_one_message(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("INFERNAV_BUNDLED_STORE", str(tmp_path / "missing.sqlite"))
     win = MainWindow(runner=BackgroundRunner(immediate=True), show_errors_in_dialog=False)
     qtbot.addWidget(win)

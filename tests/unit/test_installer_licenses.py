@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import tomllib
 from pathlib import Path
 from types import ModuleType
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
 REPO = Path(__file__).resolve().parents[2]
+
+
+def runtime_dependencies() -> list[str]:
+    """The runtime dependencies pyproject.toml declares for this platform, canonical names."""
+    with (REPO / "pyproject.toml").open("rb") as f:
+        project = tomllib.load(f)["project"]
+    requirements = [Requirement(r) for r in project["dependencies"]]
+    return [
+        canonicalize_name(r.name) for r in requirements if r.marker is None or r.marker.evaluate()
+    ]
 
 
 def _collector() -> ModuleType:
@@ -26,10 +40,19 @@ def test_notices_cover_qt_lgpl_and_every_runtime_package(tmp_path: Path) -> None
     assert "LGPL-3.0" in notice and "replace" in notice
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in (out / "LGPL-3.0.txt").read_text()
     index = (out / "third-party" / "INDEX.txt").read_text(encoding="utf-8")
-    listed = {re.split(r"\s", line)[0].lower() for line in index.splitlines()[3:] if line}
+    # "name version: licence" per bundled package, after a three-line preamble.
+    licences = {}
+    for line in index.splitlines()[3:]:
+        if line:
+            name, _version, licence = re.split(r"\s", line, maxsplit=2)
+            licences[canonicalize_name(name)] = licence
+    folders = {canonicalize_name(p.name.rsplit("-", 1)[0]) for p in (out / "third-party").iterdir()}
     # The app's direct dependencies, as pyproject declares them, all carry a notice.
-    for package in ("pyside6_essentials", "pyqtgraph", "sqlalchemy", "numpy", "httpx", "python"):
-        assert package in listed, index
+    declared = runtime_dependencies()
+    assert {"babel", "platformdirs", "nvidia-ml-py", "psutil", "gguf"} <= set(declared)
+    for package in [*declared, "python"]:
+        assert licences.get(package, "").strip(": "), f"{package} has no notice:\n{index}"
+        assert package in folders, f"no licence folder for {package}"
     assert "LGPL-3.0" in next(line for line in index.splitlines() if "PySide6" in line)
     numpy_dir = next((out / "third-party").glob("numpy-*"))
     assert any(numpy_dir.iterdir()), "numpy's licence files were not copied"

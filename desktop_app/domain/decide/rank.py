@@ -113,6 +113,7 @@ class Recommendation:
     hardware: HardwareTarget
     weights: Mapping[str, int]
     ticked_rows: Mapping[str, str]  # row id -> what ticked it
+    implied_rows: Mapping[str, str]  # the ticked rows the answers imply (not only by hand)
     statements: tuple[GuideStatement, ...]
     scores: Mapping[tuple[str, str], CriterionScore]  # (criterion, framework) -> score
     ranking: tuple[Ranked, ...]
@@ -132,6 +133,7 @@ class Assessment:
     answers: Answers
     hardware: HardwareTarget
     ticked_rows: Mapping[str, str]
+    implied_rows: Mapping[str, str]
     statements: tuple[GuideStatement, ...]
     scores: Mapping[tuple[str, str], CriterionScore]
     fits: Mapping[str, HardwareFit]
@@ -159,8 +161,9 @@ def assess(data: DecisionData, answers: Answers, profile: HardwareProfile | None
         ((r.id, r.constraint, r.frameworks) for r in data.matrix),
         names,
     )
-    ticked = derived_rows(answers, hw_class)
-    for row in sorted(answers.rows - set(ticked)):
+    implied = derived_rows(answers, hw_class)
+    ticked = dict(implied)
+    for row in sorted(answers.rows - set(implied)):
         ticked[row] = "ticked by hand"
     scores: dict[tuple[str, str], CriterionScore] = {}
     fits: dict[str, HardwareFit] = {}
@@ -179,7 +182,7 @@ def assess(data: DecisionData, answers: Answers, profile: HardwareProfile | None
         if target.cls == "cpu" and target.known and fit.score < 5:
             for c in ("throughput", "latency", "stability"):
                 scores[c, fw.id] = _cap_on_cpu(scores[c, fw.id])
-    return Assessment(answers, target, ticked, tuple(statements), scores, fits)
+    return Assessment(answers, target, ticked, implied, tuple(statements), scores, fits)
 
 
 def rank(
@@ -241,6 +244,7 @@ def rank(
         hardware=target,
         weights=w,
         ticked_rows=assessment.ticked_rows,
+        implied_rows=assessment.implied_rows,
         statements=assessment.statements,
         scores=scores,
         ranking=tuple(ranking),

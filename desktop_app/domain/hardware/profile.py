@@ -7,7 +7,7 @@ A value nobody could read is None and is shown as "unknown", never 0.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 # The instruction sets llama.cpp picks kernels by, as (lower-case flag, display name), in the
@@ -128,11 +128,6 @@ class HardwareProfile:
         return tuple(g for g in self.gpus if g.vendor == "NVIDIA")
 
     @property
-    def has_gpu(self) -> bool:
-        """True when any usable GPU (NVIDIA, AMD, Apple) is present."""
-        return any(g.vendor in ("NVIDIA", "AMD", "Apple") for g in self.gpus)
-
-    @property
     def total_vram_bytes(self) -> int | None:
         """Sum of GPU memory (None when no GPU reports its memory)."""
         sizes = [g.memory_total_bytes for g in self.gpus if g.memory_total_bytes is not None]
@@ -149,37 +144,6 @@ class HardwareProfile:
         data["os"] = {"name": self.os_name, "version": self.os_version}
         data["cpu"]["instruction_sets"] = list(self.cpu.instruction_sets)
         return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> HardwareProfile:
-        """Rebuild a profile from `to_json()` output (unknown keys are ignored)."""
-
-        def pick(kind: type, raw: dict[str, Any]) -> dict[str, Any]:
-            names = {f.name for f in fields(kind)}
-            return {k: v for k, v in raw.items() if k in names}
-
-        cpu = dict(pick(CpuInfo, data["cpu"]))
-        cpu["flags"] = tuple(cpu.get("flags") or ())
-        gpus = []
-        for raw in data.get("gpus") or ():
-            gpu = pick(GpuDevice, raw)
-            gpu["notes"] = tuple(gpu.get("notes") or ())
-            gpus.append(GpuDevice(**gpu))
-        apple = data.get("apple")
-        return cls(
-            label=data["label"],
-            planned=bool(data["planned"]),
-            os_name=data["os_name"],
-            os_version=data["os_version"],
-            cpu=CpuInfo(**cpu),
-            memory=MemoryInfo(**pick(MemoryInfo, data["memory"])),
-            gpus=tuple(gpus),
-            gpu_error=data.get("gpu_error"),
-            apple=AppleSilicon(**pick(AppleSilicon, apple)) if apple else None,
-            disk_free_bytes=data.get("disk_free_bytes"),
-            probe_notes=tuple(data.get("probe_notes") or ()),
-            detected_at=str(data.get("detected_at") or ""),
-        )
 
 
 @dataclass(frozen=True)

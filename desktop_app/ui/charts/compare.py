@@ -3,16 +3,19 @@
 Ranges are drawn low to high (never a midpoint of our own), open-ended figures as an
 arrow from their bound; measured trials are stars labelled "measured on this machine".
 Log axes are drawn in log10 units with human tick labels.
+
+Each chart creates its plot items once (one per series, a pool of labels) and updates
+them with setOpts / setData on every change, the pyqtgraph idiom: nothing is rebuilt.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPen
 from PySide6.QtWidgets import QLabel
 
 from desktop_app.domain.compare.series import Point, RangeBar, Unplotted
@@ -47,6 +50,7 @@ RATE_TICKS = (
     (100000, "100,000"),
 )
 Frameworks = Sequence[tuple[str, str]]  # (id, name)
+SERIES = ("headline", "under load", "other")  # one bar item each on a range chart
 
 
 class CompareChart(ChartPanel):
@@ -69,6 +73,11 @@ class CompareChart(ChartPanel):
         self.frameworks: list[tuple[str, str]] = []
         self.dimmed: dict[str, str] = {}
         self.trials: list[Point] = []
+        self._labels: list[pg.TextItem] = []  # a pool, reused in order on every draw
+        self._labels_used = 0
+        self.stars = pg.ScatterPlotItem()  # the measured trials, one series
+        self.stars.setZValue(20)
+        self.plot.addItem(self.stars)
         self.plot.setMenuEnabled(False)
         self.plot.getPlotItem().getViewBox().setMouseEnabled(x=False, y=False)
         self.set_data_source(self.data_rows)
@@ -88,17 +97,14 @@ class CompareChart(ChartPanel):
         if redraw:
             self.redraw()
 
-    def set_trials(self, points: Sequence[Point]) -> None:
-        """Measured trials to show as their own series."""
-        self.trials = list(points)
-        self.redraw()
-
     def redraw(self) -> None:
-        """Rebuild every item from the current content."""
-        self.plot.clear()
+        """Update the chart's items from the current content (no item is recreated)."""
         self.legend.clear()
         self.hover.clear()
+        self._labels_used = 0
         self._draw()
+        for item in self._labels[self._labels_used :]:
+            item.hide()
 
     def scaled_font(self, points: float = 10, bold: bool = False) -> QFont:
         """A font scaled for the current mode."""
@@ -115,11 +121,21 @@ class CompareChart(ChartPanel):
         return c
 
     def text(self, text: str, x: float, y: float, anchor: tuple[float, float] = (0, 0.5)) -> None:
-        """A data label."""
-        item = pg.TextItem(text, color="#111827", anchor=anchor)
+        """A data label (the next one from the pool)."""
+        if self._labels_used == len(self._labels):
+            self._labels.append(pg.TextItem(color="#111827"))
+            self.plot.addItem(self._labels[-1])
+        item = self._labels[self._labels_used]
+        self._labels_used += 1
+        item.setText(text)
+        item.setAnchor(anchor)
         item.setFont(self.scaled_font(9.5))
         item.setPos(x, y)
-        self.plot.addItem(item)
+        item.show()
+
+    def labels(self) -> list[str]:
+        """The data labels shown now."""
+        return [item.toPlainText() for item in self._labels[: self._labels_used]]
 
     def _style(self) -> None:
         size = f"{11 * self.scale:.0f}pt"
@@ -167,22 +183,27 @@ class CompareChart(ChartPanel):
             lines.append(extra)
         self.note.setText("  ".join(lines))
 
-    def _star(self, x: float, y: float, fw: str, tip: str, legend: bool, label: str = "") -> None:
-        item = pg.ScatterPlotItem(
-            [x],
-            [y],
+    def _draw_trials(
+        self, rows: dict[str, float], to_axis: Callable[[float], float]
+    ) -> list[float]:
+        """The measured trials as one star series below their framework's row; their values."""
+        shown = [t for t in self.trials if t.framework in rows and t.value > 0]
+        xs = [to_axis(t.value) for t in shown]
+        ys = [rows[t.framework] - 0.24 for t in shown]
+        self.stars.setData(
+            x=xs,
+            y=ys,
             symbol="star",
             size=20 * self.scale,
-            brush=self.colour(fw),
+            brush=[self.colour(t.framework) for t in shown],
             pen=pg.mkPen("#111827", width=1.5 * self.scale),
         )
-        item.setZValue(20)
-        self.plot.addItem(item)
-        if legend:
-            self.legend.addItem(item, MEASURED)
-        self.hover.add_point(x, y, tip)
-        if label:
-            self.text(f"  {label}", x, y)
+        if shown:
+            self.legend.addItem(self.stars, MEASURED)
+        for t, x, y in zip(shown, xs, ys, strict=True):
+            self.hover.add_point(x, y, t.tooltip)
+            self.text(f"  {format_number(t.value)} {t.unit}", x, y)
+        return [t.value for t in shown]
 
 
 class RangeChart(CompareChart):
@@ -199,8 +220,47 @@ class RangeChart(CompareChart):
         self.thresholds = list(thresholds)
         self.bars: list[RangeBar] = []
         self.missing: list[Unplotted] = []
-        self.bar_items: dict[tuple[str, str], pg.GraphicsObject] = {}
+        # (framework, series key) -> (the item that draws it, its index in that item)
+        self.bar_items: dict[tuple[str, str], tuple[pg.GraphicsObject, int]] = {}
         super().__init__(title, x_label, "")
+        # One bar item per series, one marker item for bounds and single values.
+        self.series = {kind: pg.BarGraphItem(x0=[], x1=[], y=[], height=[]) for kind in SERIES}
+        self.markers = pg.ScatterPlotItem()
+        for item in (*self.series.values(), self.markers):
+            item.setZValue(10)
+            self.plot.addItem(item)
+        self.lines = [self._threshold_line(i, *t) for i, t in enumerate(self.thresholds)]
+        loaded = pg.mkBrush("#374151")
+        loaded.setStyle(Qt.BrushStyle.BDiagPattern)
+        self.under_load_sample = pg.BarGraphItem(x0=[0], x1=[1], y=[0], height=1, brush=loaded)
+        self.conflict_sample = pg.ScatterPlotItem(
+            symbol="d", brush=None, pen=pg.mkPen("#374151", width=2)
+        )
+
+    def _threshold_line(self, i: int, value: float, label: str, tip: str) -> pg.InfiniteLine:
+        line = pg.InfiniteLine(
+            pos=self.to_axis(value),
+            angle=90,
+            label=label,
+            labelOpts={
+                "position": 0.97 - 0.08 * i,
+                "color": "#111827",
+                "anchors": [(0, 0.5), (0, 0.5)],
+                "fill": (255, 255, 255, 220),
+            },
+        )
+        line.setZValue(5 - i)  # earlier labels stay readable over later lines
+        line.label.setToolTip(tip)
+        self.plot.addItem(line)
+        return line
+
+    def span(self, framework: str, key: str) -> tuple[float, float]:
+        """Where the chart draws this bar: (start, end) read back from its item."""
+        item, i = self.bar_items[(framework, key)]
+        if isinstance(item, pg.BarGraphItem):
+            return (float(item.opts["x0"][i]), float(item.opts["x1"][i]))
+        x = float(item.data["x"][i])
+        return (x, x)
 
     def set_content(
         self,
@@ -271,86 +331,84 @@ class RangeChart(CompareChart):
         self._legend_swatches()
         values: list[float] = [t[0] for t in self.thresholds]
         kinds: set[str] = set()
+        drawn: dict[str, list[tuple[float, float, float, float, QBrush, QPen]]] = {
+            kind: [] for kind in SERIES
+        }
+        spots: list[dict[str, object]] = []
         for bar in self.bars:
             values += [v for v in (bar.low, bar.high) if v is not None]
-            kinds.add(self._draw_bar(bar, rows[bar.framework]))
-        for trial in self.trials:
-            if trial.framework in rows and trial.value > 0:
-                pos = self.to_axis(trial.value)
-                y = rows[trial.framework] - 0.24
-                label = f"{format_number(trial.value)} {trial.unit}"
-                self._star(pos, y, trial.framework, trial.tooltip, MEASURED not in kinds, label)
-                kinds.add(MEASURED)
-                values.append(trial.value)
-        for i, (value, label, tip) in enumerate(self.thresholds):
-            line = pg.InfiniteLine(
-                pos=self.to_axis(value),
-                angle=90,
-                pen=pg.mkPen("#374151", width=1.5 * self.scale, style=Qt.PenStyle.DashLine),
-                label=label,
-                labelOpts={
-                    "position": 0.97 - 0.08 * i,
-                    "color": "#111827",
-                    "anchors": [(0, 0.5), (0, 0.5)],
-                    "fill": (255, 255, 255, 220),
-                },
+            kinds.add(bar.series)
+            self._place_bar(bar, rows[bar.framework], drawn, spots)
+        for kind, item in self.series.items():
+            entries = drawn[kind]
+            item.setOpts(
+                x0=[e[0] for e in entries],
+                x1=[e[1] for e in entries],
+                y=[e[2] for e in entries],
+                height=[e[3] for e in entries],
+                # None for an empty series: pyqtgraph 0.14 fails on an empty pens list.
+                brushes=[e[4] for e in entries] or None,
+                pens=[e[5] for e in entries] or None,
             )
-            line.setZValue(5 - i)  # earlier labels stay readable over later lines
+        self.markers.setData(spots=spots)
+        values += self._draw_trials(rows, self.to_axis)
+        for line in self.lines:
+            line.setPen(pg.mkPen("#374151", width=1.5 * self.scale, style=Qt.PenStyle.DashLine))
             line.label.setFont(self.scaled_font(9))
-            line.label.setToolTip(tip)
-            self.plot.addItem(line)
         self._set_x_range([v for v in values if v and v > 0])
         self._legend_kinds(kinds)
         self._note(self.missing)
 
     def _legend_kinds(self, kinds: set[str]) -> None:
         if "under load" in kinds:
-            brush = pg.mkBrush("#374151")
-            brush.setStyle(Qt.BrushStyle.BDiagPattern)
-            sample = pg.BarGraphItem(x0=[0], x1=[1], y=[0], height=1, brush=brush)
-            self.legend.addItem(sample, "under load")
+            self.legend.addItem(self.under_load_sample, "under load")
         if "other figure (conflict)" in kinds:
-            sample = pg.ScatterPlotItem(symbol="d", brush=None, pen=pg.mkPen("#374151", width=2))
-            self.legend.addItem(sample, "⚠ other figure in the guide")
+            self.legend.addItem(self.conflict_sample, "⚠ other figure in the guide")
 
-    def _draw_bar(self, bar: RangeBar, row: float) -> str:
+    def _place_bar(
+        self,
+        bar: RangeBar,
+        row: float,
+        drawn: dict[str, list[tuple[float, float, float, float, QBrush, QPen]]],
+        spots: list[dict[str, object]],
+    ) -> None:
+        """Add one bar (or a marker for a bound or a single value) to its series."""
         headline = bar.series == "headline"
         other = bar.series.startswith("other")
+        kind = "other" if other else bar.series if bar.series in SERIES else "headline"
         y = row + (0.12 if headline else -0.24)
         height = 0.36 if headline else 0.2
         colour = self.colour(bar.framework)
-        pen = pg.mkPen(colour.darker(150), width=1.2 * self.scale)
         label = "⚠" if other else bar.as_stated + (" ⚠" if bar.conflicts else "")
         if bar.series == "under load":
             label += " under load"
-        item: pg.GraphicsObject
+        key = bar.series if headline else f"{bar.series}:{bar.figure_id}"
         if bar.low is not None and bar.high is not None and bar.low != bar.high:
             x0, end = self.to_axis(bar.low), self.to_axis(bar.high)
             brush = pg.mkBrush(None) if other else pg.mkBrush(colour)
             if bar.series == "under load":
                 brush.setStyle(Qt.BrushStyle.BDiagPattern)
-            item = pg.BarGraphItem(x0=[x0], x1=[end], y=[y], height=height, brush=brush, pen=pen)
+            pen = pg.mkPen(colour.darker(150), width=1.2 * self.scale)
+            self.bar_items[(bar.framework, key)] = (self.series[kind], len(drawn[kind]))
+            drawn[kind].append((x0, end, y, height, brush, pen))
             self.hover.add_rect(x0, end, y - height / 2, y + height / 2, bar.tooltip)
         else:
             bound = bar.low if bar.low is not None else bar.high
             assert bound is not None
             end = self.to_axis(bound)
             symbol = "d" if bar.low == bar.high else ("t2" if bar.low is not None else "t3")
-            item = pg.ScatterPlotItem(
-                [end],
-                [y],
-                symbol=symbol,
-                size=(14 if other else 18) * self.scale,
-                brush=None if other else colour,
-                pen=pg.mkPen(colour.darker(150), width=2 * self.scale),
+            self.bar_items[(bar.framework, key)] = (self.markers, len(spots))
+            spots.append(
+                {
+                    "pos": (end, y),
+                    "symbol": symbol,
+                    "size": (14 if other else 18) * self.scale,
+                    "brush": pg.mkBrush(None) if other else pg.mkBrush(colour),
+                    "pen": pg.mkPen(colour.darker(150), width=2 * self.scale),
+                }
             )
             self.hover.add_point(end, y, bar.tooltip)
-        item.setZValue(10)
-        self.plot.addItem(item)
-        key = bar.series if headline else f"{bar.series}:{bar.figure_id}"
-        self.bar_items[(bar.framework, key)] = item
         self.text(f" {label}", end, y)
-        return bar.series
 
     def _set_x_range(self, values: list[float]) -> None:
         axis = self.plot.getAxis("bottom")

@@ -23,12 +23,29 @@ class ThroughputTtftChart(CompareChart):
     def __init__(self) -> None:
         self.pairs: list[tuple[RangeBar, RangeBar]] = []
         self.missing: list[Unplotted] = []
-        self.items: dict[str, pg.ErrorBarItem] = {}
+        self.items: dict[str, pg.ErrorBarItem] = {}  # the frameworks drawn now
+        self._error_bars: dict[str, pg.ErrorBarItem] = {}  # one per framework, kept
         super().__init__(
             "Throughput against time to first token",
             "time to first token, ms (lower is better)",
             "requests/s (higher is better)",
         )
+        self.centres = pg.ScatterPlotItem(symbol="o")
+        self.plot.addItem(self.centres)
+        self.instant = pg.InfiniteLine(
+            pos=100,
+            angle=90,
+            label="100 ms: feels instant (G057)",
+            labelOpts={"position": 0.1, "color": "#111827", "fill": (255, 255, 255, 200)},
+        )
+        self.plot.addItem(self.instant)
+
+    def _error_bar(self, framework: str) -> pg.ErrorBarItem:
+        if framework not in self._error_bars:
+            item = pg.ErrorBarItem(x=np.array([0.0]), y=np.array([0.0]))
+            self._error_bars[framework] = item
+            self.plot.addItem(item)
+        return self._error_bars[framework]
 
     def set_content(
         self,
@@ -96,12 +113,14 @@ class ThroughputTtftChart(CompareChart):
         self.items = {}
         xs: list[float] = [100.0]
         ys: list[float] = [0.0]
+        centres: list[tuple[float, float, str]] = []
         for t, f in self.pairs:
             assert t.low is not None and t.high is not None
             assert f.low is not None and f.high is not None
             cx, cy = self._centre(f), self._centre(t)
             colour = self.colour(t.framework)
-            bars = pg.ErrorBarItem(
+            bars = self._error_bar(t.framework)
+            bars.setData(
                 x=np.array([cx]),
                 y=np.array([cy]),
                 left=np.array([cx - f.low]),
@@ -112,16 +131,7 @@ class ThroughputTtftChart(CompareChart):
                 pen=pg.mkPen(colour, width=2.5 * self.scale),
             )
             self.items[t.framework] = bars
-            self.plot.addItem(bars)
-            marker = pg.ScatterPlotItem(
-                [cx],
-                [cy],
-                symbol="o",
-                size=14 * self.scale,
-                brush=colour,
-                pen=pg.mkPen("#111827", width=self.scale),
-            )
-            self.plot.addItem(marker)
+            centres.append((cx, cy, t.framework))
             self.text(f" {t.name}", f.high, t.high, anchor=(0, 1))
             tip = (
                 f"{t.name}\nThroughput: {t.as_stated} ({t.figure_id})\n"
@@ -133,15 +143,17 @@ class ThroughputTtftChart(CompareChart):
             self.hover.add_point(cx, cy, tip)
             xs += [f.low, f.high]
             ys += [t.low, t.high]
-        line = pg.InfiniteLine(
-            pos=100,
-            angle=90,
-            label="100 ms: feels instant (G057)",
-            pen=pg.mkPen("#374151", width=1.5 * self.scale, style=Qt.PenStyle.DashLine),
-            labelOpts={"position": 0.1, "color": "#111827", "fill": (255, 255, 255, 200)},
+        for fw, item in self._error_bars.items():
+            item.setVisible(fw in self.items)
+        self.centres.setData(
+            x=[c[0] for c in centres],
+            y=[c[1] for c in centres],
+            size=14 * self.scale,
+            brush=[self.colour(fw) for _x, _y, fw in centres],
+            pen=pg.mkPen("#111827", width=self.scale),
         )
-        line.label.setFont(self.scaled_font(9))
-        self.plot.addItem(line)
+        self.instant.setPen(pg.mkPen("#374151", width=1.5 * self.scale, style=Qt.PenStyle.DashLine))
+        self.instant.label.setFont(self.scaled_font(9))
         self.plot.setXRange(0, max(xs) * 1.3, padding=0)
         self.plot.setYRange(0, max(ys) * 1.2 or 1, padding=0)
         self._note(self.missing)
@@ -153,8 +165,13 @@ class TokenRateChart(CompareChart):
     def __init__(self) -> None:
         self.published: list[Point] = []
         self.general: Figure | None = None
-        self.items: dict[str, list[pg.ScatterPlotItem]] = {}
         super().__init__("Token rates: published benchmarks and this machine", "tokens/s (log)", "")
+        self.band = pg.LinearRegionItem(
+            values=(0, 1), movable=False, brush=pg.mkBrush(120, 120, 120, 45), pen=pg.mkPen(None)
+        )
+        self.points = pg.ScatterPlotItem(symbol="d")  # the published benchmarks, one series
+        self.plot.addItem(self.band)
+        self.plot.addItem(self.points)
 
     def set_content(
         self,
@@ -202,46 +219,34 @@ class TokenRateChart(CompareChart):
     def _draw(self) -> None:
         rows = self._rows()
         self._legend_swatches()
-        self.items = {}
         g = self.general
+        self.band.setVisible(bool(g is not None and g.low and g.high))
         if g is not None and g.low and g.high:
-            band = pg.LinearRegionItem(
-                values=(math.log10(g.low), math.log10(g.high)),
-                movable=False,
-                brush=pg.mkBrush(120, 120, 120, 45),
-                pen=pg.mkPen(None),
-            )
-            band.setToolTip(g.tooltip())
-            self.plot.addItem(band)
+            self.band.setRegion((math.log10(g.low), math.log10(g.high)))
+            self.band.setToolTip(g.tooltip())
             self.text("guide: all frameworks", math.log10(g.high), len(rows) - 0.5, (0, 0))
         values = [40.0, 60.0]
         seen: dict[str, int] = {}
+        xs: list[float] = []
+        ys: list[float] = []
         for p in self.published:
             # Alternate labels above and below the row so neighbours do not overlap.
             nth = seen[p.framework] = seen.get(p.framework, -1) + 1
             x, y = math.log10(p.value), rows[p.framework] + 0.12
-            item = pg.ScatterPlotItem(
-                [x],
-                [y],
-                symbol="d",
-                size=16 * self.scale,
-                brush=self.colour(p.framework),
-                pen=pg.mkPen("#111827", width=self.scale),
-            )
-            self.items.setdefault(p.framework, []).append(item)
-            self.plot.addItem(item)
+            xs.append(x)
+            ys.append(y)
             label = p.label or format_number(p.value)
             self.text(f" {label}", x, y, (0, 1.0) if nth % 2 == 0 else (0, -0.1))
             self.hover.add_point(x, y, p.tooltip)
             values.append(p.value)
-        first = True
-        for t in self.trials:
-            if t.framework in rows and t.value > 0:
-                label = f"{format_number(t.value)} {t.unit}"
-                y = rows[t.framework] - 0.24
-                self._star(math.log10(t.value), y, t.framework, t.tooltip, first, label)
-                first = False
-                values.append(t.value)
+        self.points.setData(
+            x=xs,
+            y=ys,
+            size=16 * self.scale,
+            brush=[self.colour(p.framework) for p in self.published],
+            pen=pg.mkPen("#111827", width=self.scale),
+        )
+        values += self._draw_trials(rows, math.log10)
         self.plot.getAxis("bottom").setTicks([[(math.log10(v), s) for v, s in RATE_TICKS], []])
         lo, hi = math.log10(min(values)) - 0.4, math.log10(max(values)) + 1.2
         self.plot.setXRange(lo, hi, padding=0)

@@ -11,30 +11,14 @@ import pytest
 from desktop_app.cli import run
 from desktop_app.domain.compare.series import range_bars, to_hours, trial_point
 from desktop_app.domain.compare.table import CompareError, build_comparison, parse_ids, runs_on
-from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
 from desktop_app.domain.trial.record import Trial
+from desktop_app.storage.bundled.store import BundledStore
+from tests.fakes.profiles import amd, apple_silicon, machine, planned_gpu
 
 DEFAULT = ["vllm", "tensorrt-llm", "ollama", "llama.cpp"]
 
 
-def profile(gpus: tuple[GpuDevice, ...] = (), os_name: str = "Linux") -> HardwareProfile:
-    """A planned machine with the given GPUs."""
-    return HardwareProfile(
-        label="test",
-        planned=True,
-        os_name=os_name,
-        os_version="",
-        cpu=CpuInfo("Test CPU", "x86", "x86_64", 8, 16, 3000.0, ("avx2",)),
-        memory=MemoryInfo(32 * 2**30, 16 * 2**30),
-        gpus=gpus,
-    )
-
-
-def nvidia(name: str, cc: str | None) -> GpuDevice:
-    return GpuDevice(0, name, "NVIDIA", "catalogue (planned)", compute_capability=cc)
-
-
-def test_cells_carry_store_figures_sources_and_conflicts(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_cells_carry_store_figures_sources_and_conflicts(bundled_store: BundledStore) -> None:
     table = build_comparison(bundled_store, DEFAULT)
     thr = table.cell("throughput", "vllm")
     assert thr.figure is not None and (thr.figure.low, thr.figure.high) == (120, 160)
@@ -51,7 +35,7 @@ def test_cells_carry_store_figures_sources_and_conflicts(bundled_store) -> None:
     assert table.cell("multi_node", "ollama").text == "unknown"
 
 
-def test_tgi_status_is_marked_as_a_conflict(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_tgi_status_is_marked_as_a_conflict(bundled_store: BundledStore) -> None:
     table = build_comparison(bundled_store, ["tgi", "sglang"])
     status = table.cell("status", "tgi")
     assert "maintenance mode since 2025-12-11" in status.text and "C9" in status.conflicts
@@ -77,7 +61,9 @@ def test_ids_are_case_insensitive() -> None:
     assert parse_ids(["vLLM", "Ollama"]) == ("vllm", "ollama")
 
 
-def test_setup_bars_are_working_hours_and_unplotted_are_explained(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_setup_bars_are_working_hours_and_unplotted_are_explained(
+    bundled_store: BundledStore,
+) -> None:
     table = build_comparison(bundled_store, DEFAULT)
     bars, missing = range_bars(table, ["setup_time"], hours=True)
     head = {b.framework: (b.low, b.high) for b in bars if b.series == "headline"}
@@ -89,7 +75,7 @@ def test_setup_bars_are_working_hours_and_unplotted_are_explained(bundled_store)
     assert to_hours(2, "weeks") == 80 and to_hours(3, "parsecs") is None
 
 
-def test_ttft_bars_keep_open_ended_range(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_ttft_bars_keep_open_ended_range(bundled_store: BundledStore) -> None:
     table = build_comparison(bundled_store, DEFAULT)
     bars, _missing = range_bars(table, ["ttft", "ttft_load"])
     loaded = next(b for b in bars if b.framework == "tensorrt-llm" and b.series == "under load")
@@ -113,36 +99,37 @@ def test_trial_point_reads_the_launcher_payload() -> None:
     assert trial_point(Trial.from_json({"ttft_ms": None}, engine="ollama"), "ttft_ms") is None
 
 
-def test_runs_on_reads_platform_facts(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_runs_on_reads_platform_facts(bundled_store: BundledStore) -> None:
     trt = bundled_store.framework("tensorrt-llm")
     vllm = bundled_store.framework("vllm")
     llama = bundled_store.framework("llama.cpp")
-    cpu_only = profile()
+    cpu_only = machine(planned=True)
     assert not runs_on(trt, cpu_only).runs
     assert "NVIDIA GPU required" in runs_on(trt, cpu_only).reason
     assert runs_on(llama, cpu_only).runs
-    turing = profile((nvidia("Tesla T4", "7.5"),))
+    turing = planned_gpu("Tesla T4", "7.5")
     assert not runs_on(trt, turing).runs and "7.5 < 8.0 required" in runs_on(trt, turing).reason
     assert runs_on(vllm, turing).runs
-    assert runs_on(trt, profile((nvidia("H100", "9.0"),))).runs
-    assert not runs_on(vllm, profile((nvidia("RTX 4090", "8.9"),), "Windows")).runs
-    mac = profile((GpuDevice(0, "Apple M2", "Apple", "sysctl"),), "Darwin")
+    assert runs_on(trt, planned_gpu("H100", "9.0")).runs
+    assert not runs_on(vllm, planned_gpu("RTX 4090", "8.9", os_name="Windows")).runs
+    mac = apple_silicon("Apple M2")
     mlc_on_mac = runs_on(bundled_store.framework("mlc-llm"), mac)
     assert mlc_on_mac.runs and "Metal" in mlc_on_mac.reason
     assert not runs_on(trt, mac).runs
     lmdeploy = runs_on(bundled_store.framework("lmdeploy"), mac)
     assert "not documented" in lmdeploy.reason  # undocumented is a limit, not a "no"
-    amd = profile((GpuDevice(0, "Radeon RX 7900 XTX", "AMD", "sysfs"),))
-    assert "AMD GPU (ROCm): yes" in runs_on(vllm, amd).reason and not runs_on(trt, amd).runs
+    radeon = amd("Radeon RX 7900 XTX")
+    assert "AMD GPU (ROCm): yes" in runs_on(vllm, radeon).reason
+    assert not runs_on(trt, radeon).runs
 
 
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = run(["compare", *argv])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_cli_text_json_and_csv(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_text_json_and_csv(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "vllm", "tensorrt-llm", "ollama", "llama.cpp")
     assert code == 0 and "120–160 requests/s" in out and "Sources:" in out
     assert "⚠ C3" in out
@@ -161,7 +148,7 @@ def test_cli_text_json_and_csv(capsys) -> None:  # type: ignore[no-untyped-def]
     assert unknown["value"] == "unknown" and unknown["low"] == ""
 
 
-def test_cli_errors_are_one_line(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_errors_are_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli(capsys, "vllm", "foo")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "valid ids are" in err and "Traceback" not in err

@@ -9,17 +9,19 @@ from desktop_app.domain.decide.data import decision_data
 from desktop_app.domain.decide.guide import BUDGETS, HARDWARE, NEEDS, TIMES, Answers
 from desktop_app.domain.decide.rank import WEIGHT_MAX, recommend
 from desktop_app.domain.decide.scoring import CRITERION_IDS
-from desktop_app.domain.hardware.profile import (
-    AppleSilicon,
-    CpuInfo,
-    GpuDevice,
-    HardwareProfile,
-    MemoryInfo,
-)
+from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.domain.sources.frameworks import FRAMEWORK_IDS
+from tests.fakes.profiles import (
+    amd,
+    apple_silicon,
+    detected_nvidia,
+    planned_cpu_only,
+    planned_gpu,
+    planned_unknown_ram,
+)
 
 
-def _data():  # type: ignore[no-untyped-def]
+def _data():
     from desktop_app import paths
     from desktop_app.storage.bundled.store import BundledStore
 
@@ -37,28 +39,18 @@ answers = st.builds(
     needs=st.frozensets(st.sampled_from(NEEDS)),
     rows=st.frozensets(st.sampled_from([r.id for r in DATA.matrix])),
 )
-gpus = st.one_of(
-    st.builds(
-        GpuDevice,
-        index=st.just(0),
-        name=st.sampled_from(["NVIDIA H100", "NVIDIA A100", "Tesla V100", "GeForce GTX 1060"]),
-        vendor=st.just("NVIDIA"),
-        source=st.just("NVML"),
-        compute_capability=st.none() | st.sampled_from(["5.0", "6.1", "7.0", "8.0", "8.9", "9.0"]),
-    ),
-    st.builds(GpuDevice, index=st.just(0), name=st.just("Radeon RX 7900"),
-              vendor=st.just("AMD"), source=st.just("sysfs")),
-)  # fmt: skip
-profiles = st.none() | st.builds(
-    HardwareProfile,
-    label=st.just("machine"),
-    planned=st.booleans(),
-    os_name=st.sampled_from(["Linux", "Windows", "Darwin"]),
-    os_version=st.just(""),
-    cpu=st.just(CpuInfo(None, None, "x86_64", None, None, None, ("avx2",))),
-    memory=st.just(MemoryInfo(None, None)),
-    gpus=st.lists(gpus, max_size=2).map(tuple),
-    apple=st.none() | st.just(AppleSilicon("Apple M3", None, None, True)),
+gpu_names = st.sampled_from(["NVIDIA H100", "NVIDIA A100", "Tesla V100", "GeForce GTX 1060"])
+capabilities = st.none() | st.sampled_from(["5.0", "6.1", "7.0", "8.0", "8.9", "9.0"])
+systems = st.sampled_from(["Linux", "Windows"])
+# Every kind of machine the app hands the Decide view; None is "not detected yet".
+profiles = st.one_of(
+    st.none(),
+    st.builds(detected_nvidia, gpu_names, capabilities, count=st.integers(1, 8), os_name=systems),
+    st.builds(planned_gpu, gpu_names, capabilities, count=st.integers(1, 8), os_name=systems),
+    st.builds(planned_cpu_only, st.integers(1, 128)),
+    st.builds(planned_unknown_ram),
+    st.builds(apple_silicon, st.sampled_from(["Apple M2", "Apple M3 Max"])),
+    st.builds(amd, os_name=systems),
 )
 weights = st.none() | st.fixed_dictionaries(
     {c: st.integers(min_value=0, max_value=WEIGHT_MAX) for c in CRITERION_IDS}
@@ -66,11 +58,11 @@ weights = st.none() | st.fixed_dictionaries(
 
 
 @settings(max_examples=300, deadline=None)
-@given(answers, weights)
-def test_every_answer_gives_a_complete_ordered_ranking(
-    a: Answers, w: dict[str, int] | None
+@given(answers, weights, profiles)
+def test_every_answer_and_machine_gives_a_complete_ordered_ranking(
+    a: Answers, w: dict[str, int] | None, profile: HardwareProfile | None
 ) -> None:
-    rec = recommend(DATA, a, weights=w)
+    rec = recommend(DATA, a, profile, weights=w)
     assert sorted(r.id for r in rec.ranking) == sorted(FRAMEWORK_IDS)
     flags = [r.excluded for r in rec.ranking]
     # An excluded framework never ranks above an eligible one.
@@ -81,6 +73,12 @@ def test_every_answer_gives_a_complete_ordered_ranking(
         assert 1 <= r.score <= 5
         assert r.reasons or r is rec.ranking[0]
         assert not r.excluded or r.reasons[0].startswith("Excluded:")
+    if a.hardware == "auto" and profile is not None:
+        # The machine itself is read: its kind shows, and NVIDIA-only engines need NVIDIA.
+        assert rec.hardware.label != "unknown hardware"
+        trt = next(r for r in rec.ranking if r.id == "tensorrt-llm")
+        if not profile.nvidia_gpus:
+            assert trt.excluded, profile.label
 
 
 @settings(max_examples=60, deadline=None)

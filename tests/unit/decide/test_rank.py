@@ -9,31 +9,13 @@ from desktop_app.domain.decide.guide import Answers
 from desktop_app.domain.decide.hardware import hardware_target
 from desktop_app.domain.decide.rank import Recommendation, default_weights, recommend
 from desktop_app.domain.decide.scoring import CRITERION_IDS
-from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from desktop_app.storage.bundled.store import BundledStore
+from tests.fakes.profiles import apple_silicon, planned_gpu
 
 
 @pytest.fixture(scope="module")
-def data(bundled_store) -> DecisionData:  # type: ignore[no-untyped-def]
+def data(bundled_store: BundledStore) -> DecisionData:
     return decision_data(bundled_store)
-
-
-def profile(
-    gpu: str | None = None, cc: str | None = None, count: int = 1, os_name: str = "Linux"
-) -> HardwareProfile:
-    """A planned machine: `count` NVIDIA GPUs called `gpu` (or none)."""
-    gpus = tuple(
-        GpuDevice(i, gpu, "NVIDIA", "catalogue (planned)", compute_capability=cc)
-        for i in range(count if gpu else 0)
-    )
-    return HardwareProfile(
-        label="planned",
-        planned=True,
-        os_name=os_name,
-        os_version="",
-        cpu=CpuInfo("Xeon", "GenuineIntel", "x86_64", 32, 64, None, ("avx2", "fma")),
-        memory=MemoryInfo(256 << 30, 200 << 30),
-        gpus=gpus,
-    )
 
 
 def ids(rec: Recommendation) -> list[str]:
@@ -64,7 +46,7 @@ def test_s2_singapore_h100_dedicated_team_gets_tensorrt_llm(data: DecisionData) 
         hardware="auto",
         needs=frozenset({"data-sovereignty"}),
     )
-    rec = recommend(data, answers, profile("NVIDIA H100 80GB HBM3", "9.0", count=3))
+    rec = recommend(data, answers, planned_gpu("NVIDIA H100 80GB HBM3", "9.0", count=3))
     assert rec.top.id == "tensorrt-llm"
     assert rec.hardware.label == "3× NVIDIA H100 80GB HBM3"
     assert {"M4", "M8"} <= set(rec.ticked_rows)
@@ -73,7 +55,7 @@ def test_s2_singapore_h100_dedicated_team_gets_tensorrt_llm(data: DecisionData) 
 
 def test_s3_san_francisco_a100_ship_in_a_week_gets_vllm(data: DecisionData) -> None:
     answers = Answers(budget="cluster", time="week", users=500)
-    rec = recommend(data, answers, profile("NVIDIA A100-SXM4-80GB", "8.0", count=8))
+    rec = recommend(data, answers, planned_gpu("NVIDIA A100-SXM4-80GB", "8.0", count=8))
     assert rec.top.id == "vllm"
     assert ids(rec)[1] == "tensorrt-llm"
     # The decisive difference is the one the guide gives: a week versus weeks of setup.
@@ -199,7 +181,7 @@ def test_tensorrt_is_excluded_off_nvidia_and_ranks_last(data: DecisionData, hw: 
 
 
 def test_windows_excludes_vllm_and_tensorrt_not_others(data: DecisionData) -> None:
-    win = profile("NVIDIA GeForce RTX 4090", "8.9", os_name="Windows")
+    win = planned_gpu("NVIDIA GeForce RTX 4090", "8.9", os_name="Windows")
     rec = recommend(data, Answers(users=50), win)
     excluded = {r.id for r in rec.ranking if r.excluded}
     assert excluded == {"vllm", "tensorrt-llm"}
@@ -210,7 +192,7 @@ def test_windows_excludes_vllm_and_tensorrt_not_others(data: DecisionData) -> No
 
 
 def test_old_gpu_below_minimum_compute_capability_is_excluded(data: DecisionData) -> None:
-    rec = recommend(data, Answers(), profile("Tesla V100", "7.0"))
+    rec = recommend(data, Answers(), planned_gpu("Tesla V100", "7.0"))
     excluded = {r.id for r in rec.ranking if r.excluded}
     assert {"vllm", "tensorrt-llm", "sglang"} <= excluded
     assert "lmdeploy" not in excluded and "ollama" not in excluded
@@ -224,17 +206,7 @@ def test_unknown_hardware_assumes_cpu_only_without_inventing_answers(data: Decis
 
 
 def test_apple_profile_is_read_as_apple(data: DecisionData) -> None:
-    from desktop_app.domain.hardware.profile import AppleSilicon
-
-    mac = HardwareProfile(
-        "mac",
-        False,
-        "Darwin",
-        "14",
-        CpuInfo("Apple M2", "Apple", "arm64", 8, 8, None),
-        MemoryInfo(16 << 30, 8 << 30),
-        apple=AppleSilicon("Apple M2", 16 << 30, 10, True),
-    )
+    mac = apple_silicon("Apple M2")
     target = hardware_target("auto", mac)
     assert (target.cls, target.label) == ("apple", "Apple M2")
 

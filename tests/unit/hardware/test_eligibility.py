@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
@@ -12,65 +13,47 @@ from desktop_app.domain.hardware.plan import (
     planned_cpu_profile,
     planned_gpu_profile,
 )
-from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.domain.hardware.text import profile_markdown
-
-AVX512 = ("sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw")
-
-
-def machine(
-    os_name: str = "Linux",
-    gpus: tuple[GpuDevice, ...] = (),
-    flags: tuple[str, ...] = AVX512,
-    arch: str = "x86_64",
-) -> HardwareProfile:
-    return HardwareProfile(
-        label="test",
-        planned=False,
-        os_name=os_name,
-        os_version="",
-        cpu=CpuInfo("test CPU", "Intel", arch, 8, 16, 3000.0, flags),
-        memory=MemoryInfo(64 * 1024**3, 60 * 1024**3),
-        gpus=gpus,
-        gpu_error=None if gpus else "no NVIDIA GPU detected: NVIDIA driver not loaded",
-    )
+from desktop_app.storage.bundled.store import BundledStore
+from tests.fakes.profiles import AVX512, machine, nvidia
 
 
-def nvidia(name: str, cc: str | None) -> GpuDevice:
-    return GpuDevice(0, name, "NVIDIA", "NVML", compute_capability=cc)
-
-
-def judge(bundled_store, profile: HardwareProfile) -> dict[str, Eligibility]:  # type: ignore[no-untyped-def]
+def judge(bundled_store: BundledStore, profile: HardwareProfile) -> dict[str, Eligibility]:
     return {e.framework_id: e for e in eligibility(profile, bundled_store.frameworks())}
 
 
-def test_tensorrt_llm_needs_cc_8_on_linux(bundled_store) -> None:  # type: ignore[no-untyped-def]
-    ampere = judge(bundled_store, machine(gpus=(nvidia("NVIDIA GeForce RTX 3060", "8.6"),)))
+def test_tensorrt_llm_needs_cc_8_on_linux(bundled_store: BundledStore) -> None:
+    ampere = judge(
+        bundled_store, machine(gpus=(nvidia("NVIDIA GeForce RTX 3060", "8.6"),), flags=AVX512)
+    )
     assert ampere["tensorrt-llm"].status is Status.RUNS
     assert ampere["tensorrt-llm"].reasons[0] == (
         "NVIDIA GeForce RTX 3060: compute capability 8.6 ≥ 8.0 required"
     )
-    turing = judge(bundled_store, machine(gpus=(nvidia("Tesla T4", "7.5"),)))
+    turing = judge(bundled_store, machine(gpus=(nvidia("Tesla T4", "7.5"),), flags=AVX512))
     assert turing["tensorrt-llm"].status is Status.NO
     assert "compute capability 7.5 < 8.0 required" in turing["tensorrt-llm"].reasons[0]
     # vLLM's minimum is 7.5: the same T4 runs it.
     assert turing["vllm"].status is Status.RUNS
-    windows = judge(bundled_store, machine("Windows", (nvidia("RTX 4090", "8.9"),)))
+    windows = judge(
+        bundled_store, machine(os_name="Windows", gpus=(nvidia("RTX 4090", "8.9"),), flags=AVX512)
+    )
     assert windows["tensorrt-llm"].status is Status.NO
     assert windows["tensorrt-llm"].reasons[0].startswith("Windows: no (requires Linux")
     assert windows["vllm"].status is Status.NO
     assert windows["llama.cpp"].status is Status.RUNS
 
 
-def test_unusable_gpu_means_cpu_only_with_limits(bundled_store) -> None:  # type: ignore[no-untyped-def]
-    old = judge(bundled_store, machine(gpus=(nvidia("Tesla P100", "6.0"),)))
+def test_unusable_gpu_means_cpu_only_with_limits(bundled_store: BundledStore) -> None:
+    old = judge(bundled_store, machine(gpus=(nvidia("Tesla P100", "6.0"),), flags=AVX512))
     assert old["vllm"].status is Status.LIMITED
     assert old["vllm"].reasons[0] == "only on the CPU: this GPU is not supported"
     assert old["llama.cpp"].status is Status.RUNS  # CC 5.0 minimum: the P100 works
 
 
-def test_cpu_only_speed_depends_on_avx2(bundled_store) -> None:  # type: ignore[no-untyped-def]
-    fast = judge(bundled_store, machine())
+def test_cpu_only_speed_depends_on_avx2(bundled_store: BundledStore) -> None:
+    fast = judge(bundled_store, machine(flags=AVX512))
     assert fast["llama.cpp"].status is Status.RUNS and fast["ollama"].status is Status.RUNS
     assert "AVX-512 present" in fast["llama.cpp"].reasons[0]
     assert fast["tensorrt-llm"].status is Status.NO
@@ -82,22 +65,24 @@ def test_cpu_only_speed_depends_on_avx2(bundled_store) -> None:  # type: ignore[
     assert "ARM NEON + dotprod" in arm["llama.cpp"].reasons[0]
 
 
-def test_missing_facts_never_say_does_not_run(bundled_store) -> None:  # type: ignore[no-untyped-def]
-    results = judge(bundled_store, machine())
+def test_missing_facts_never_say_does_not_run(bundled_store: BundledStore) -> None:
+    results = judge(bundled_store, machine(flags=AVX512))
     assert results["lmdeploy"].status is Status.LIMITED
     assert results["lmdeploy"].reasons[0].startswith("CPU: not documented")
     assert results["mlc-llm"].status is Status.LIMITED
 
 
-def test_every_answer_carries_its_sources(bundled_store) -> None:  # type: ignore[no-untyped-def]
-    for result in judge(bundled_store, machine(gpus=(nvidia("H100", "9.0"),))).values():
+def test_every_answer_carries_its_sources(bundled_store: BundledStore) -> None:
+    for result in judge(
+        bundled_store, machine(gpus=(nvidia("H100", "9.0"),), flags=AVX512)
+    ).values():
         assert result.reasons and result.facts
         for fact in result.facts:
             assert fact.provenance.source and fact.provenance.retrieved == "2026-11-29"
         assert all("retrieved 2026-11-29" in s for s in result.sources)
 
 
-def test_planned_gpu_profiles(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_planned_gpu_profiles(bundled_store: BundledStore) -> None:
     gpus = bundled_store.gpus()
     a100 = find_gpu(gpus, "a100 80gb (sxm4)")
     assert a100 is not None
@@ -126,7 +111,7 @@ def test_planned_gpu_profiles(bundled_store) -> None:  # type: ignore[no-untyped
         planned_gpu_profile(a100, 0)
 
 
-def test_planned_cpu_only(bundled_store) -> None:  # type: ignore[no-untyped-def]
+def test_planned_cpu_only(bundled_store: BundledStore) -> None:
     plan = planned_cpu_profile(32)
     assert plan.label == "Planned: CPU only, 32 cores" and plan.cpu.logical_cores == 32
     results = judge(bundled_store, plan)
@@ -135,16 +120,20 @@ def test_planned_cpu_only(bundled_store) -> None:  # type: ignore[no-untyped-def
     assert results["tensorrt-llm"].status is Status.NO
 
 
-def test_json_round_trip_and_markdown() -> None:
+def test_json_export_and_markdown() -> None:
     profile = replace(
-        machine(gpus=(nvidia("NVIDIA GeForce RTX 4090", "8.9"),)),
+        machine(gpus=(nvidia("NVIDIA GeForce RTX 4090", "8.9"),), flags=AVX512, ram_gib=64),
         probe_notes=("NVML: temperature: not supported",),
     )
     data = profile.to_json()
     assert data["os"] == {"name": "Linux", "version": ""}
     assert data["cpu"]["instruction_sets"][:3] == ["SSE4.2", "AVX", "AVX2"]
-    assert HardwareProfile.from_json(data) == profile
+    exported = json.loads(json.dumps(data))  # what "Copy as JSON" and a trial record hold
+    assert exported["gpus"][0]["name"] == "NVIDIA GeForce RTX 4090"
+    assert exported["gpus"][0]["compute_capability"] == "8.9"
+    assert exported["memory"]["total_bytes"] == 64 * 2**30
+    assert exported["probe_notes"] == ["NVML: temperature: not supported"]
     text = profile_markdown(profile)
     assert "- **GPU 0**: NVIDIA GeForce RTX 4090, unknown, CC 8.9" in text
-    assert "- **RAM**: 64.0 GiB total, 60.0 GiB available; swap unknown" in text
+    assert "- **RAM**: 64.0 GiB total, 32.0 GiB available; swap unknown" in text
     assert "_note_: NVML: temperature: not supported" in text

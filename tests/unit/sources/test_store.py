@@ -76,15 +76,27 @@ def test_missing_values_read_unknown_never_zero(bundled_store: BundledStore) -> 
     assert sgd is not None and sgd.display_value() == "unknown"
 
 
+def documented_conflicts() -> dict[str, list[str]]:
+    """data/conflicts.csv: conflict id -> the figures on its sides."""
+    with (REPO / "data" / "conflicts.csv").open(encoding="utf-8", newline="") as f:
+        return {row["id"]: row["figures"].split(";") for row in csv.DictReader(f)}
+
+
 def test_nine_conflicts_show_both_sides(bundled_store: BundledStore) -> None:
-    conflicts = bundled_store.conflicts()
-    assert len(conflicts) >= 9
-    for conflict in conflicts:
-        figures = [bundled_store.figure(i) for i in conflict.figure_ids]
-        assert all(figures) and len(figures) >= 2
-        assert len({f.provenance.source for f in figures if f}) >= 1
+    documented = documented_conflicts()
+    assert len(documented) == 9
+    conflicts = {c.id: c for c in bundled_store.conflicts()}
+    assert {c: list(conflicts[c].figure_ids) for c in conflicts} == documented
+    for conflict_id, figure_ids in documented.items():
+        figures = [bundled_store.figure(i) for i in figure_ids]
+        sources = set()
         for fig in figures:
-            assert fig is not None and conflict.id in fig.conflicts
+            # Every side is in the store, names its own source and date, and points back.
+            assert fig is not None, (conflict_id, figure_ids)
+            assert fig.provenance.source.strip() and fig.provenance.retrieved, fig.id
+            assert conflict_id in fig.conflicts, fig.id
+            sources.add(fig.provenance.source)
+        assert len(sources) >= 2, f"{conflict_id}: one source cannot disagree with itself"
     ollama_setup = {
         bundled_store.figure(i).display_value()  # type: ignore[union-attr]
         for i in ("G008", "G016", "G041")

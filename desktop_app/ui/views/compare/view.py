@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import partial
+from collections.abc import Sequence
 
-from PySide6.QtCore import QTimer, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -49,6 +46,7 @@ from desktop_app.ui import theme
 from desktop_app.ui.charts.compare import SETUP_TICKS, TTFT_TICKS, CompareChart, RangeChart
 from desktop_app.ui.charts.compare_points import ThroughputTtftChart, TokenRateChart
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.page import heading, scroll_area
 
 FILTER_TEXT = "Only what runs on my hardware"
 CHARTS_TAB = 1
@@ -73,13 +71,13 @@ class CompareView(QWidget):
         self.trials: list[Trial] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 8)
-        heading = QLabel(
-            "<h2>Compare frameworks</h2>Hover any value or bar for its source, conditions and "
-            "date. ⚠ marks figures that other sources contradict; <i>unknown</i> means the "
-            "guide and the sourced data give no value."
+        outer.addWidget(
+            heading(
+                "<h2>Compare frameworks</h2>Hover any value or bar for its source, conditions "
+                "and date. ⚠ marks figures that other sources contradict; <i>unknown</i> means "
+                "the guide and the sourced data give no value."
+            )
         )
-        heading.setWordWrap(True)
-        outer.addWidget(heading)
 
         picker = QHBoxLayout()
         picker.addWidget(QLabel("<b>Frameworks (2–4):</b>"))
@@ -148,17 +146,8 @@ class CompareView(QWidget):
         )
         self.chart_grid = grid
         self._layout_charts(2)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(charts)
-        self.tabs.addTab(scroll, "Charts")
+        self.tabs.addTab(scroll_area(charts), "Charts")
         self._charts_stale = True
-        self._chart_jobs: list[Callable[[], None]] = []
-        self._chart_timer = QTimer(self)
-        self._chart_timer.setSingleShot(True)
-        self._chart_timer.setInterval(0)
-        self._chart_timer.timeout.connect(self._on_chart_timer_timeout)
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
         outer.addWidget(self.tabs, 1)
 
@@ -277,34 +266,13 @@ class CompareView(QWidget):
         self.ttft_chart.trials = self.trial_series("ttft_ms")
         self.rate_chart.trials = self.trial_series("decode_tokens_per_s")
         general = self.store.figure("G067")
-        # One chart per event-loop turn, so the GUI never blocks for all five at once.
-        self._queue_charts(
-            [
-                partial(self.throughput_chart.set_content, frameworks, thr, thr_missing, dimmed),
-                partial(self.ttft_chart.set_content, frameworks, ttft, ttft_missing, dimmed),
-                partial(self.setup_chart.set_content, frameworks, setup, setup_missing, dimmed),
-                partial(self.scatter_chart.set_content, frameworks, thr, ttft, dimmed),
-                partial(self.rate_chart.set_content, frameworks, published, general, dimmed),
-            ]
-        )
+        # The charts keep their items and update them in place: all five at once is cheap.
+        self.throughput_chart.set_content(frameworks, thr, thr_missing, dimmed)
+        self.ttft_chart.set_content(frameworks, ttft, ttft_missing, dimmed)
+        self.setup_chart.set_content(frameworks, setup, setup_missing, dimmed)
+        self.scatter_chart.set_content(frameworks, thr, ttft, dimmed)
+        self.rate_chart.set_content(frameworks, published, general, dimmed)
         self._charts_stale = False
-
-    def _queue_charts(self, jobs: list[Callable[[], None]]) -> None:
-        self._chart_jobs = jobs
-        self._chart_timer.start()
-
-    @Slot()
-    def _on_chart_timer_timeout(self) -> None:
-        if self._chart_jobs:
-            self._chart_jobs.pop(0)()
-        if self._chart_jobs:
-            self._chart_timer.start()
-
-    def flush_charts(self) -> None:
-        """Draw every chart still waiting for its turn (screenshots, tests, exports)."""
-        self._chart_timer.stop()
-        while self._chart_jobs:
-            self._chart_jobs.pop(0)()
 
     def trial_series(self, metric: str) -> list[Point]:
         """Measured trials as chart points for `metric` ("ttft_ms", "decode_tokens_per_s")."""
@@ -320,7 +288,8 @@ class CompareView(QWidget):
             return  # drawn with the trials when the Charts tab is opened
         self.ttft_chart.trials = self.trial_series("ttft_ms")
         self.rate_chart.trials = self.trial_series("decode_tokens_per_s")
-        self._queue_charts([*self._chart_jobs, self.ttft_chart.redraw, self.rate_chart.redraw])
+        self.ttft_chart.redraw()
+        self.rate_chart.redraw()
 
     # ---------------------------------------------------------------- slots
     def _on_picker_toggled(self, framework_id: str, on: bool) -> None:
@@ -415,15 +384,10 @@ class CompareView(QWidget):
             chart.set_presentation(on, redraw=False)
         self._layout_charts(1 if on else 2)
         if not self._charts_stale:  # stale charts are drawn, at the new size, when opened
-            self._queue_charts([*self._chart_jobs, *(c.redraw for c in self.charts)])
+            for chart in self.charts:
+                chart.redraw()
         self.table.resizeRowsToContents()
 
     def settle_for_screenshot(self) -> None:
-        """Draw pending charts and lay the table out for a screenshot."""
-        self.flush_charts()
+        """Lay the table out for a screenshot."""
         self.table.resizeRowsToContents()
-
-    def shutdown(self) -> None:
-        """Stop drawing charts (the window is closing)."""
-        self._chart_timer.stop()
-        self._chart_jobs.clear()

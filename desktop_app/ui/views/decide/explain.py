@@ -23,6 +23,7 @@ from desktop_app.domain.decide.rank import WEIGHT_MAX, Recommendation
 from desktop_app.domain.decide.scoring import CRITERIA
 from desktop_app.ui import theme
 from desktop_app.ui.views.decide.panels import item
+from desktop_app.ui.widgets.page import warning_style
 
 SCORE_BG = {1: "#F8D7DA", 2: "#FCE8D5", 3: "#F2F2F2", 4: "#DFF0D8", 5: "#C8E6C9"}
 Describe = Callable[[str], str]  # evidence id -> value, source and date
@@ -75,7 +76,7 @@ class WhyPanel(QScrollArea):
             line(
                 f"⚠ {html.escape(note.text)}",
                 sources_tooltip(describe, note.text, note.evidence),
-                f"background: {theme.WARNING_BG}; color: {theme.WARNING_FG}; padding: 4px;",
+                warning_style(),
             )
         for i, r in enumerate(rec.ranking):
             swatch = f"<span style='color:{theme.framework_colour(r.id)}'>■</span>"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -35,16 +37,6 @@ def item(text: str, tooltip: str = "") -> QTableWidgetItem:
 
 def _text(item: QTableWidgetItem | None) -> str:
     return item.text() if item is not None else ""
-
-
-def _table(rows: int, headers: list[str]) -> QTableWidget:
-    table = QTableWidget(rows, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    table.setWordWrap(True)
-    return table
 
 
 class MatrixTable(QTableWidget):
@@ -84,7 +76,7 @@ class MatrixTable(QTableWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.itemChanged.connect(self._on_table_item_changed)
 
-    def show_ticks(self, derived: dict[str, str], manual: frozenset[str]) -> None:
+    def show_ticks(self, derived: Mapping[str, str], manual: frozenset[str]) -> None:
         """Tick rows the answers imply (locked) and the ones ticked by hand; highlight them."""
         self.blockSignals(True)
         for i, row in enumerate(self.rows):

@@ -35,6 +35,7 @@ from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.decide.explain import CriteriaTable, WhyPanel
 from desktop_app.ui.views.decide.panels import MatrixTable, RankingTable, WeightsPanel, panel
+from desktop_app.ui.widgets.page import notice
 
 NOT_SET = "— not set —"
 
@@ -62,11 +63,7 @@ class DecideView(QWidget):
         self.headline.setStyleSheet("font-size: 22px; padding-bottom: 4px;")
         self.headline.setTextFormat(Qt.TextFormat.RichText)
         outer.addWidget(self.headline)
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.note.setStyleSheet(
-            f"background: {theme.WARNING_BG}; color: {theme.WARNING_FG}; padding: 4px;"
-        )
+        self.note = notice()
         outer.addWidget(self.note)
 
         top = QSplitter(Qt.Orientation.Horizontal)
@@ -184,10 +181,7 @@ class DecideView(QWidget):
         rec = rank(self.data, self._assessment, weights)
         self.recommendation = rec
         self.weights.show_weights(dict(rec.weights), self.custom_weights is not None)
-        self.matrix.show_ticks(
-            {k: v for k, v in rec.ticked_rows.items() if v != "ticked by hand"},
-            self.manual_rows,
-        )
+        self.matrix.show_ticks(rec.implied_rows, self.manual_rows)
         pointed = {f for r in self.data.matrix if r.id in rec.ticked_rows for f in r.frameworks}
         self.ranking.show_ranking(rec, pointed)
         self.why.show_why(rec, self._describe)

@@ -15,13 +15,11 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -38,6 +36,7 @@ from desktop_app.ui import theme
 from desktop_app.ui.charts.hardware import LiveGauges
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets import hardware_cards as cards
+from desktop_app.ui.widgets.page import heading, scroll_area
 
 THIS_MACHINE = "This machine"
 PLAN = "Plan for other hardware"
@@ -69,17 +68,20 @@ class HardwareView(QWidget):
         head = QWidget()
         head_layout = QVBoxLayout(head)
         head_layout.setContentsMargins(16, 12, 16, 4)
-        title = QLabel(
+        title = heading(
             "<h2>Hardware</h2><span>What this machine has, what runs on it, and plans for "
             "hardware you do not have. Hover a value for how it was measured.</span>"
         )
-        title.setWordWrap(True)
         head_layout.addWidget(title)
         bar = QHBoxLayout()
         self.mode = QComboBox()
-        self.mode.addItems([THIS_MACHINE, PLAN])
+        self.mode.addItem(THIS_MACHINE, False)  # item data: planning?
+        self.mode.addItem(PLAN, True)
         self.plan_gpu = QComboBox()
-        self.plan_gpu.addItems([g.name for g in self._gpus] + [CPU_ONLY])
+        for i, g in enumerate(self._gpus):  # item data: index in the catalogue; None: CPU only
+            self.plan_gpu.addItem(g.name, i)
+        self.plan_gpu.addItem(CPU_ONLY, None)
+        self._count_is_cores = False  # what plan_count holds: a core count or a GPU count
         self.plan_gpu.setCurrentText("GeForce RTX 4090")
         self.plan_count = QSpinBox()
         self.plan_count.setRange(1, 64)
@@ -106,10 +108,6 @@ class HardwareView(QWidget):
         head_layout.addWidget(self.message)
         outer.addWidget(head)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self.body_layout = QVBoxLayout(body)
         self.body_layout.setContentsMargins(16, 4, 16, 16)
@@ -132,8 +130,7 @@ class HardwareView(QWidget):
         self.gauges = LiveGauges()
         self.body_layout.addWidget(self.gauges)
         self.body_layout.addStretch(1)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(scroll_area(body, horizontal=False), 1)
         self.results: list[Eligibility] = []
 
         self.mode.currentTextChanged.connect(self._on_mode_changed)
@@ -209,9 +206,16 @@ class HardwareView(QWidget):
     def _on_hardware_profile_changed(self, profile: HardwareProfile) -> None:
         self.show_profile(profile)
 
+    def _planning(self) -> bool:
+        return bool(self.mode.currentData())
+
+    def _plan_cpu_only(self) -> bool:
+        return self.plan_gpu.currentData() is None
+
     def _sync_plan_widgets(self) -> None:
-        planning = self.mode.currentText() == PLAN
-        cpu_only = self.plan_gpu.currentText() == CPU_ONLY
+        planning = self._planning()
+        cpu_only = self._plan_cpu_only()
+        self._count_is_cores = cpu_only
         self.plan_gpu.setVisible(planning)
         self.plan_count.setVisible(planning)
         self.plan_count_unit.setVisible(planning)
@@ -220,30 +224,31 @@ class HardwareView(QWidget):
 
     def planned_profile(self) -> HardwareProfile:
         """The profile the plan widgets describe."""
-        if self.plan_gpu.currentText() == CPU_ONLY:
+        index = self.plan_gpu.currentData()
+        if index is None:
             return planned_cpu_profile(self.plan_count.value())
-        gpu = self._gpus[self.plan_gpu.currentIndex()]
+        gpu = self._gpus[index]
         return planned_gpu_profile(gpu, self.plan_count.value())
 
     @Slot(str)
     def _on_mode_changed(self, _text: str) -> None:
         self._sync_plan_widgets()
-        if self.mode.currentText() == PLAN:
+        if self._planning():
             self.ctx.hardware.set_active(self.planned_profile())
         elif self.ctx.hardware.detected is not None:
             self.ctx.hardware.set_active(self.ctx.hardware.detected)
 
     @Slot()
     def _on_plan_changed(self) -> None:
-        was_cpu = self.plan_count_unit.text() == "cores:"
+        was_cpu = self._count_is_cores
         self._sync_plan_widgets()
-        cpu_only = self.plan_gpu.currentText() == CPU_ONLY
+        cpu_only = self._plan_cpu_only()
         if cpu_only != was_cpu:
             # A GPU count is not a core count: start from a typical value for the new kind.
             self.plan_count.blockSignals(True)
             self.plan_count.setValue(32 if cpu_only else 1)
             self.plan_count.blockSignals(False)
-        if self.mode.currentText() == PLAN:
+        if self._planning():
             self.ctx.hardware.set_active(self.planned_profile())
 
     @Slot()
@@ -255,7 +260,7 @@ class HardwareView(QWidget):
     def _on_probe_done(self, profile: HardwareProfile) -> None:
         self.detect_button.setEnabled(True)
         self.ctx.hardware.set_detected(profile)
-        if self.mode.currentText() == PLAN:
+        if self._planning():
             self.message.setText("This machine was detected again (a plan is active).")
 
     def _on_probe_failed(self, exc: BaseException) -> None:

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QLabel,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -16,6 +15,7 @@ from desktop_app.domain.sources.frameworks import Framework
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.figure_label import FactLabel, FigureLabel
+from desktop_app.ui.widgets.page import heading, scroll_area, warning_style
 
 PLATFORM_FACTS = (
     ("NVIDIA (min. CC)", "nvidia_cuda_min_compute_capability"),
@@ -50,8 +50,7 @@ class FrameworkCard(QFrame):
         if fw.in_maintenance:
             self.status_label.setText(f"⚠ Project status: {fw.status}")
             self.status_label.setStyleSheet(
-                f"background: {theme.WARNING_BG}; color: {theme.WARNING_FG}; "
-                "padding: 4px; border-radius: 4px; font-weight: bold;"
+                warning_style() + " border-radius: 4px; font-weight: bold;"
             )
             self.status_label.setToolTip(status.tooltip())
         else:
@@ -105,18 +104,13 @@ class OverviewView(QWidget):
         super().__init__(parent)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel(
+        title = heading(
             "<h2>Inference frameworks at a glance</h2>"
             "<span>Hover any figure for its source, conditions and date. "
             "⚠ marks a figure that other sources contradict (see Sources).</span>"
         )
-        heading.setContentsMargins(16, 12, 16, 4)
-        heading.setWordWrap(True)
-        outer.addWidget(heading)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        title.setContentsMargins(16, 12, 16, 4)
+        outer.addWidget(title)
         body = QWidget()
         grid = QGridLayout(body)
         grid.setContentsMargins(16, 8, 16, 16)
@@ -129,5 +123,4 @@ class OverviewView(QWidget):
             grid.addWidget(card, i // 4, i % 4)
         for col in range(4):
             grid.setColumnStretch(col, 1)
-        scroll.setWidget(body)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(scroll_area(body, horizontal=False), 1)

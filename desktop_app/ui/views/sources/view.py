@@ -31,6 +31,7 @@ from desktop_app.domain.sources.figures import Conflict, Figure, format_range
 from desktop_app.domain.units import UNKNOWN
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.page import heading
 
 COLUMNS = (
     "What",
@@ -159,7 +160,7 @@ class SourcesView(QWidget):
         figures = store.figures()
         layout = QVBoxLayout(self)
         layout.addWidget(
-            QLabel(
+            heading(
                 f"<h2>Sources</h2>Every figure in the store ({len(figures)}), with where it comes "
                 "from and when it was looked up. Rows marked ⚠ disagree with other figures: pick a "
                 'conflict below to see them side by side. "Guide" is <i>Choosing an LLM '

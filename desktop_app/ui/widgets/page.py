@@ -1,0 +1,39 @@
+"""The pieces every view page repeats: a scroll area, a heading, a warning notice."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QWidget
+
+from desktop_app.ui import theme
+
+
+def warning_style(padding_px: int = 4) -> str:
+    """The style sheet of a warning: the theme's yellow background and dark text."""
+    return f"background: {theme.WARNING_BG}; color: {theme.WARNING_FG}; padding: {padding_px}px;"
+
+
+def scroll_area(widget: QWidget, horizontal: bool = True) -> QScrollArea:
+    """A frameless, resizable scroll area around `widget` (no horizontal bar if asked)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    if not horizontal:
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    return area
+
+
+def heading(html: str) -> QLabel:
+    """A page heading: an <h2> title and a line of rich text, wrapped."""
+    label = QLabel(html)
+    label.setWordWrap(True)
+    return label
+
+
+def notice(text: str = "", padding_px: int = 4) -> QLabel:
+    """A wrapped warning label in the theme's warning colours."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(warning_style(padding_px))
+    return label
