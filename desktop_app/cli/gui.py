@@ -26,6 +26,10 @@ def screenshots(args: argparse.Namespace) -> int:
         raise UserError(f"--size must look like 1440x900, not {args.size!r}") from None
     if not (320 <= width <= 7680 and 240 <= height <= 4320):
         raise UserError("--size must be between 320x240 and 7680x4320")
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot write screenshots to {args.out}: {exc.strerror}") from None
     for path in render_screenshots(args.out, width, height):
         print(path)
     return 0

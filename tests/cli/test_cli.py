@@ -105,3 +105,13 @@ def test_screenshots_writes_pngs(tmp_path: Path) -> None:
     pngs = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
     assert "overview.png" in pngs and "sources.png" in pngs
     assert all((tmp_path / "shots" / p).stat().st_size > 20_000 for p in pngs)
+
+
+def test_screenshots_to_a_folder_that_cannot_exist_is_one_sentence(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    proc = infernav("screenshots", "--out", str(blocker / "shots"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == (
+        f"infernav: error: cannot write screenshots to {blocker / 'shots'}: Not a directory"
+    )

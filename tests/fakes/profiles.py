@@ -67,17 +67,20 @@ def machine(
     cores: int = 8,
     threads: int = 16,
     ram_gib: float | None = 32,
+    free_gib: float | None = None,
 ) -> HardwareProfile:
-    """A machine with these GPUs; a detected one without NVIDIA GPUs says why."""
+    """A machine with these GPUs (RAM half free unless `free_gib` says); a detected one
+    without NVIDIA GPUs says why."""
     no_nvidia = not any(g.vendor == "NVIDIA" for g in gpus)
     ram = None if ram_gib is None else int(ram_gib * GIB)
+    free = int(free_gib * GIB) if free_gib is not None else None if ram is None else ram // 2
     return HardwareProfile(
         label=label or ("planned" if planned else "this machine"),
         planned=planned,
         os_name=os_name,
         os_version="",
         cpu=CpuInfo("Test CPU", "GenuineIntel", arch, cores, threads, 3000.0, flags),
-        memory=MemoryInfo(ram, None if ram is None else ram // 2),
+        memory=MemoryInfo(ram, free),
         gpus=gpus,
         gpu_error=NO_NVIDIA if no_nvidia and not planned else None,
     )

@@ -8,10 +8,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.services.engines.specs import free_port
 from desktop_app.storage.user.settings import GGUF_FOLDERS, engine_binary
 from tests.fakes.gguf import write_tiny_gguf
 from tests.fakes.ollama_fixture import fake_ollama  # noqa: F401  (the one fixture)
+from tests.fakes.profiles import machine
 from tests.integration.conftest import wait_gone
 
 pytestmark = pytest.mark.gui
@@ -40,15 +42,9 @@ def models(tmp_path: Path) -> Path:
     return folder
 
 
-def cpu_box():  # type: ignore[no-untyped-def]
+def cpu_box() -> HardwareProfile:
     """A CPU-only machine with 16 GiB of RAM, 8 GiB free."""
-    from desktop_app.domain.hardware.profile import CpuInfo, HardwareProfile, MemoryInfo
-
-    return HardwareProfile(
-        label="CPU box", planned=True, os_name="Linux", os_version="",
-        cpu=CpuInfo("cpu", "x86", "x86_64", 4, 8, 2400.0, ("avx2",)),
-        memory=MemoryInfo(16 * 2**30, 8 * 2**30),
-    )  # fmt: skip
+    return machine(planned=True, ram_gib=16, free_gib=8)
 
 
 def _launch(window, llama: Path | None = None, folder: Path | None = None):  # type: ignore[no-untyped-def]

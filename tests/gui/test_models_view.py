@@ -6,34 +6,24 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from desktop_app.domain.hardware.profile import HardwareProfile
+from tests.fakes import profiles
 from tests.fakes.gguf import write_random_bytes, write_tiny_gguf, write_truncated
+from tests.fakes.profiles import nvidia
 
 pytestmark = pytest.mark.gui
 GIB = 1024**3
 
 
 def machine(vram_gib: float | None, ram_gib: float) -> HardwareProfile:
-    gpus = ()
-    if vram_gib is not None:
-        gpus = (
-            GpuDevice(
-                0,
-                "Planned GPU",
-                "NVIDIA",
-                "catalogue (planned)",
-                memory_total_bytes=int(vram_gib * GIB),
-                bandwidth_gbps=504.0,
-            ),
-        )
-    return HardwareProfile(
-        label=f"plan {vram_gib} GiB",
-        planned=True,
-        os_name="Linux",
-        os_version="",
-        cpu=CpuInfo("cpu", None, "x86_64", 8, 16, None),
-        memory=MemoryInfo(int(ram_gib * GIB), int(ram_gib * GIB)),
-        gpus=gpus,
+    """A planned machine with one NVIDIA GPU of `vram_gib` (None: none), all RAM free."""
+    gpus = (
+        ()
+        if vram_gib is None
+        else (nvidia("Planned GPU", None, planned=True, memory_gib=vram_gib, bandwidth_gbps=504.0),)
+    )
+    return profiles.machine(
+        gpus=gpus, planned=True, label=f"plan {vram_gib} GiB", ram_gib=ram_gib, free_gib=ram_gib
     )
 
 

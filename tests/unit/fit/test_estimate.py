@@ -17,8 +17,9 @@ from desktop_app.domain.fit.estimate import (
     estimate,
 )
 from desktop_app.domain.fit.quant import GGML_TYPES, QUANTS
-from desktop_app.domain.hardware.profile import CpuInfo, GpuDevice, HardwareProfile, MemoryInfo
+from desktop_app.domain.hardware.profile import GpuDevice
 from desktop_app.domain.sources.catalog import ModelArch
+from tests.fakes.profiles import machine, nvidia
 
 
 @pytest.fixture(scope="module")
@@ -26,29 +27,16 @@ def archs(bundled_store) -> dict[str, ModelArch]:  # type: ignore[no-untyped-def
     return {slug(a.model): a for a in bundled_store.model_archs()}
 
 
-def profile(vram_gib: float | None, ram_gib: float, bandwidth: float | None = 1008.0):
-    """A planned machine with one NVIDIA GPU of `vram_gib` (None: no GPU)."""
-    gpus = ()
-    if vram_gib is not None:
-        gpus = (
-            GpuDevice(
-                0,
-                "Test GPU",
-                "NVIDIA",
-                "catalogue (planned)",
-                memory_total_bytes=int(vram_gib * GIB),
-                bandwidth_gbps=bandwidth,
-            ),
+def profile(vram_gib: float | None, ram_gib: float, bandwidth: float | None = 1008.0):  # type: ignore[no-untyped-def]
+    """A planned machine with one NVIDIA GPU of `vram_gib` (None: no GPU), all RAM free."""
+    gpus = (
+        ()
+        if vram_gib is None
+        else (
+            nvidia("Test GPU", None, planned=True, memory_gib=vram_gib, bandwidth_gbps=bandwidth),
         )
-    return HardwareProfile(
-        label="test",
-        planned=True,
-        os_name="Linux",
-        os_version="",
-        cpu=CpuInfo("cpu", None, "x86_64", 8, 16, None),
-        memory=MemoryInfo(int(ram_gib * GIB), int(ram_gib * GIB)),
-        gpus=gpus,
     )
+    return machine(gpus=gpus, planned=True, ram_gib=ram_gib, free_gib=ram_gib)
 
 
 def test_llama3_8b_kv_cache_matches_llama_cpp_logs(archs) -> None:  # type: ignore[no-untyped-def]

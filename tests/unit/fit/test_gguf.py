@@ -17,6 +17,7 @@ from desktop_app.services.engines import snippets
 from desktop_app.services.gguf import GgufError, inspect_gguf, read_gguf, scan
 from desktop_app.storage.user.store import UserStore
 from tests.fakes.gguf import write_random_bytes, write_tiny_gguf, write_truncated
+from tests.fakes.profiles import machine
 
 
 @pytest.fixture(scope="module")
@@ -106,17 +107,8 @@ def test_code_snippets_point_at_the_engine() -> None:
 
 
 def test_scanned_files_get_the_models_fit_verdict(tiny: Path) -> None:
-    from desktop_app.domain.hardware.profile import CpuInfo, HardwareProfile, MemoryInfo
-
-    laptop = HardwareProfile(
-        label="laptop", planned=True, os_name="Linux", os_version="",
-        cpu=CpuInfo("cpu", "x86", "x86_64", 4, 8, 2400.0, ("avx2",)),
-        memory=MemoryInfo(16 * 2**30, 8 * 2**30),
-    )  # fmt: skip
-    tiny_box = HardwareProfile(
-        label="tiny", planned=True, os_name="Linux", os_version="", cpu=laptop.cpu,
-        memory=MemoryInfo(64 * 2**10, 1 * 2**10),
-    )  # fmt: skip
+    laptop = machine(planned=True, ram_gib=16, free_gib=8)
+    tiny_box = machine(planned=True, ram_gib=64 / 2**20, free_gib=1 / 2**20)
     assert scan([str(tiny.parent)])[0].fit == "unknown"  # no profile yet
     fits = scan([str(tiny.parent)], laptop)[0].fit
     assert fits == "CPU only"
@@ -142,15 +134,10 @@ def test_a_plan_with_unknown_ram_is_never_called_does_not_fit(tiny: Path) -> Non
 def test_gpu_layers_default_to_the_fit_estimate(tiny: Path) -> None:
     from desktop_app import paths
     from desktop_app.domain.hardware.plan import planned_gpu_profile
-    from desktop_app.domain.hardware.profile import CpuInfo, HardwareProfile, MemoryInfo
     from desktop_app.storage.bundled.store import BundledStore
 
     assert gguf_service.fit_gpu_layers(tiny, None, 4096, 1) is None  # no profile yet
-    cpu_box = HardwareProfile(
-        label="cpu", planned=True, os_name="Linux", os_version="",
-        cpu=CpuInfo("cpu", "x86", "x86_64", 4, 8, 2400.0, ("avx2",)),
-        memory=MemoryInfo(16 * 2**30, 8 * 2**30),
-    )  # fmt: skip
+    cpu_box = machine(planned=True, ram_gib=16, free_gib=8)
     assert gguf_service.fit_gpu_layers(tiny, cpu_box, 4096, 1) == 0
     store = BundledStore(paths.bundled_store_path())
     a100 = next(g for g in store.gpus() if g.name.startswith("A100 80GB"))
