@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -69,12 +70,15 @@ def compose_escape(value: Any) -> Any:
     return value
 
 
-def comment_block(lines: Sequence[str]) -> str:
-    """`# ` before each line (lines never hold line breaks: inputs reject them)."""
+def comment_block(lines: Sequence[str], width: int = 92) -> str:
+    """`# ` before each line, long lines wrapped with an indent (inputs reject line breaks)."""
     out = []
     for line in lines:
         for part in line.splitlines() or [""]:
-            out.append(f"# {part}".rstrip())
+            wrapped = textwrap.wrap(
+                part, width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+            )
+            out.extend(f"# {w}".rstrip() for w in wrapped or [""])
     return "\n".join(out) + "\n"
 
 
