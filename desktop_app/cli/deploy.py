@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 ENGINE_CHOICES = ("vllm", "sglang", "tensorrt-llm", "llama.cpp", "tgi")
-TARGET_CHOICES = ("docker", "compose", "production-stack")
+TARGET_CHOICES = ("docker", "compose", "production-stack", "kserve")
 
 
 def register(sub: Any) -> None:

@@ -30,7 +30,28 @@ from desktop_app.storage.bundled.store import BundledStore
 _VALIDATORS = {
     "compose": jsonschema.Draft7Validator,
     "production-stack": jsonschema.Draft202012Validator,
+    "kserve": jsonschema.Draft7Validator,  # a CRD's OpenAPI v3 schema
 }
+# Kubernetes objects are checked as `kubeconform -strict` does: unknown fields are errors.
+_STRICT = {"kserve"}
+
+
+def strict(schema: Any) -> Any:
+    """A copy where every object schema with properties rejects fields it does not list."""
+    if isinstance(schema, list):
+        return [strict(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: strict(v) for k, v in schema.items()}
+    if (
+        "properties" in out
+        and "additionalProperties" not in out
+        and not out.get("x-kubernetes-preserve-unknown-fields")
+    ):
+        out["additionalProperties"] = False
+    return out
+
+
 MAX_ERRORS = 3
 
 
@@ -77,6 +98,8 @@ def _validator(kind: str) -> jsonschema.protocols.Validator:
         schema = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError):
         raise PinsError(f"The schema file {path.name} is missing or damaged.") from None
+    if kind in _STRICT:
+        schema = strict(schema)
     validator: jsonschema.protocols.Validator = _VALIDATORS[kind](schema)
     return validator
 
@@ -220,7 +243,7 @@ class DeployAsk:
     replica_rps_source: str = ""
     router: str = "roundrobin"
     release: str = "vllm"
-    targets: tuple[str, ...] = ("docker", "compose", "production-stack")
+    targets: tuple[str, ...] = ("docker", "compose", "production-stack", "kserve")
 
 
 def generate(

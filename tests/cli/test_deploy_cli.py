@@ -31,7 +31,13 @@ def test_deploy_writes_validated_files(tmp_path: Path) -> None:
     )
     assert res.returncode == 0, res.stderr
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["compose.yaml", "docker-run.sh", "helm-install.sh", "values.yaml"]
+    assert names == [
+        "compose.yaml",
+        "docker-run.sh",
+        "helm-install.sh",
+        "llminferenceservice.yaml",
+        "values.yaml",
+    ]
     values = yaml.safe_load((out / "values.yaml").read_text())
     assert values["servingEngineSpec"]["modelSpec"][0]["replicaCount"] == 3
     assert "compose.yaml  (The same container as a Compose service" in res.stdout

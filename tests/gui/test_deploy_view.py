@@ -89,9 +89,10 @@ def test_save_writes_only_validated_files(window, tmp_path: Path) -> None:  # ty
         "compose.yaml",
         "docker-run.sh",
         "helm-install.sh",
+        "llminferenceservice.yaml",
         "values.yaml",
     ]
-    assert view.save_status.text().startswith(f"Saved 4 files in {out}")
+    assert view.save_status.text().startswith(f"Saved 5 files in {out}")
     blocker = tmp_path / "file"
     blocker.write_text("x")
     view.save_to(blocker / "sub")

@@ -79,3 +79,62 @@ def helm_commands(req: DeployRequest, chart: ChartPin, values_file: str) -> tupl
         ),
         ("kubectl", "port-forward", f"svc/{req.release}-router-service", f"{req.port}:80"),
     )
+
+
+def kserve_doc(req: DeployRequest, sizing: Sizing) -> dict[str, Any]:
+    """A KServe LLMInferenceService (serving.kserve.io/v1alpha2, KServe v0.20.0).
+
+    The shape follows KServe's own sample (docs/samples/llmisvc/multi-gpu-vendor): the engine
+    image and its command come from KServe's default LLMInferenceServiceConfig.
+    """
+    gpus = str(req.replicas_gpus)
+    spec: dict[str, Any] = {
+        "model": {"uri": f"hf://{req.model.hf_id}", "name": req.model.hf_id},
+        "replicas": sizing.replicas,
+    }
+    if req.replicas_gpus > 1:
+        spec["parallelism"] = {"tensor": req.replicas_gpus}
+    spec["router"] = {"scheduler": {}, "route": {}, "gateway": {}}
+    spec["template"] = {
+        "containers": [
+            {
+                "name": "main",
+                "env": [
+                    {
+                        "name": "HF_TOKEN",
+                        "valueFrom": {"secretKeyRef": {"name": HF_SECRET, "key": HF_SECRET_KEY}},
+                    }
+                ],
+                "resources": {
+                    "limits": {
+                        "cpu": str(4 * req.replicas_gpus),
+                        "memory": "32Gi",
+                        "nvidia.com/gpu": gpus,
+                    },
+                    "requests": {"cpu": "2", "memory": "16Gi", "nvidia.com/gpu": gpus},
+                },
+            }
+        ]
+    }
+    return {
+        "apiVersion": "serving.kserve.io/v1alpha2",
+        "kind": "LLMInferenceService",
+        "metadata": {"name": model_name(req)},
+        "spec": spec,
+    }
+
+
+def kserve_commands(req: DeployRequest, filename: str) -> tuple[Command, ...]:
+    """Create the token Secret, apply the object, watch it become ready."""
+    return (
+        (
+            "kubectl",
+            "create",
+            "secret",
+            "generic",
+            HF_SECRET,
+            EnvRef(f"--from-literal={HF_SECRET_KEY}=", "HF_TOKEN"),
+        ),
+        ("kubectl", "apply", "-f", filename),
+        ("kubectl", "get", "llminferenceservice", model_name(req), "--watch"),
+    )

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from desktop_app import __version__
 from desktop_app.domain.deploy.engines import check_docker_command, compose_doc, docker_run
 from desktop_app.domain.deploy.fit import DeployFit, deploy_fit
-from desktop_app.domain.deploy.kube import helm_commands, values_doc
+from desktop_app.domain.deploy.kube import (
+    helm_commands,
+    kserve_commands,
+    kserve_doc,
+    values_doc,
+)
 from desktop_app.domain.deploy.pins import Pins
 from desktop_app.domain.deploy.render import (
     Artifact,
@@ -31,13 +36,24 @@ PURPOSE = {
     "production-stack": "Values for the vLLM production-stack Helm chart on a Kubernetes "
     "cluster with NVIDIA GPUs.",
     "helm": "The commands that install the chart with these values and reach its router.",
+    "kserve": "Advanced, experimental template: a KServe LLMInferenceService for a cluster that "
+    "already runs KServe v0.20.0, with the commands to apply it.",
 }
 FILENAMES = {
     "docker": "docker-run.sh",
     "compose": "compose.yaml",
     "production-stack": "values.yaml",
     "helm": "helm-install.sh",
+    "kserve": "llminferenceservice.yaml",
 }
+KSERVE_PREREQS = (
+    "KServe v0.20.0 with its LLMInferenceService controller and default "
+    "LLMInferenceServiceConfig (it supplies the vLLM image and command)",
+    "Gateway API and Gateway API Inference Extension CRDs with a Gateway (Istio, kgateway, "
+    "agentgateway or GKE)",
+    "the NVIDIA GPU operator or device plugin",
+    "kubectl pointed at that cluster",
+)
 
 
 @dataclass(frozen=True)
@@ -195,7 +211,46 @@ def build_plan(
                     commands=cmds,
                 )
             )
+    if "kserve" in targets:
+        if req.framework == "vllm" and req.model.kind == "hf":
+            artifacts.append(_kserve(req, pins, made_on, replica_fit, sizing))
+        elif "production-stack" not in targets:
+            notes.append(
+                "Kubernetes: the KServe template runs vLLM from Hugging Face; choose vLLM and "
+                "org/name for it."
+            )
     return DeployPlan(req, box_fit, replica_fit, sizing, tuple(artifacts), tuple(notes))
+
+
+def _kserve(
+    req: DeployRequest, pins: Pins, made_on: str, fit: DeployFit, sizing: Sizing
+) -> Artifact:
+    pin = pins.charts["kserve"]
+    schema = pins.schemas["kserve"]
+    doc = kserve_doc(req, sizing)
+    cmds = kserve_commands(req, FILENAMES["kserve"])
+    lines = [
+        "EXPERIMENTAL TEMPLATE, pinned to KServe v0.20.0 (API serving.kserve.io/v1alpha2); "
+        "the API is alpha and changes between releases.",
+        _inputs(req, req.replicas_gpus, box=False),
+        f"Replicas: {sizing.explanation}.",
+        f"Fit per replica: {fit.text}.",
+        f"Template source: {pin.source} (retrieved {pin.retrieved}).",
+        "Prerequisites: " + "; ".join(KSERVE_PREREQS) + ".",
+        f"Checked against the CRD schema: {schema.source}, with unknown fields rejected.",
+        "Run:",
+        *(f"  {shell_line(c)}" for c in cmds),
+    ]
+    header = _header(FILENAMES["kserve"], PURPOSE["kserve"], req, pins, made_on, lines)
+    return Artifact(
+        FILENAMES["kserve"],
+        "KServe (template)",
+        PURPOSE["kserve"],
+        comment_block(header) + to_yaml(doc),
+        "kserve",
+        doc=doc,
+        commands=cmds,
+    )
 
 
 def _load(req: DeployRequest) -> str:

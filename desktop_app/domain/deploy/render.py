@@ -72,7 +72,7 @@ def compose_escape(value: Any) -> Any:
 
 def comment_block(lines: Sequence[str], width: int = 92) -> str:
     """`# ` before each line, long lines wrapped with an indent (inputs reject line breaks)."""
-    out = []
+    out: list[str] = []
     for line in lines:
         for part in line.splitlines() or [""]:
             wrapped = textwrap.wrap(
@@ -97,7 +97,7 @@ class Artifact:
     title: str
     purpose: str
     text: str
-    kind: Literal["compose", "production-stack", "shell"]
+    kind: Literal["compose", "production-stack", "kserve", "shell"]
     doc: Any = None  # the parsed object behind a YAML file
     commands: tuple[Command, ...] = ()
     notes: tuple[str, ...] = field(default=())

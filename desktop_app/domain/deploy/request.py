@@ -15,7 +15,7 @@ from desktop_app.domain.sources.catalog import Gpu, ModelArch
 # The engines that serve one GPU box from their own container, in the order shown.
 ENGINES: tuple[str, ...] = ("vllm", "sglang", "tensorrt-llm", "llama.cpp", "tgi")
 ARCHIVED = {"tgi": "archived: read-only since 2026-03-21, maintenance mode since 2025-12-11"}
-TARGETS: tuple[str, ...] = ("docker", "compose", "production-stack")
+TARGETS: tuple[str, ...] = ("docker", "compose", "production-stack", "kserve")
 ROUTERS: dict[str, str] = {
     "roundrobin": "Round-robin spreads stateless requests evenly over the replicas.",
     "session": "Session routing keeps each conversation on one replica, so multi-turn chat "

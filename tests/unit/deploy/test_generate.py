@@ -26,11 +26,12 @@ from desktop_app.services.deploy import (
 SCHEMAS = paths.resources_dir() / "deploy" / "schemas"
 COMPOSE = json.loads((SCHEMAS / "compose-spec.json").read_text())
 VALUES = json.loads((SCHEMAS / "production-stack-values.schema.json").read_text())
+KSERVE = json.loads((SCHEMAS / "kserve-llminferenceservice-v1alpha2.schema.json").read_text())
 HOSTILE_DIR = "it's a $(touch pwned) `x`; dir *"
 
 
 def _gen(bundled_store, **kw):  # type: ignore[no-untyped-def]
-    kw.setdefault("targets", ("docker", "compose", "production-stack"))
+    kw.setdefault("targets", ("docker", "compose", "production-stack", "kserve"))
     return generate(bundled_store, DeployAsk(**kw), made_on="2026-12-01", use_tools=False)
 
 
@@ -61,6 +62,7 @@ def test_every_target_validates_against_the_published_schemas(
     files = _by_name(checked)
     assert {"docker-run.sh", "compose.yaml"} <= set(files)
     assert ("values.yaml" in files) == (framework == "vllm")
+    assert ("llminferenceservice.yaml" in files) == (framework == "vllm")
     for c in checked:
         assert c.ok, (c.artifact.filename, c.errors)
     # Independently of the app's validator: the text itself parses and passes the schemas.
@@ -79,6 +81,11 @@ def test_every_target_validates_against_the_published_schemas(
         assert spec["requestGPU"] == gpus and spec["vllmConfig"]["tensorParallelSize"] == gpus
         assert spec["replicaCount"] == 3  # ceil(250 / 120): the guide's vLLM figure, low end
         assert spec["hf_token"] == {"secretName": "hf-token-secret", "secretKey": "token"}
+        isvc = yaml.safe_load(files["llminferenceservice.yaml"].artifact.text)
+        jsonschema.Draft7Validator(KSERVE).validate(isvc)
+        assert isvc["apiVersion"] == "serving.kserve.io/v1alpha2" and isvc["spec"]["replicas"] == 3
+        limits = isvc["spec"]["template"]["containers"][0]["resources"]["limits"]
+        assert limits["nvidia.com/gpu"] == str(gpus)
     cmd = files["docker-run.sh"].artifact.commands[0]
     assert argv(cmd)[argv(cmd).index("--gpus") + 1] == str(gpus)
 
@@ -160,6 +167,13 @@ def test_a_broken_value_is_rejected_and_nothing_is_written(bundled_store, tmp_pa
     assert (
         not result_v.ok and "routingLogic" in result_v.errors[0] and "bogus" in result_v.errors[0]
     )
+    isvc = files["llminferenceservice.yaml"].artifact
+    # A misspelt field: Kubernetes would silently drop it; the strict check rejects it.
+    typo = type(isvc)(
+        **{**isvc.__dict__, "text": isvc.text.replace("  replicas: 1", "  replica: 1")}
+    )
+    result_k = check_artifact(typo, use_tools=False)
+    assert not result_k.ok and "'replica' was unexpected" in result_k.errors[0]
     out = tmp_path / "out"
     with pytest.raises(DeployError, match="did not validate, so no file was written"):
         write_files((files["docker-run.sh"], result_v), out)
@@ -259,6 +273,7 @@ def test_files_are_written_whole_or_not_at_all(
         "compose.yaml",
         "docker-run.sh",
         "helm-install.sh",
+        "llminferenceservice.yaml",
         "values.yaml",
     ]
     assert os.access(out / "docker-run.sh", os.X_OK)

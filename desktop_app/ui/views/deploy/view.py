@@ -58,6 +58,7 @@ TABS = (
     ("compose", "compose.yaml"),
     ("production-stack", "values.yaml (Kubernetes)"),
     ("helm", "helm install"),
+    ("kserve", "KServe (template)"),
 )
 DEBOUNCE_MS = 250
 
@@ -453,7 +454,7 @@ class DeployView(QWidget):
             found = by_kind.get(FILENAMES[key])
             if found is not None:
                 page.show_checked(found)
-            elif key in ("production-stack", "helm"):
+            elif key in ("production-stack", "helm", "kserve"):
                 why = next((n for n in plan.notes if n.startswith("Kubernetes")), "")
                 page.show_missing(why or "Not generated for these inputs.")
         self._set_summary(plan)
