@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from desktop_app.domain.deploy.request import DeployRequest
 from desktop_app.domain.fit.budget import GIB
 from desktop_app.domain.fit.estimate import FitSettings, catalogue_shape, kv_cache
+from desktop_app.domain.units import format_bytes
 
 # CUDA context, activations and the engine's own buffers per GPU (estimate).
 RUNTIME_PER_GPU = int(1.5 * GIB)
@@ -59,9 +60,9 @@ def deploy_fit(req: DeployRequest, gpus: int) -> DeployFit:
     need = math.ceil((weights + kv) / gpus) + RUNTIME_PER_GPU
     what = (
         f"{arch.model} {'Q4_K_M' if quant == 'Q4_K_M' else 'BF16'}: weights "
-        f"{weights / GIB:.1f} GiB + KV cache {kv / GIB:.1f} GiB ({req.ctx:,} tokens"
+        f"{format_bytes(weights)} + KV cache {format_bytes(kv)} ({req.ctx:,} tokens"
         f"{f' × {slots} slots' if slots > 1 else ''}) over {gpus} GPU(s) + "
-        f"{RUNTIME_PER_GPU / GIB:.1f} GiB runtime each ≈ {need / GIB:.1f} GiB per GPU"
+        f"{format_bytes(RUNTIME_PER_GPU)} runtime each ≈ {format_bytes(need)} per GPU"
     )
     if vram is None:
         return DeployFit(
@@ -69,14 +70,14 @@ def deploy_fit(req: DeployRequest, gpus: int) -> DeployFit:
         )
     needed_share = need / vram
     if needed_share <= share:
-        text = f"{what}; fits {gpu_name} ({vram / GIB:.0f} GiB) at a {share:.2f} memory share"
+        text = f"{what}; fits {gpu_name} ({format_bytes(vram)}) at a {share:.2f} memory share"
         return DeployFit(gpus, share, need, vram, True, text, quant)
     if needed_share <= MAX_SHARE:
         raised = math.ceil(needed_share * 100) / 100
         text = (
             f"{what}; memory share raised from {share:.2f} to {raised:.2f} so it fits "
-            f"{gpu_name} ({vram / GIB:.0f} GiB)"
+            f"{gpu_name} ({format_bytes(vram)})"
         )
         return DeployFit(gpus, raised, need, vram, True, text, quant)
-    text = f"{what}; does NOT fit {gpu_name} ({vram / GIB:.0f} GiB): use more or larger GPUs"
+    text = f"{what}; does NOT fit {gpu_name} ({format_bytes(vram)}): use more or larger GPUs"
     return DeployFit(gpus, share, need, vram, False, text, quant)

@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from desktop_app.domain.sources.figures import format_number
 from desktop_app.domain.sources.frameworks import Framework
+from desktop_app.domain.units import format_number
 
 MAX_REPLICAS = 1000
 
