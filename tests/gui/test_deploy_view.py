@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLineEdit
 
 pytestmark = pytest.mark.gui
 
@@ -62,13 +63,18 @@ def test_absurd_input_gets_a_field_message_and_loses_nothing(window) -> None:  #
     assert view.error_label.text().startswith(
         "GPUs: Llama-3.1-8B(-Instruct) has 32 attention heads"
     )
-    assert "border" in view.gpus.styleSheet()
+    assert "border" in view.gpus.findChild(QLineEdit).styleSheet()
     assert not view.save_button.isEnabled()
     assert view.pages["compose"].text.toPlainText() == before  # greyed, not lost
     assert not view.pages["compose"].text.isEnabled()
     view.gpus.setValue(4)
     view.regenerate_now()
     assert view.error_label.isHidden() and view.save_button.isEnabled()
+    assert view.gpus.findChild(QLineEdit).styleSheet() == ""
+    view.share.setText("lots")
+    view.regenerate_now()
+    assert view.error_label.text() == "GPU memory share: “lots” is not a number."
+    assert "border" in view.share.styleSheet() and view.share.text() == "lots"
 
 
 def test_non_vllm_engine_explains_the_kubernetes_tab(window) -> None:  # type: ignore[no-untyped-def]

@@ -136,6 +136,8 @@ class FilePage(QWidget):
         """Grey out the text while the inputs have an error (nothing is lost)."""
         self.text.setEnabled(False)
         self.copy_button.setEnabled(False)
+        if not self.text.toPlainText():
+            self.status.setText("Nothing to show yet: correct the field marked on the left.")
 
     @Slot()
     def _on_copy_clicked(self) -> None:
@@ -153,6 +155,7 @@ class DeployView(QWidget):
         self._seq = 0
         self.plan: DeployPlan | None = None
         self.checked: tuple[Checked, ...] = ()
+        self._marked: QLineEdit | None = None
         self._catalogue_gpus: list[Gpu] = self.store.gpus()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -439,8 +442,9 @@ class DeployView(QWidget):
         return f"color: {colour}; font-weight: bold;"
 
     def _clear_field_errors(self) -> None:
-        for widget in self.fields.values():
-            widget.setStyleSheet("")
+        if self._marked is not None:
+            self._marked.setStyleSheet("")
+            self._marked = None
         self.error_label.hide()
 
     def _on_generated(self, seq: int, result: tuple[DeployPlan, tuple[Checked, ...]]) -> None:
@@ -485,10 +489,15 @@ class DeployView(QWidget):
             label = FIELD_LABELS.get(exc.field, exc.field)
             self.error_label.setText(f"{label}: {exc.message}")
             widget = self.fields.get(exc.field)
-            if widget is not None:
-                widget.setStyleSheet(
-                    f"border: 2px solid {'#FF8A80' if _is_dark(self) else '#B42318'};"
-                )
+            # Mark the text box itself: a style sheet on a spin box or combo box replaces its
+            # native look (arrows), so those get it on their inner line edit only.
+            edit = widget if isinstance(widget, QLineEdit) else None
+            if widget is not None and edit is None:
+                edit = widget.findChild(QLineEdit)
+            if edit is not None:
+                colour = "#FF8A80" if _is_dark(self) else "#B42318"
+                edit.setStyleSheet(f"border: 2px solid {colour};")
+                self._marked = edit
         else:
             self.error_label.setText(f"The files could not be generated: {exc}")
         self.error_label.setStyleSheet(self._error_css())
