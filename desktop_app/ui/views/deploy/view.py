@@ -155,7 +155,8 @@ class DeployView(QWidget):
         self._seq = 0
         self.plan: DeployPlan | None = None
         self.checked: tuple[Checked, ...] = ()
-        self._marked: QLineEdit | None = None
+        self._marked: list[QWidget] = []
+        self._forms: list[QFormLayout] = []
         self._catalogue_gpus: list[Gpu] = self.store.gpus()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -202,6 +203,7 @@ class DeployView(QWidget):
 
         box = QGroupBox("What to serve, and on what")
         form = QFormLayout(box)
+        self._forms.append(form)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.engine = QComboBox()
         for fid in ENGINES:
@@ -257,6 +259,7 @@ class DeployView(QWidget):
 
         kube = QGroupBox("Kubernetes: replicas from your traffic")
         kform = QFormLayout(kube)
+        self._forms.append(kform)
         kform.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.target_rps = QLineEdit()
         self.target_rps.setPlaceholderText("peak requests/s, e.g. 50")
@@ -442,9 +445,9 @@ class DeployView(QWidget):
         return f"color: {colour}; font-weight: bold;"
 
     def _clear_field_errors(self) -> None:
-        if self._marked is not None:
-            self._marked.setStyleSheet("")
-            self._marked = None
+        for widget in self._marked:
+            widget.setStyleSheet("")
+        self._marked = []
         self.error_label.hide()
 
     def _on_generated(self, seq: int, result: tuple[DeployPlan, tuple[Checked, ...]]) -> None:
@@ -486,18 +489,21 @@ class DeployView(QWidget):
             return
         self._clear_field_errors()
         if isinstance(exc, DeployInputError):
-            label = FIELD_LABELS.get(exc.field, exc.field)
-            self.error_label.setText(f"{label}: {exc.message}")
+            name = FIELD_LABELS.get(exc.field, exc.field)
+            self.error_label.setText(f"{name}: {exc.message}")
             widget = self.fields.get(exc.field)
-            # Mark the text box itself: a style sheet on a spin box or combo box replaces its
-            # native look (arrows), so those get it on their inner line edit only.
-            edit = widget if isinstance(widget, QLineEdit) else None
-            if widget is not None and edit is None:
-                edit = widget.findChild(QLineEdit)
-            if edit is not None:
-                colour = "#FF8A80" if _is_dark(self) else "#B42318"
-                edit.setStyleSheet(f"border: 2px solid {colour};")
-                self._marked = edit
+            colour = "#FF8A80" if _is_dark(self) else "#B42318"
+            if widget is not None:
+                # The row's label turns red; a text box also gets a red border (a style sheet
+                # on a spin box or combo box would replace its native arrows).
+                for form in self._forms:
+                    row_label = form.labelForField(widget)
+                    if row_label is not None:
+                        row_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+                        self._marked.append(row_label)
+                if isinstance(widget, QLineEdit):
+                    widget.setStyleSheet(f"border: 2px solid {colour};")
+                    self._marked.append(widget)
         else:
             self.error_label.setText(f"The files could not be generated: {exc}")
         self.error_label.setStyleSheet(self._error_css())
