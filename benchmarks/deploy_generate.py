@@ -52,7 +52,7 @@ def main() -> None:
     for _ in range(20):
         view._seq += 1
         start = time.perf_counter()
-        view._on_generated(view._seq, result)
+        view._got_files(view._seq, result)
         app.processEvents()
         gui.append((time.perf_counter() - start) * 1000)
     print(f"Deploy view: GUI-thread update with the results: {_stats(gui)}")

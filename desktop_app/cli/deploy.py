@@ -68,9 +68,9 @@ def deploy(args: argparse.Namespace) -> int:
     import sys
 
     from desktop_app import paths
-    from desktop_app.cli import UserError
     from desktop_app.domain.deploy.pins import PinsError
     from desktop_app.domain.deploy.request import DeployInputError
+    from desktop_app.errors import UserError
     from desktop_app.services.deploy import DeployAsk, DeployError, generate, write_files
     from desktop_app.storage.bundled.store import BundledStore
 

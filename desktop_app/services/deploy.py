@@ -25,6 +25,7 @@ from desktop_app import paths
 from desktop_app.domain.deploy.pins import Pins, PinsError, pins_from_dict
 from desktop_app.domain.deploy.plan import DeployPlan
 from desktop_app.domain.deploy.render import Artifact
+from desktop_app.errors import UserFacingError
 from desktop_app.storage.bundled.store import BundledStore
 
 _VALIDATORS = {
@@ -55,7 +56,7 @@ def strict(schema: Any) -> Any:
 MAX_ERRORS = 3
 
 
-class DeployError(Exception):
+class DeployError(UserFacingError):
     """Something the user must hear about in one sentence (a folder that cannot be written)."""
 
 

@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from desktop_app.errors import UserFacingError
+
 PINS_FORMAT = "infernav-deploy-pins"
 
 
-class PinsError(ValueError):
-    """The pins file is missing a field or has the wrong shape."""
+class PinsError(UserFacingError):
+    """The pins file is missing a field or has the wrong shape (a broken installation)."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from desktop_app.domain.deploy.pins import Pins
 from desktop_app.domain.deploy.sizing import Throughput
 from desktop_app.domain.fit.archs import slug
 from desktop_app.domain.sources.catalog import Gpu, ModelArch
+from desktop_app.errors import UserError
 
 # The engines that serve one GPU box from their own container, in the order shown.
 ENGINES: tuple[str, ...] = ("vllm", "sglang", "tensorrt-llm", "llama.cpp", "tgi")
@@ -30,7 +31,7 @@ HF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-class DeployInputError(ValueError):
+class DeployInputError(UserError):
     """A field that cannot be used; `field` names it, the message is one sentence."""
 
     def __init__(self, field_name: str, message: str) -> None:

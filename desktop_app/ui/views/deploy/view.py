@@ -35,7 +35,8 @@ from desktop_app.domain.hardware.eligibility import Status, eligibility_for
 from desktop_app.domain.hardware.plan import find_gpu, planned_gpu_profile
 from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.domain.sources.catalog import Gpu
-from desktop_app.services.deploy import Checked, DeployAsk, DeployError, generate, write_files
+from desktop_app.errors import UserFacingError
+from desktop_app.services.deploy import Checked, DeployAsk, generate, write_files
 from desktop_app.ui.context import AppContext
 
 ACTIVE = ""  # gpu_type data: the active hardware profile's GPU
@@ -436,8 +437,9 @@ class DeployView(QWidget):
         store = self.store
         self.ctx.runner.submit(
             lambda: generate(store, ask),
-            partial(self._on_generated, self._seq),
-            partial(self._on_generate_failed, self._seq),
+            partial(self._got_files, self._seq),
+            partial(self._when_generate_failed, self._seq),
+            key="deploy-generate",
         )
 
     def _error_css(self) -> str:
@@ -450,7 +452,7 @@ class DeployView(QWidget):
         self._marked = []
         self.error_label.hide()
 
-    def _on_generated(self, seq: int, result: tuple[DeployPlan, tuple[Checked, ...]]) -> None:
+    def _got_files(self, seq: int, result: tuple[DeployPlan, tuple[Checked, ...]]) -> None:
         if seq != self._seq:
             return  # an older request finished after a newer one started
         self._clear_field_errors()
@@ -484,7 +486,7 @@ class DeployView(QWidget):
             tips.append("Throughput: " + plan.sizing.throughput.describe())
         self.summary.setToolTip("\n".join(tips))
 
-    def _on_generate_failed(self, seq: int, exc: BaseException) -> None:
+    def _when_generate_failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._seq:
             return
         self._clear_field_errors()
@@ -505,7 +507,10 @@ class DeployView(QWidget):
                     widget.setStyleSheet(f"border: 2px solid {colour};")
                     self._marked.append(widget)
         else:
-            self.error_label.setText(f"The files could not be generated: {exc}")
+            text = (
+                str(exc) if isinstance(exc, UserFacingError) else f"{exc.__class__.__name__}: {exc}"
+            )
+            self.error_label.setText(f"The files could not be generated: {text}")
         self.error_label.setStyleSheet(self._error_css())
         self.error_label.show()
         for page in self.pages.values():
@@ -524,16 +529,19 @@ class DeployView(QWidget):
         checked = self.checked
         self.save_status.setText("Saving…")
         self.ctx.runner.submit(
-            lambda: write_files(checked, folder), self._on_saved, self._on_save_failed
+            lambda: write_files(checked, folder),
+            self._got_saved,
+            self._when_save_failed,
+            key="deploy-save",
         )
 
-    def _on_saved(self, written: list[Path]) -> None:
+    def _got_saved(self, written: list[Path]) -> None:
         names = ", ".join(p.name for p in written)
         folder = written[0].parent if written else ""
         self.save_status.setStyleSheet("")
         self.save_status.setText(f"Saved {len(written)} files in {folder}: {names}.")
 
-    def _on_save_failed(self, exc: BaseException) -> None:
-        text = str(exc) if isinstance(exc, DeployError) else f"Could not save the files: {exc}"
+    def _when_save_failed(self, exc: BaseException) -> None:
+        text = str(exc) if isinstance(exc, UserFacingError) else f"Could not save the files: {exc}"
         self.save_status.setStyleSheet(self._error_css())
         self.save_status.setText(text)
