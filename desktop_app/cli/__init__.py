@@ -35,6 +35,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop_app.cli.hardware",
     "desktop_app.cli.decide",
     "desktop_app.cli.trial",
+    "desktop_app.cli.deploy",
 )
 
 

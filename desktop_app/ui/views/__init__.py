@@ -62,5 +62,6 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("hardware", "Hardware", "hardware.view", "HardwareView"),
     ViewSpec("models", "Models", "fit.view", "ModelsView"),
     ViewSpec("launch", "Launch", "launch.view", "LaunchView"),
+    ViewSpec("deploy", "Deploy", "deploy.view", "DeployView"),
     ViewSpec("sources", "Sources", "sources.view", "SourcesView"),
 )

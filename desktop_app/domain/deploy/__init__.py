@@ -1,0 +1,1 @@
+"""Deployment files for one GPU box and for Kubernetes, sized from the app's own figures."""
