@@ -6,6 +6,8 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+# shellcheck source=scripts/lib/venv.sh
+source scripts/lib/venv.sh
 scripts/install-system-deps binutils file dpkg-dev xvfb xauth x11-utils xdotool imagemagick \
   desktop-file-utils libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
   libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 \
@@ -14,8 +16,8 @@ scripts/install-system-deps binutils file dpkg-dev xvfb xauth x11-utils xdotool 
 # A venv of its own: the test venv may hold tools PyInstaller would otherwise have to skip,
 # and a full PySide6 there would add 24 MB of unused Qt modules to the bundle.
 VENV="build/venv-package"
-[[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
 mkdir -p build
+ensure_venv "$VENV"
 if ! { "$VENV/bin/python" -m pip install -q --upgrade pip &&
   "$VENV/bin/python" -m pip install -q -e '.[package]'; } >build/pip-package.log 2>&1; then
   cat build/pip-package.log
