@@ -28,7 +28,7 @@ system_install_is_safe() {
   case "${INFERNAV_TEST_SYSTEM_INSTALL:-}" in 1) return 0 ;; 0) return 1 ;; esac
   [[ "${CI:-}" == true ]] && return 0
   # A throwaway root, unless someone installed infernav in it themselves.
-  dpkg-query -W -f='${Status}' infernav 2>/dev/null | grep -q "install ok installed" && return 1
+  [[ "$(dpkg-query -W -f='${Status}' infernav 2>/dev/null)" == "install ok installed" ]] && return 1
   [[ -f /.dockerenv || -f /run/.containerenv ]] && return 0
   if [[ -z "$SUDO" ]]; then ischroot; else sudo -n ischroot 2>/dev/null; fi
 }
