@@ -2,7 +2,14 @@
 # Test the Linux installers that build_linux.sh made, the way a user gets them:
 # the onedir (offline, empty environment), the .deb installed with apt, the tarball installed
 # per user, the AppDir, a real X11 window under Xvfb, and clean uninstalls.
-# Needs root (or sudo) for apt, plus xvfb, xdotool, x11-utils, imagemagick, desktop-file-utils.
+# Needs xvfb, xdotool, x11-utils, imagemagick, desktop-file-utils.
+#
+# The .deb is installed system-wide with apt, and purged, only where that cannot harm anyone's
+# own copy: in CI (CI=true), in a throwaway root (a chroot such as scripts/fresh-machine-check
+# makes, or a container) where infernav is not already installed, or when asked with
+# INFERNAV_TEST_SYSTEM_INSTALL=1 (root or sudo). Elsewhere (a developer's own machine, or
+# INFERNAV_TEST_SYSTEM_INSTALL=0) the same checks run on the .deb unpacked with dpkg-deb -x,
+# with apt resolving its dependencies in a simulation, and nothing outside this build changes.
 # Prints one plain "N passed, N failed" line; exits 1 when anything failed.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -16,6 +23,25 @@ SCREENSHOT="${SCREENSHOT:-build/linux/xvfb-screenshot.png}"
 WORK="$(mktemp -d)"
 SUDO=""
 [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+
+system_install_is_safe() {
+  case "${INFERNAV_TEST_SYSTEM_INSTALL:-}" in 1) return 0 ;; 0) return 1 ;; esac
+  [[ "${CI:-}" == true ]] && return 0
+  # A throwaway root, unless someone installed infernav in it themselves.
+  [[ "$(dpkg-query -W -f='${Status}' infernav 2>/dev/null)" == "install ok installed" ]] && return 1
+  [[ -f /.dockerenv || -f /run/.containerenv ]] && return 0
+  if [[ -z "$SUDO" ]]; then ischroot; else sudo -n ischroot 2>/dev/null; fi
+}
+if system_install_is_safe; then
+  SYSTEM_INSTALL=1
+  INSTALLED=/usr/bin/infernav
+  echo "the .deb is installed system-wide with apt (CI, a throwaway root, or INFERNAV_TEST_SYSTEM_INSTALL=1)"
+else
+  SYSTEM_INSTALL=0
+  INSTALLED="$WORK/deb-root/opt/infernav/infernav"
+  echo "the .deb is tested unpacked, not installed: this machine's own infernav is left alone" \
+    "(INFERNAV_TEST_SYSTEM_INSTALL=1 installs and purges it)"
+fi
 passed=0
 failed=0
 XVFB_PID=""
@@ -80,6 +106,24 @@ deb_installs_with_apt() {
   smoke "$WORK/home-deb" /usr/bin/infernav
 }
 
+deb_unpacks_and_resolves() {  # the same checks without touching the system
+  [[ -n "$DEB" ]] || { echo "no .deb in dist-installers/"; return 1; }
+  local r="$WORK/deb-root"
+  dpkg-deb -x "$DEB" "$r" || return 1
+  # apt resolves its dependencies against this system (a simulation: nothing is installed).
+  apt-get -s -q install "./$DEB" >"$WORK/apt-sim.txt" 2>&1 || { cat "$WORK/apt-sim.txt"; return 1; }
+  grep -q '^Inst infernav ' "$WORK/apt-sim.txt" || { cat "$WORK/apt-sim.txt"; return 1; }
+  echo "apt would install it: $(grep -c '^Inst ' "$WORK/apt-sim.txt") package(s)"
+  [[ "$(readlink "$r/usr/bin/infernav")" == /opt/infernav/infernav ]] || return 1
+  test -x "$r/opt/infernav/infernav" || return 1
+  desktop-file-validate "$r/usr/share/applications/$APP_ID.desktop" || return 1
+  grep -qx 'Exec=/usr/bin/infernav' "$r/usr/share/applications/$APP_ID.desktop" || return 1
+  test -s "$r/usr/share/icons/hicolor/256x256/apps/$APP_ID.png" || return 1
+  test -s "$r/usr/share/doc/infernav/copyright" && test -s "$r/usr/share/doc/infernav/LGPL-3.0.txt" ||
+    return 1
+  smoke "$WORK/home-deb" "$r/opt/infernav/infernav"
+}
+
 tarball_installs_per_user() {
   [[ -n "$TARBALL" ]] || { echo "no tarball in dist-installers/"; return 1; }
   local home="$WORK/home-tar"
@@ -110,7 +154,7 @@ real_window_under_xvfb() {
   XVFB_PID=$!
   for _ in $(seq 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
   mkdir -p "$WORK/home-x"
-  env -i PATH=/usr/bin:/bin HOME="$WORK/home-x" DISPLAY="$display" /usr/bin/infernav \
+  env -i PATH=/usr/bin:/bin HOME="$WORK/home-x" DISPLAY="$display" "$INSTALLED" \
     >"$WORK/app.log" 2>&1 &
   APP_PID=$!
   local wid=""
@@ -149,6 +193,20 @@ deb_uninstalls_cleanly() {
   echo "nothing left behind"
 }
 
+deb_owns_only_its_paths() {  # what a purge removes, read from the package itself
+  local extra
+  extra="$(dpkg-deb --ctrl-tarfile "$DEB" | tar -t | grep -vxE '\./|\./control|\./md5sums')"
+  [[ -z "$extra" ]] || { echo "maintainer scripts a purge would run: $extra"; return 1; }
+  local outside
+  outside="$(dpkg-deb --fsys-tarfile "$DEB" | tar -t | grep -vxE \
+    "\./|\./(opt|usr|usr/bin|usr/share|usr/share/applications|usr/share/icons|usr/share/doc)/|\
+\./usr/share/icons/hicolor/|\./usr/share/icons/hicolor/[0-9]+x[0-9]+/(apps/)?|\
+\./opt/infernav/.*|\./usr/bin/infernav|\./usr/share/applications/$APP_ID\.desktop|\
+\./usr/share/icons/hicolor/[0-9]+x[0-9]+/apps/$APP_ID\.png|\./usr/share/doc/infernav/.*")"
+  [[ -z "$outside" ]] || { echo "files outside the app's own paths:"; echo "$outside"; return 1; }
+  echo "no maintainer scripts; every file under the app's own paths: a purge leaves nothing"
+}
+
 tarball_uninstalls_cleanly() {
   local home="$WORK/home-tar" dir
   dir="$(ls -d "$WORK"/unpack/infernav-*)"
@@ -165,11 +223,20 @@ tarball_uninstalls_cleanly() {
 
 check "onedir --smoke-test, offline, first run creates the user store" first_run_creates_user_store
 check "every desktop_app module imports in the frozen app" every_module_imports_frozen
-check ".deb installs with apt; /usr/bin/infernav --smoke-test" deb_installs_with_apt
+if [[ $SYSTEM_INSTALL -eq 1 ]]; then
+  check ".deb installs with apt; /usr/bin/infernav --smoke-test" deb_installs_with_apt
+else
+  check ".deb unpacks, apt resolves its dependencies; unpacked app --smoke-test" deb_unpacks_and_resolves
+fi
 check "tarball installs per user; installed copy --smoke-test" tarball_installs_per_user
 check "AppDir AppRun --smoke-test" appdir_runs
 check "installed app opens a real X11 window (Xvfb), screenshot not blank" real_window_under_xvfb
-check ".deb uninstalls cleanly (apt purge)" deb_uninstalls_cleanly
+if [[ $SYSTEM_INSTALL -eq 1 ]]; then
+  check ".deb uninstalls cleanly (apt purge)" deb_uninstalls_cleanly
+else
+  check ".deb owns only its own paths, no maintainer scripts (nothing left on purge)" \
+    deb_owns_only_its_paths
+fi
 check "per-user install uninstalls cleanly, user data kept" tarball_uninstalls_cleanly
 
 echo "$passed passed, $failed failed"
