@@ -48,6 +48,7 @@ class LoadResult:
     cancelled: bool = False
     client_cpu_s: float = 0.0  # this process's CPU time spent driving the load
     requests_sent: int = 0
+    origin: float = 0.0  # perf_counter at the run's start (records' times are relative to it)
 
 
 @dataclass
@@ -83,7 +84,7 @@ class _Loop:
         self.counter = 0
         self.in_flight = 0
         self.origin = time.perf_counter()
-        self.result = LoadResult()
+        self.result = LoadResult(origin=self.origin)
         self._last_progress = 0.0
 
     def spec(self) -> RequestSpec:
