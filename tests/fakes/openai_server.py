@@ -262,7 +262,12 @@ class Server:
             # x_timing: when this server took the request and sent the first token
             # (CLOCK_MONOTONIC, the clock time.perf_counter reads on Linux), for the
             # harness-accuracy benchmark; real servers send nothing like it.
-            timing = {"received": received, "got_slot": got_slot, "first_token_sent": sent_first}
+            timing = {
+                "received": received,
+                "got_slot": got_slot,
+                "first_token_sent": sent_first,
+                "last_token_sent": time.monotonic(),
+            }
             event(chunk([], {"usage": usage, "x_timing": timing}))
         event("[DONE]")
         writer.write(b"0\r\n\r\n")

@@ -6,6 +6,7 @@ Published figures from the guide's studies are drawn as grey stars with their so
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -56,10 +57,9 @@ class BenchCharts:
             f"Each point is a step: x = output tok/s of all users, y = 1/TPOT per user (p50), "
             f"TPOT = (E2E − TTFT)/(N − 1) ({DOC})."
         )
-        for panel in (self.throughput, self.ttft):
-            panel.plot.setLogMode(x=True, y=False)
         self.runs: list[BenchRun] = []
         self.published: list[Published] = []
+        self.show_published = True
         self.throughput.set_data_source(self._throughput_rows)
         self.ttft.set_data_source(self._ttft_rows)
         self.pareto.set_data_source(self._pareto_rows)
@@ -78,9 +78,19 @@ class BenchCharts:
             panel.legend.clear()
         x_label = _x_label(self.runs)
         log_x = x_label == "concurrent requests"
+        # A doubling ladder is drawn on a log2 axis with a tick at every step that was run.
+        xs = sorted(
+            {s.value for r in self.runs for s in r.steps}
+            | ({p.concurrency for p in self.published} if log_x and self.show_published else set())
+        )
+
+        def fx(v: float) -> float:
+            return math.log2(v) if log_x and v > 0 else v
+
+        ticks = [[(fx(v), f"{v:g}") for v in xs]]
         for panel in (self.throughput, self.ttft):
             panel.plot.setLabel("bottom", x_label)
-            panel.plot.setLogMode(x=log_x, y=False)
+            panel.plot.getAxis("bottom").setTicks(ticks if xs else None)
         for i, run in enumerate(self.runs):
             colour = PALETTE[i % len(PALETTE)]
             solid = pg.mkPen(colour, width=2)
@@ -88,7 +98,7 @@ class BenchCharts:
             thr = [(s.value, s.output_throughput) for s in run.steps if s.output_throughput]
             if thr:
                 self.throughput.plot.plot(
-                    [p[0] for p in thr],
+                    [fx(p[0]) for p in thr],
                     [p[1] for p in thr],
                     pen=solid,
                     symbol="o",
@@ -101,7 +111,7 @@ class BenchCharts:
                 pts = [p for p in pts if p[1] is not None]
                 if pts:
                     self.ttft.plot.plot(
-                        [p[0] for p in pts],
+                        [fx(p[0]) for p in pts],
                         [p[1] for p in pts],
                         pen=pen,
                         symbol="o",
@@ -124,16 +134,16 @@ class BenchCharts:
                     symbolSize=7,
                     name=run.title,
                 )
-        if log_x:
+        if log_x and self.show_published:
             for pub in self.published:
                 self.throughput.plot.plot(
-                    [pub.concurrency],
+                    [fx(pub.concurrency)],
                     [pub.tok_s],
                     pen=None,
                     symbol="star",
                     symbolSize=14,
                     symbolBrush="#7F7F7F",
-                    name=f"{pub.label} — {pub.source}",
+                    name=f"{pub.label} (published)",
                 )
 
     def _throughput_rows(self) -> tuple[Sequence[str], Sequence[Row]]:

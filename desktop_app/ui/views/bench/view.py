@@ -16,6 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -165,6 +166,22 @@ class BenchView(QWidget):
         ):
             self.tabs.addTab(panel, name)
         rl.addWidget(self.tabs, 3)
+        pub_row = QHBoxLayout()
+        self.published_box = QCheckBox("Show published figures")
+        self.published_box.setChecked(True)
+        self.published_box.toggled.connect(self._on_published_toggled)
+        pub_row.addWidget(self.published_box)
+        self.published_label = QLabel(self._published_text())
+        self.published_label.setWordWrap(True)
+        self.published_label.setStyleSheet(f"color: {theme.MUTED_FG};")
+        self.published_label.setToolTip(
+            "\n".join(
+                f"{p.label}: {p.tok_s:,.0f} tok/s at {p.concurrency:g} users — {p.source}"
+                for p in self.published
+            )
+        )
+        pub_row.addWidget(self.published_label, 1)
+        rl.addLayout(pub_row)
         runs_head = QHBoxLayout()
         runs_label = QLabel("<b>Kept runs</b> (tick to overlay)")
         runs_head.addWidget(runs_label, 1)
@@ -191,6 +208,17 @@ class BenchView(QWidget):
         split.setSizes([400, 900])
         self.charts.show_runs([], self.published)
         self._load_runs()
+
+    def _published_text(self) -> str:
+        if not self.published:
+            return "No published throughput figure at a stated concurrency in the store."
+        studies = sorted({p.source.split(",")[0] for p in self.published})
+        return "Grey stars (throughput chart): " + "; ".join(studies)
+
+    @Slot(bool)
+    def _on_published_toggled(self, on: bool) -> None:
+        self.charts.show_published = on
+        self._redraw()
 
     # ------------------------------------------------------------------ kept runs
     def _load_runs(self) -> None:
