@@ -24,7 +24,7 @@ from desktop_app.services.bench.prompts import PromptError, file_prompts, synthe
 from desktop_app.services.engines import discovery
 from desktop_app.services.engines.process import EngineError, EngineProcess
 from desktop_app.services.engines.specs import SpecError, llama_server_spec, ollama_serve_spec
-from desktop_app.services.trial import basic_hardware
+from desktop_app.services.hardware import probe_hardware
 
 NoteSink = Callable[[str], None]
 
@@ -164,6 +164,14 @@ def _start_ollama(opts: TargetOptions, note: NoteSink) -> tuple[EngineProcess, s
     return EngineProcess(spec), spec.base_url, info.version or "unknown"
 
 
+def _hardware_profile() -> dict[str, Any]:
+    """This machine's detected profile (the one the Hardware view shows), as JSON."""
+    try:
+        return probe_hardware().to_json()
+    except Exception:  # a probe failure must not lose a finished run
+        return {"label": "this machine (not detected)"}
+
+
 def run_benchmark(
     opts: TargetOptions,
     cfg: BenchConfig,
@@ -233,7 +241,7 @@ def run_benchmark(
         if result.cancelled:
             kept = len(result.steps)
             note(f"Cancelled; the {kept} completed step{'s' if kept != 1 else ''} are kept.")
-        hw = hardware or basic_hardware()
+        hw = hardware or _hardware_profile()
         if opts.kind == "url":
             hw = {"label": "the endpoint's machine (not measured here)", "client": hw}
         return BenchRun(
