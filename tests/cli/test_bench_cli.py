@@ -15,6 +15,13 @@ from tests.cli.test_cli import infernav
 from tests.fakes.openai_server import running
 
 
+@pytest.fixture(autouse=True)
+def no_real_keyring(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI child looks keys up in the null keyring, never the developer's."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+    monkeypatch.delenv("INFERNAV_API_KEY", raising=False)
+
+
 def test_ladder_prints_a_line_per_step_the_answers_and_keeps_the_run(
     isolated_home: Path,
 ) -> None:
