@@ -68,6 +68,19 @@ def register(sub: Any) -> None:
     p.add_argument("--timeout", type=float, default=120.0, help="read timeout per request (120)")
     p.add_argument("--server-binary", default=None, help="path to llama-server or ollama")
     p.add_argument("--gpu-layers", type=int, default=None, help="llama.cpp -ngl")
+    p.add_argument(
+        "--target-rps",
+        type=float,
+        default=None,
+        help="size for this load: servers and GPUs from the measured goodput",
+    )
+    p.add_argument("--gpus-per-server", type=int, default=1, help="GPUs the measured server used")
+    p.add_argument(
+        "--gpu-price-hour",
+        type=float,
+        default=None,
+        help="price of one GPU-hour (for the cost per million tokens)",
+    )
     p.add_argument("--label", default="", help="a name for the run in lists and charts")
     p.add_argument("--no-save", action="store_true", help="do not keep the run")
     fmt = p.add_mutually_exclusive_group()
@@ -171,6 +184,12 @@ def bench(args: argparse.Namespace) -> int:
     from desktop_app.storage.user.bench import BenchStore
 
     cfg = _config(args)
+    if args.target_rps is not None and not 0 < args.target_rps < 1e9:
+        raise UserError("--target-rps must be more than 0 requests/s.")
+    if args.gpus_per_server < 1:
+        raise UserError("--gpus-per-server must be at least 1.")
+    if args.gpu_price_hour is not None and args.gpu_price_hour < 0:
+        raise UserError("--gpu-price-hour cannot be negative.")
     if args.slots is not None and not 1 <= args.slots <= 256:
         raise UserError("--slots must be from 1 to 256.")
     if args.engine and not args.model:
@@ -218,17 +237,29 @@ def bench(args: argparse.Namespace) -> int:
             run = _keep(store, run)
         finally:
             store.close()
+    sizing: list[str] = []
+    if args.target_rps is not None:
+        from desktop_app.domain.bench.sizing import size_from_run
+
+        sized = size_from_run(run, args.target_rps, args.gpus_per_server, args.gpu_price_hour)
+        sizing = sized.sentences() if sized else ["Sizing: unknown (no step completed)."]
     kind = "json" if args.json else "csv" if args.csv else "table"
     if out is not None:
         kind = {".json": "json", ".csv": "csv"}.get(out.suffix.lower(), "html")
     if kind == "json":
         text = json_text([run])
+        if sizing:
+            import json
+
+            data = json.loads(text)
+            data["sizing"] = sizing
+            text = json.dumps(data, indent=2, ensure_ascii=False)
     elif kind == "csv":
         text = csv_text([run])
     elif kind == "html":
         text = html_report([run], generated=time.strftime("%Y-%m-%d %H:%M"))
     else:
-        text = _table(run)
+        text = "\n".join([_table(run), *sizing])
     if out is not None:
         out.write_text(text + ("\n" if not text.endswith("\n") else ""), "utf-8")
         sys.stderr.write(f"infernav: wrote {out}\n")

@@ -125,3 +125,21 @@ def test_exports_and_overlay(qtbot, window, server: str, tmp_path: Path) -> None
     assert (tmp_path / "out.csv").read_text().count("\n") == 3  # header + a step per run
     assert "<svg" in (tmp_path / "out.html").read_text()
     assert view.charts.throughput.save_png(tmp_path / "thr.png")
+
+
+def test_a_kept_run_shows_in_compare_as_measured_and_sizes_gpus(  # type: ignore[no-untyped-def]
+    qtbot, window, server: str
+) -> None:
+    view = _bench(window)
+    _fill(view, server, values="1", requests="4")
+    view.form.target_rps.edit.setText("100")
+    view.form.gpu_price.edit.setText("2.5")
+    view.run_button.click()
+    qtbot.waitUntil(lambda: view.run_button.isEnabled(), timeout=30_000)
+    assert "the target load needs" in view.answers.text()
+    assert "per million at that load" in view.answers.text()
+    compare = window.show_view("compare")
+    points = compare.trial_series("ttft_ms")
+    measured = [p for p in points if p.source == "measured (benchmark)"]
+    assert len(measured) == 1 and measured[0].value > 15  # the server's TTFT is 20 ms
+    assert "docs/benchmark-metrics.md" in measured[0].tooltip

@@ -161,3 +161,22 @@ def test_round_trips() -> None:
     assert RequestRecord.from_json(r.to_json()) == r
     s = summarize_step(1, "rate", 2.0, [r])
     assert StepSummary.from_json(s.to_json()) == s
+
+
+def test_sizing_from_goodput_and_cost_per_million_tokens() -> None:
+    from desktop_app.domain.bench.config import BenchConfig
+    from desktop_app.domain.bench.run import BenchRun
+    from desktop_app.domain.bench.sizing import size_from_run
+
+    # 10 requests of 100 tokens over 1 s, all meeting the objective: 10 good req/s, 1000 tok/s.
+    records = [rec(i * 0.1, 0.05, 0.1, 100) for i in range(10)]
+    step = summarize_step(0, "concurrency", 4, records, Slo(ttft_ms=100))
+    run = BenchRun("now", "vLLM", "x", "m", "u", "chat", 4, BenchConfig(), {}, (step,), ())
+    sized = size_from_run(run, target_rps=25, gpus_per_server=2, price_per_gpu_hour=3.6)
+    assert sized is not None and sized.basis == "goodput"
+    assert sized.per_server_rps == pytest.approx(10)
+    assert (sized.servers, sized.gpus) == (3, 6)
+    assert sized.cost_per_hour == pytest.approx(21.6)
+    # $7.20/h per server over 1000 tok/s = 3.6 M tokens/h → $2 per million.
+    assert sized.cost_per_million_tokens == pytest.approx(2.0)
+    assert "3 servers = 6 GPUs" in " ".join(sized.sentences())

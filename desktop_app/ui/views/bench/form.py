@@ -154,6 +154,12 @@ class BenchForm(QWidget):
         gl.addRow("≥ tok/s per user", self.user_target)
         self.slo = _Field("slo", "", "ttft_ms=500,tpot_ms=50", f"Goodput objectives ({DOC}).")
         gl.addRow("SLO (goodput)", self.slo)
+        self.target_rps = _Field(
+            "target_rps", "", "optional", "Size for this many requests/s from the goodput."
+        )
+        gl.addRow("Size for (req/s)", self.target_rps)
+        self.gpu_price = _Field("gpu_price", "", "optional", "Price of one GPU-hour, in $.")
+        gl.addRow("$ per GPU-hour", self.gpu_price)
         self.early_stop = QCheckBox("Stop a rate step that only measures queueing")
         self.early_stop.setChecked(True)
         gl.addRow(self.early_stop)
@@ -270,6 +276,17 @@ class BenchForm(QWidget):
             slots=slots if slots is not None else (None if kind == "url" else 4),
         )
         return opts, cfg
+
+    def sizing_inputs(self) -> tuple[float, float | None] | None:
+        """(target requests/s, $ per GPU-hour) when a target is given and sensible, else None."""
+        try:
+            target = float(self.target_rps.text()) if self.target_rps.text() else None
+            price = float(self.gpu_price.text()) if self.gpu_price.text() else None
+        except ValueError:
+            return None
+        if target is None or not 0 < target < 1e9 or (price is not None and price < 0):
+            return None
+        return target, price
 
     # ---------------------------------------------------------------------- slots
     @Slot(int, bool)

@@ -35,6 +35,7 @@ from desktop_app import paths
 from desktop_app.domain.bench.config import BenchConfig
 from desktop_app.domain.bench.report import csv_text, html_report, json_text
 from desktop_app.domain.bench.run import BenchRun, Progress
+from desktop_app.domain.bench.sizing import size_from_run
 from desktop_app.services.bench.secrets import SecretError, get_key, set_key
 from desktop_app.services.bench.session import (
     BenchError,
@@ -120,6 +121,9 @@ class BenchView(QWidget):
         ll.addWidget(intro)
         self.form = BenchForm()
         self.form.url_changed.connect(self._on_form_url_changed)
+        self._shown: BenchRun | None = None
+        for field in (self.form.target_rps, self.form.gpu_price):
+            field.edit.editingFinished.connect(self._on_sizing_edited)
         ll.addWidget(self.form)
         buttons = QHBoxLayout()
         self.run_button = QPushButton("Run benchmark")
@@ -284,9 +288,20 @@ class BenchView(QWidget):
         if run is not None:
             self._show_answers(run)
 
+    @Slot()
+    def _on_sizing_edited(self) -> None:
+        if self._shown is not None:
+            self._show_answers(self._shown)
+
     def _show_answers(self, run: BenchRun) -> None:
+        self._shown = run
         lines = "".join(f"<li>{escape(s)}</li>" for s in run.answers().sentences(run.slots))
         notes = "".join(f"<li style='color:{theme.MUTED_FG}'>{escape(n)}</li>" for n in run.notes)
+        sizing = self.form.sizing_inputs()
+        if sizing is not None:
+            sized = size_from_run(run, sizing[0], price_per_gpu_hour=sizing[1])
+            if sized is not None:
+                lines += "".join(f"<li>{escape(s)}</li>" for s in sized.sentences())
         self.answers.setText(
             f"<b>{escape(run.title)}</b> <span style='color:{theme.MUTED_FG}'>(measured here, "
             f"{run.created[:10]}; definitions: {DOC})</span><ul>{lines}{notes}</ul>"
@@ -351,6 +366,7 @@ class BenchView(QWidget):
         self._show_answers(run)
         self._load_runs()
         self.run_finished.emit(run)
+        self.ctx.trials.bench_saved.emit(run)  # Compare shows it as measured
 
     def _on_run_failed(self, exc: BaseException) -> None:
         self._finish()
