@@ -97,9 +97,9 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 
 def _config(args: argparse.Namespace) -> Any:
-    from desktop_app.cli import UserError
     from desktop_app.domain.bench.config import BenchConfig, ConfigError, parse_values, validate
     from desktop_app.domain.bench.metrics import SloError, parse_slo
+    from desktop_app.errors import UserError
 
     try:
         if args.rate:
@@ -172,8 +172,8 @@ def bench(args: argparse.Namespace) -> int:
     import time
 
     from desktop_app import paths
-    from desktop_app.cli import UserError
     from desktop_app.domain.bench.report import csv_text, html_report, json_text
+    from desktop_app.errors import UserError
     from desktop_app.services.bench.secrets import SecretError, get_key
     from desktop_app.services.bench.session import (
         BenchError,

@@ -27,6 +27,7 @@ from desktop_app.domain.bench.metrics import (
     summarize_step,
 )
 from desktop_app.domain.bench.run import Progress
+from desktop_app.errors import UserFacingError
 from desktop_app.services.bench.client import ERROR_SENTENCES, RequestSpec, build_body, send
 from desktop_app.services.bench.gpu import GpuSampler
 
@@ -34,7 +35,7 @@ ProgressSink = Callable[[Progress], None]
 MAX_OPEN = 2048  # rate mode: requests in flight before new arrivals wait (saturation guard)
 
 
-class LoadError(Exception):
+class LoadError(UserFacingError):
     """The load could not run at all; the message is one plain sentence."""
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import keyring
 from keyring.errors import KeyringError, PasswordDeleteError
 
+from desktop_app.errors import UserFacingError
+
 SERVICE = "inference-navigator/bench"
 
 
-class SecretError(Exception):
+class SecretError(UserFacingError):
     """The keyring could not be used (one sentence)."""
 
 

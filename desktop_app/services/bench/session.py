@@ -18,6 +18,7 @@ import httpx
 
 from desktop_app.domain.bench.config import BenchConfig, validate
 from desktop_app.domain.bench.run import BenchRun
+from desktop_app.errors import UserFacingError
 from desktop_app.services.bench.gpu import GpuSampler
 from desktop_app.services.bench.loadgen import LoadError, LoadTarget, ProgressSink, run_load
 from desktop_app.services.bench.prompts import PromptError, file_prompts, synthetic_prompts
@@ -29,7 +30,7 @@ from desktop_app.services.hardware import probe_hardware
 NoteSink = Callable[[str], None]
 
 
-class BenchError(Exception):
+class BenchError(UserFacingError):
     """The benchmark could not run; the message is one plain sentence."""
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from desktop_app.domain.bench.metrics import RequestRecord
 from desktop_app.domain.bench.run import BenchRun
+from desktop_app.errors import UserFacingError
 
 BENCH_SCHEMA_VERSION = 1
 
@@ -84,7 +85,7 @@ def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur.close()
 
 
-class BenchStoreError(Exception):
+class BenchStoreError(UserFacingError):
     """The benchmark tables could not be used (one sentence)."""
 
 
