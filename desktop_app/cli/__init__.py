@@ -36,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop_app.cli.decide",
     "desktop_app.cli.trial",
     "desktop_app.cli.deploy",
+    "desktop_app.cli.bench",
 )
 
 

@@ -71,6 +71,7 @@ class TrialEvents(QObject):
     """Announces new measured trials so charts can show them."""
 
     trial_saved = Signal(object)  # TrialRecord
+    bench_saved = Signal(object)  # BenchRun, kept by the Benchmark view
 
 
 @dataclass

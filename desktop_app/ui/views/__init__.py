@@ -63,5 +63,6 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("models", "Models", "fit.view", "ModelsView"),
     ViewSpec("launch", "Launch", "launch.view", "LaunchView"),
     ViewSpec("deploy", "Deploy", "deploy.view", "DeployView"),
+    ViewSpec("bench", "Benchmark", "bench.view", "BenchView"),
     ViewSpec("sources", "Sources", "sources.view", "SourcesView"),
 )

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.bench.measured import bench_point
+from desktop_app.domain.bench.run import BenchRun
 from desktop_app.domain.compare.series import (
     Point,
     benchmark_points,
@@ -41,6 +43,7 @@ from desktop_app.domain.compare.table import (
 )
 from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.domain.trial.record import Trial
+from desktop_app.services.bench.kept import kept_bench_runs
 from desktop_app.storage.user.settings import COMPARE_FRAMEWORKS
 from desktop_app.ui import theme
 from desktop_app.ui.charts.compare import SETUP_TICKS, TTFT_TICKS, CompareChart, RangeChart
@@ -153,6 +156,9 @@ class CompareView(QWidget):
 
         ctx.hardware.profile_changed.connect(self._on_hardware_profile_changed)
         ctx.trials.trial_saved.connect(self._on_trials_trial_saved)
+        self.bench_runs: list[BenchRun] = []  # the load benchmark's kept runs, shown as measured
+        ctx.trials.bench_saved.connect(self._on_trials_bench_saved)
+        ctx.runner.submit(kept_bench_runs, self._on_bench_runs_loaded, self._on_trials_failed)
         self._update_filter_state(ctx.hardware.profile)
         self.refresh()
         ctx.runner.submit(ctx.stores.user.trials, self._on_trials_loaded, self._on_trials_failed)
@@ -281,6 +287,7 @@ class CompareView(QWidget):
             point = trial_point(t, metric)
             if point is not None:
                 points.append(point)
+        points += [p for r in self.bench_runs if (p := bench_point(r, metric)) is not None]
         return points
 
     def _show_trials(self) -> None:
@@ -354,6 +361,15 @@ class CompareView(QWidget):
     @Slot(object)
     def _on_trials_trial_saved(self, record: Trial) -> None:
         self.trials.insert(0, record)
+        self._show_trials()
+
+    @Slot(object)
+    def _on_trials_bench_saved(self, run: BenchRun) -> None:
+        self.bench_runs.insert(0, run)
+        self._show_trials()
+
+    def _on_bench_runs_loaded(self, runs: list[BenchRun]) -> None:
+        self.bench_runs = runs
         self._show_trials()
 
     def _on_trials_loaded(self, records: list[Trial]) -> None:

@@ -1,0 +1,1 @@
+"""The load benchmark feature: metrics over per-request timings (docs/benchmark-metrics.md)."""

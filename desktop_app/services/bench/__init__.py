@@ -1,0 +1,1 @@
+"""The load benchmark: prompts, the async load generator, targets, GPU readings, reports."""

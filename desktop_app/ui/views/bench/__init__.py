@@ -1,0 +1,1 @@
+"""The Benchmark view: measure any engine under concurrent load."""
