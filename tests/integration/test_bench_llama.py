@@ -72,7 +72,9 @@ def test_four_slots_figures_match_the_server_timings(llama_server_bin: Path, gem
     first = [i for i, r in enumerate(reqs) if r["step"] == 0]
     c1 = mean([client_e2e[i] for i in first])
     assert c1 == pytest.approx(mean([server_e2e[i] for i in first]), rel=0.10)
-    # Four slots serve four users at once: no step waited for a slot.
-    c1, c4 = run["steps"]
-    assert c4["output_throughput"] > c1["output_throughput"]
+    # Four slots serve four users at once: in the second step all four requests were in
+    # flight together. (Throughput need not rise on two busy CPU cores, so it is not asserted.)
+    second = [r for r in reqs if r["step"] == 1]
+    assert max(r["t_send"] for r in second) < min(r["t_send"] + r["e2e_s"] for r in second)
+    assert max(r["in_flight"] for r in second) == 4
     assert not wait_gone(str(gemma.parent)), "llama-server was left running"
