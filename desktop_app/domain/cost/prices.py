@@ -201,7 +201,8 @@ def fx_quote(
         rate.high,
         rate.pair,
         (rate.id,),
-        f"{rate.provenance.source} — {rate.basis}",
+        f"{rate.provenance.source} — {rate.basis}"
+        + (f" (data pack {rate.provenance.pack})" if rate.provenance.pack else ""),
         rate.provenance.retrieved,
         f"rate as of: {rate.as_of or 'unknown'}; {rate.note}".rstrip("; "),
         rate.as_of if rate.as_of and rate.as_of[:1].isdigit() else "",
