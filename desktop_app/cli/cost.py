@@ -322,7 +322,7 @@ def _model_json(model: Any, args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _print_model(model: Any, args: argparse.Namespace) -> None:
-    from desktop_app.domain.money import format_span
+    from desktop_app.domain.money import format_small_span, format_span
 
     base = model.base
     cur, loc = base.region.currency, base.region.locale
@@ -347,8 +347,8 @@ def _print_model(model: Any, args: argparse.Namespace) -> None:
         if args.per_million:
             u = r.per_million.utilisation
             print(
-                f"    per 1M output tokens {format_span(r.per_million.output, cur, loc)}, "
-                f"blended {format_span(r.per_million.blended, cur, loc)} at utilisation "
+                f"    per 1M output tokens {format_small_span(r.per_million.output, cur, loc)}, "
+                f"blended {format_small_span(r.per_million.blended, cur, loc)} at utilisation "
                 f"{'unknown' if u is None else f'{u:.1%}'} ({r.per_million.utilisation_note}); "
                 f"owned {format_span(r.owned_monthly, cur, loc, lakh)}/month ({r.owned_note})"
             )

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.domain.cost.calculator import CostResult, FrameworkCost, Quote
 from desktop_app.domain.cost.model_cost import ModelCostResult
-from desktop_app.domain.money import format_money, format_span
+from desktop_app.domain.money import format_money, format_small_span, format_span
 from desktop_app.domain.sources.figures import Figure
 from desktop_app.ui import theme
 from desktop_app.ui.charts.cost import CumulativeCostChart, MonthlyCostChart
@@ -141,7 +141,7 @@ class CostResults(QWidget):
             lines.append(
                 f"• {r.name}: {r.sizing.replica.note}. Speed: "
                 f"{tp.label + ' (' + tp.source + ')' if tp else 'unknown'}. "
-                f"Per 1M output tokens {format_span(pm.output, cur, loc)} at utilisation "
+                f"Per 1M output tokens {format_small_span(pm.output, cur, loc)} at utilisation "
                 f"{util} ({pm.utilisation_note})."
                 + (f" Caveat: {tp.caveat}." if tp and tp.caveat else "")
             )
