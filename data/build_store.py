@@ -369,6 +369,7 @@ def build(data_dir: Path, out: Path) -> None:
                     monthly_usd_730h=_num(r["monthly_usd_730h"]),
                     pricing=r["pricing"],
                     note=r["note"],
+                    observed=r.get("observed", ""),
                     source=f"{r['source']} {r['source_version']}".strip(),
                     source_type=r["source_type"],
                     retrieved=r["retrieved"],

@@ -54,6 +54,11 @@ def user_store_path() -> Path:
     return user_data_dir() / "user.sqlite"
 
 
+def data_pack_path() -> Path:
+    """The imported data pack's overlay (SQLite); the bundled store is never written."""
+    return user_data_dir() / "data-pack.sqlite"
+
+
 def models_dir() -> Path:
     """Default folder for local model files."""
     path = user_data_dir() / "models"

@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop_app.cli.compare",
     "desktop_app.cli.fit",
     "desktop_app.cli.cost",
+    "desktop_app.cli.data",
     "desktop_app.cli.gui",
     "desktop_app.cli.hardware",
     "desktop_app.cli.decide",

@@ -16,11 +16,21 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--framework",
         action="append",
-        required=True,
         metavar="ID",
-        help="framework id (repeat for several): vllm, tensorrt-llm, tgi, ...",
+        help="framework id (repeat for several); default: chosen by the scale",
     )
-    p.add_argument("--load-rps", required=True, metavar="X", help="peak requests per second")
+    load = p.add_mutually_exclusive_group(required=True)
+    load.add_argument("--load-rps", metavar="X", help="peak requests per second")
+    load.add_argument("--users", metavar="N", help="users, each sending 2 requests a minute")
+    load.add_argument("--queries-per-day", metavar="N", help="queries a day (peak = 3× average)")
+    p.add_argument("--model", metavar="NAME", help="catalogue model: size GPUs from it")
+    p.add_argument("--quant", default="Q4_K_M", metavar="Q", help="precision (Q4_K_M, FP8, F16…)")
+    p.add_argument("--ctx", default="4096", metavar="N", help="context per request (4096)")
+    p.add_argument("--concurrency", default="8", metavar="N", help="requests per replica (8)")
+    p.add_argument(
+        "--per-million", action="store_true", help="cost per million tokens (needs --model)"
+    )
+    p.add_argument("--api-price", metavar="P", help="an API's price per 1M tokens: break-even")
     p.add_argument(
         "--gpu",
         default=DEFAULT_GPU,
@@ -69,6 +79,10 @@ def _both(span: tuple[float, float] | None) -> dict[str, float | None]:
 
 
 def _quote(q: Any) -> dict[str, Any] | None:
+    from datetime import date
+
+    from desktop_app.domain.cost.age import age_of
+
     if q is None:
         return None
     return {
@@ -78,6 +92,9 @@ def _quote(q: Any) -> dict[str, Any] | None:
         "figures": list(q.refs),
         "source": q.source,
         "retrieved": q.retrieved,
+        "observed": q.observed or None,
+        "age": age_of(q.observed, date.today()).text,
+        "stale": age_of(q.observed, date.today()).stale,
         "note": q.note,
     }
 
@@ -86,16 +103,30 @@ def cost(args: argparse.Namespace) -> int:
     """Print the cost of each framework."""
     from desktop_app.domain.cost.calculator import calculate
     from desktop_app.domain.cost.inputs import CostInputs, InputError, Workload
+    from desktop_app.domain.cost.model_cost import default_frameworks
     from desktop_app.domain.money import format_span
     from desktop_app.errors import UserError
     from desktop_app.services.stores import open_bundled
 
     store = open_bundled()
     known = {f.id for f in store.frameworks()}
-    for fid in args.framework:
+    for fid in args.framework or ():
         if fid not in known:
             raise UserError(f"--framework: unknown id “{fid}” (one of {', '.join(sorted(known))}).")
-    rps = _number(args.load_rps, "load_rps", "--load-rps")
+    if args.users is not None:
+        workload = Workload(kind="users", users=_number(args.users, "users", "--users"))
+    elif args.queries_per_day is not None:
+        workload = Workload(
+            kind="daily",
+            queries_per_day=_number(args.queries_per_day, "queries_per_day", "--queries-per-day"),
+        )
+    else:
+        workload = Workload(kind="rps", load_rps=_number(args.load_rps, "load_rps", "--load-rps"))
+    try:
+        rps = workload.peak_rps()
+    except InputError as exc:
+        raise UserError(exc.message) from None
+    frameworks = tuple(dict.fromkeys(args.framework or default_frameworks(rps)))
     months = int(_number(args.months, "months", "--months", integer=True))
     price = (
         None
@@ -104,8 +135,8 @@ def cost(args: argparse.Namespace) -> int:
     )
     inputs = CostInputs(
         region=args.region,
-        workload=Workload(kind="rps", load_rps=rps),
-        frameworks=tuple(dict.fromkeys(args.framework)),
+        workload=workload,
+        frameworks=frameworks,
         gpu=_gpu(store, args.gpu),
         basis="user" if price is not None else "cloud",
         gpu_month_price=price,
@@ -116,8 +147,11 @@ def cost(args: argparse.Namespace) -> int:
     except InputError as exc:
         raise UserError(exc.message) from None
     cur, loc = result.region.currency, result.region.locale
+    model = _model_cost(store, result, args) if args.model else None
+    if args.per_million and model is None:
+        raise UserError("--per-million needs --model (the GPUs and speed come from the model).")
     if args.json:
-        out = {
+        out: dict[str, Any] = {
             "region": result.region.code,
             "currency": cur,
             "load_rps": rps,
@@ -152,8 +186,15 @@ def cost(args: argparse.Namespace) -> int:
                 for fc in result.frameworks
             ],
         }
+        out["workload"] = {"text": result.workload_text, "source": "your entry"}
+        out["framework_choice"] = "your entry" if args.framework else "default for the scale"
+        if model is not None:
+            out["model"] = _model_json(model, args)
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
+    if model is not None:
+        print(model.bottom_line)
+        _print_model(model, args)
     print(f"{result.region.name}: {result.workload_text}, {inputs.gpu}, {months} months")
     if result.rent is not None:
         print(
@@ -189,3 +230,127 @@ def cost(args: argparse.Namespace) -> int:
             )
         print(line)
     return 0
+
+
+def _model_cost(store: Any, result: Any, args: argparse.Namespace) -> Any:
+    from desktop_app.domain.cost.inputs import InputError
+    from desktop_app.domain.cost.model_cost import ModelCostInputs, cost_model
+    from desktop_app.domain.fit.estimate import catalogue_shape
+    from desktop_app.domain.fit.quant import QUANTS
+    from desktop_app.errors import UserError
+
+    archs = {a.model: a for a in store.model_archs()}
+    hits = [n for n in archs if args.model.strip().lower() in n.lower()]
+    exact = [n for n in hits if n.lower().startswith(args.model.strip().lower())]
+    if len(hits) != 1 and len(exact) != 1:
+        which = "matches several models" if hits else "is not in the catalogue"
+        raise UserError(f"--model: “{args.model}” {which} ({', '.join(hits or archs)}).")
+    name = hits[0] if len(hits) == 1 else exact[0]
+    if args.quant not in QUANTS:
+        raise UserError(f"--quant: use one of {', '.join(QUANTS)}.")
+    api = (
+        None
+        if args.api_price is None
+        else _number(args.api_price, "gpu_month_price", "--api-price")
+    )
+    try:
+        mi = ModelCostInputs(
+            shape=catalogue_shape(archs[name], args.quant),
+            ctx=int(_number(args.ctx, "load_rps", "--ctx", integer=True)),
+            concurrency=int(_number(args.concurrency, "load_rps", "--concurrency", integer=True)),
+            api_price_per_million=api,
+        )
+        return cost_model(store, result, mi)
+    except InputError as exc:
+        raise UserError(f"--{exc.field.replace('_', '-')}: {exc.message}") from None
+
+
+def _model_json(model: Any, args: argparse.Namespace) -> dict[str, Any]:
+    mi = model.inputs
+    return {
+        "bottom_line": model.bottom_line,
+        "model": {"value": mi.shape.name, "source": mi.shape.source},
+        "quant": {"value": mi.shape.quant, "source": "your entry" if args.quant else "default"},
+        "ctx": {"value": mi.ctx, "source": "your entry"},
+        "concurrency": {"value": mi.concurrency, "source": "your entry"},
+        "tokens_per_request": {
+            "input": mi.input_tokens,
+            "output": mi.output_tokens,
+            "source": "default (assumption)",
+        },
+        "tokens_per_month": round(model.tokens_per_month),
+        "frameworks": [
+            {
+                "framework": r.framework,
+                "gpus_per_replica": r.sizing.replica.gpus,
+                "replica_memory_bytes": r.sizing.replica.total_bytes,
+                "replica_note": r.sizing.replica.note,
+                "gpus": {"low": r.sizing.gpus_low, "high": r.sizing.gpus_high},
+                "throughput": None
+                if r.sizing.throughput is None
+                else {
+                    "kind": r.sizing.throughput.kind,
+                    "output_tokens_per_s": r.sizing.throughput.output_tokens_per_s,
+                    "requests_per_s": [
+                        r.sizing.throughput.requests_per_s,
+                        r.sizing.throughput.requests_per_s_high,
+                    ],
+                    "source": r.sizing.throughput.source,
+                    "conditions": r.sizing.throughput.conditions,
+                    "observed": r.sizing.throughput.observed,
+                    "caveat": r.sizing.throughput.caveat,
+                },
+                "monthly_rented": _span(r.monthly),
+                "per_million_output": _span(r.per_million.output),
+                "per_million_blended": _span(r.per_million.blended),
+                "utilisation": r.per_million.utilisation,
+                "utilisation_source": r.per_million.utilisation_note,
+                "owned_monthly": _span(r.owned_monthly),
+                "owned_formula": r.owned_note,
+                "break_even_tokens_per_month": _span(r.break_even_tokens),
+                "notes": list(r.notes),
+            }
+            for r in model.rows
+        ],
+        "cpu_only": {
+            "monthly": _span(model.cpu.monthly),
+            "guide_monthly": _span(model.cpu.guide_monthly),
+            "fits_ram": model.cpu.fits_ram,
+            "note": model.cpu.note,
+        },
+    }
+
+
+def _print_model(model: Any, args: argparse.Namespace) -> None:
+    from desktop_app.domain.money import format_small_span, format_span
+
+    base = model.base
+    cur, loc = base.region.currency, base.region.locale
+    lakh = args.lakh or cur == "INR"
+    print(f"Model: {model.inputs.shape.name} {model.inputs.shape.quant}")
+    for r in model.rows:
+        tp = r.sizing.throughput
+        gpus = (
+            "unknown"
+            if r.sizing.gpus_high is None
+            else (
+                f"{r.sizing.gpus_low}–{r.sizing.gpus_high}"
+                if r.sizing.gpus_low != r.sizing.gpus_high
+                else str(r.sizing.gpus_low)
+            )
+        )
+        print(
+            f"  {r.name}: {gpus} GPU(s) ({r.sizing.replica.note}); speed from "
+            f"{tp.label if tp else 'nothing: unknown'}; monthly "
+            f"{format_span(r.monthly, cur, loc, lakh)}"
+        )
+        if args.per_million:
+            u = r.per_million.utilisation
+            print(
+                f"    per 1M output tokens {format_small_span(r.per_million.output, cur, loc)}, "
+                f"blended {format_small_span(r.per_million.blended, cur, loc)} at utilisation "
+                f"{'unknown' if u is None else f'{u:.1%}'} ({r.per_million.utilisation_note}); "
+                f"owned {format_span(r.owned_monthly, cur, loc, lakh)}/month ({r.owned_note})"
+            )
+        for n in r.notes:
+            print(f"    Note: {n}")

@@ -166,3 +166,14 @@ def format_span(
         return format_money_range(span[0], span[1], currency, locale, lakh)
     except MoneyError:
         return "too large to price"
+
+
+def format_small_span(span: tuple[float, float] | None, currency: str, locale: str) -> str:
+    """A (low, high) pair of small amounts (e.g. per million tokens) to the cent or paisa."""
+    if span is None:
+        return "unknown"
+    try:
+        lo, hi = (format_money(v, currency, locale, digits=2) for v in span)
+    except MoneyError:
+        return "too large to price"
+    return lo if lo == hi else f"{lo}–{hi}"

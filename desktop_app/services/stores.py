@@ -26,9 +26,14 @@ class Stores:
 
 def open_bundled() -> BundledStore:
     """The read-only bundled store; raises StoreError when it is missing or damaged."""
+    from desktop_app.services.datapack import active_pack
     from desktop_app.storage.bundled.store import BundledStore
 
-    return BundledStore(paths.bundled_store_path())
+    store = BundledStore(paths.bundled_store_path())
+    pack = active_pack()
+    if pack is not None:
+        store.apply_pack(pack)  # the user's imported data pack, over the bundled rows
+    return store
 
 
 def open_user() -> UserStore:

@@ -7,6 +7,7 @@ user sees it at once; views are built when the data is there.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
@@ -151,11 +152,30 @@ class MainWindow(QMainWindow):
         self.presentation_action.setShortcut(QKeySequence(Qt.Key.Key_F11))
         self.presentation_action.toggled.connect(self.set_presentation_mode)
         self.addAction(self.presentation_action)
+        file_menu = self.menuBar().addMenu("&File")
+        self.import_action = file_menu.addAction("Import data…")
+        self.import_action.triggered.connect(self._on_import_data)
         leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         leave.activated.connect(lambda: self.set_presentation_mode(False))
         for i in range(min(len(VIEWS), 9)):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self)
             shortcut.activated.connect(lambda row=i: self.sidebar.setCurrentRow(row))
+
+    def _on_import_data(self) -> None:
+        """File → Import data…: check a data pack in the background, then say what changed."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop_app.services.datapack import import_pack
+
+        name, _ = QFileDialog.getOpenFileName(self, "Import data pack", "", "Data packs (*.zip)")
+        if name:
+            self.runner.submit(
+                lambda: import_pack(Path(name)),
+                lambda pack: self.statusBar().showMessage(
+                    f"Imported data pack {pack.manifest.label}; restart to see it in every view."
+                ),
+                lambda exc: self.statusBar().showMessage(str(exc)),
+            )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Announce the first paint of the window (for start-up measurements)."""

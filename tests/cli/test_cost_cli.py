@@ -70,3 +70,26 @@ def test_cost_text_in_lakh_with_cpu_option_and_break_even() -> None:
     assert "setup ₹4–5 lakh" in out.stdout
     assert "CPU-only llama.cpp server (guide): ₹10,000–15,000/month (G153)" in out.stdout
     assert "from the guide's own prices 3.2–8.0; it states 4–6 months" in out.stdout
+
+
+def test_cost_for_a_model_and_users_gives_a_bottom_line_and_sources() -> None:
+    out = infernav(
+        "cost",
+        "--region",
+        "in",
+        "--users",
+        "50",
+        "--model",
+        "Llama-3.1-8B",
+        "--per-million",
+        "--json",
+    )
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert doc["framework_choice"] == "default for the scale"
+    m = doc["model"]
+    assert m["bottom_line"].startswith("For 50 users in India")
+    assert m["model"]["source"].startswith("catalogue")
+    vllm = next(f for f in m["frameworks"] if f["framework"] == "vllm")
+    assert vllm["throughput"]["kind"] == "guide" and vllm["per_million_output"] is not None
+    assert doc["exchange_rate"]["observed"] == "2026-03-06" and doc["exchange_rate"]["stale"]

@@ -49,9 +49,9 @@ def test_defaults_show_gpus_setup_and_sources(view: CostsView) -> None:
     assert cell(view, "vLLM", "setup") == "$2,400"
     assert cell(view, "TensorRT-LLM", "setup") == "$12,000–15,000"
     assert "G020" in tip(view, "vLLM", "gpus") and "540.00 req/s ÷ 120" in tip(view, "vLLM", "gpus")
-    assert "P031" in tip(view, "vLLM", "rent") and "Retrieved: 2026-11-29" in tip(
-        view, "vLLM", "rent"
-    )
+    rent = tip(view, "vLLM", "rent")
+    assert "P031" in rent and "Copied into the app: 2026-11-29" in rent
+    assert "Observed at source: unknown" in rent and "PCIe card" in rent
     assert "The guide says: $2,400" in tip(view, "vLLM", "setup")
     assert "not a straight product" in tip(view, "TensorRT-LLM", "setup")
 
@@ -274,3 +274,12 @@ def test_the_combo_box_slot_is_a_slot_and_the_field_list_is_not(view: CostsView)
     assert meta.indexOfSlot("_workload_fields(int)") < 0
     choose(view.region, "in")  # the connection still drives the costs
     assert cell(view, "vLLM", "setup") == "₹80,000"
+
+
+def test_the_bottom_line_for_the_chosen_model_comes_first(view: CostsView) -> None:
+    assert not view.results.bottom_line.isHidden()
+    assert view.results.bottom_line.text().startswith("For 540.0 requests/s in United States")
+    assert "Llama-3.1-8B" not in view.results.bottom_line.text()  # one sentence, no jargon
+    assert "the guide's per-framework figure" in view.results.model_notes.text()
+    view.model.setCurrentIndex(view.model.findData(""))
+    assert view.results.bottom_line.isHidden()

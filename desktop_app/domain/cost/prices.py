@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from desktop_app.domain.cost.age import GUIDE_OBSERVED
 from desktop_app.domain.cost.inputs import CostInputs, Region
 from desktop_app.domain.cost.overrides import Overrides, PriceKey
 from desktop_app.domain.money import MAX_AMOUNT
@@ -27,8 +28,10 @@ GUIDE_RATE = {"us": "G077", "sg": "G078", "in": "G076"}
 OVERHEAD = "G075"
 GUIDE_BREAK_EVEN = "G163"
 GUIDE_CPU_SERVER = ("G153", "G093")
-# Bundled exchange rates used by default (currency per USD); the user may edit them.
-DEFAULT_FX = {"INR": "X001", "SGD": "X004"}
+# Bundled exchange rates used by default (currency per USD): the newest sourced ones; the
+# user may edit them. The guide's own implied rates are shown beside them, as the guide's.
+DEFAULT_FX = {"INR": "X007", "SGD": "X008"}
+GUIDE_FX = {"INR": "X001", "SGD": "X004"}
 REGION_LABEL = {"us": "US", "sg": "Singapore", "in": "India"}
 
 
@@ -56,6 +59,7 @@ class Quote:
     source: str
     retrieved: str
     note: str = ""
+    observed: str = ""  # when the price was seen at its source ("" = unknown)
 
     def scaled(self, factor_low: float, factor_high: float, unit: str, note: str) -> Quote:
         """The same quote converted (e.g. USD to INR with a low–high rate)."""
@@ -69,13 +73,15 @@ class Quote:
             self.source,
             self.retrieved,
             joined,
+            self.observed,
         )
 
     def tooltip(self) -> str:
         """Hover text: what, which figures, source, date, note."""
         lines = [self.label, f"Figures: {', '.join(self.refs) or 'your entry'}"]
         lines.append(f"Source: {self.source}")
-        lines.append(f"Retrieved: {self.retrieved or 'unknown'}")
+        lines.append(f"Observed at source: {self.observed or 'unknown'}")
+        lines.append(f"Copied into the app: {self.retrieved or 'unknown'}")
         if self.note:
             lines.append(f"Note: {self.note}")
         return "\n".join(lines)
@@ -113,7 +119,14 @@ def fig_quote(fig: Figure | None, label: str) -> Quote | None:
         fig.provenance.source,
         fig.provenance.retrieved,
         fig.note,
+        GUIDE_OBSERVED if fig.id.startswith("G") else "",
     )
+
+
+def gpu_variant(name: str) -> str:
+    """The form factor in a GPU label ("SXM4", "PCIe"), or "" when it names none."""
+    words = name.replace("(", " ").replace(")", " ").split()
+    return next((w for w in words if w.upper().startswith(("SXM", "PCIE", "NVL"))), "")
 
 
 def gpu_family(name: str) -> tuple[str, int | None]:
@@ -147,8 +160,10 @@ def prices_quote(prices: Sequence[CloudPrice], label: str) -> Quote | None:
     ]
     names = "; ".join(
         f"{p.provider} {p.instance_type} {p.region_code} ${p.per_gpu_usd_per_hour}/GPU-h"
+        + (f" ({gpu_variant(p.gpu)} card)" if gpu_variant(p.gpu) else "")
         for p in prices
     )
+    seen = sorted({p.observed or "unknown" for p in prices})
     return Quote(
         label,
         min(monthly),
@@ -158,6 +173,7 @@ def prices_quote(prices: Sequence[CloudPrice], label: str) -> Quote | None:
         prices[0].provenance.source,
         prices[0].provenance.retrieved,
         f"{names}; × {HOURS_PER_MONTH} h/month",
+        "" if seen == ["unknown"] else ", ".join(seen),
     )
 
 
@@ -185,9 +201,29 @@ def fx_quote(
         rate.high,
         rate.pair,
         (rate.id,),
-        f"{rate.provenance.source} — {rate.basis}",
+        f"{rate.provenance.source} — {rate.basis}"
+        + (f" (data pack {rate.provenance.pack})" if rate.provenance.pack else ""),
         rate.provenance.retrieved,
         f"rate as of: {rate.as_of or 'unknown'}; {rate.note}".rstrip("; "),
+        rate.as_of if rate.as_of and rate.as_of[:1].isdigit() else "",
+    )
+
+
+def guide_fx_quote(data: CostData, currency: str) -> Quote | None:
+    """The guide's own implied rate for a currency, shown beside the sourced one."""
+    rate = next((r for r in data.fx_rates() if r.id == GUIDE_FX.get(currency)), None)
+    if rate is None or rate.low is None or rate.high is None:
+        return None
+    return Quote(
+        f"{rate.pair} (the guide's)",
+        rate.low,
+        rate.high,
+        rate.pair,
+        (rate.id,),
+        f"{rate.provenance.source} — {rate.basis}",
+        rate.provenance.retrieved,
+        rate.note,
+        GUIDE_OBSERVED,
     )
 
 
@@ -319,7 +355,7 @@ def cpu_option(data: CostData, region: Region, fx: Quote | None) -> CpuOption:
         data.figure(GUIDE_CPU_SERVER[0]), "CPU-only llama.cpp server (the guide, India)"
     )
     if guide is not None and region.currency != "INR":
-        inr = next((r for r in data.fx_rates() if r.id == DEFAULT_FX["INR"]), None)
+        inr = next((r for r in data.fx_rates() if r.id == GUIDE_FX["INR"]), None)
         if inr is None or inr.low is None or inr.high is None or fx is None:
             guide = None
         else:

@@ -45,6 +45,7 @@ class CloudPrice:
     pricing: str
     provenance: Provenance
     note: str = ""
+    observed: str = ""  # when the price was seen at its source ("" = unknown)
 
 
 @dataclass(frozen=True)

@@ -43,12 +43,14 @@ class Provenance:
     source: str
     source_type: str
     retrieved: str
+    pack: str = ""  # the data pack a figure came from ("" = bundled with the app)
 
     def describe(self) -> str:
         """One line for tooltips: source, kind of source and date."""
         kind = f" ({self.source_type})" if self.source_type else ""
         date = self.retrieved or UNKNOWN
-        return f"Source: {self.source or UNKNOWN}{kind}\nRetrieved: {date}"
+        origin = f"\nData pack: {self.pack}" if self.pack else ""
+        return f"Source: {self.source or UNKNOWN}{kind}\nRetrieved: {date}{origin}"
 
 
 @dataclass(frozen=True)

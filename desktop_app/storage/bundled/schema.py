@@ -124,6 +124,7 @@ class CloudPriceRow(_Sourced, Base):
     per_gpu_usd_per_hour: Mapped[float | None] = mapped_column(Float)
     monthly_usd_730h: Mapped[float | None] = mapped_column(Float)
     pricing: Mapped[str] = mapped_column(Text)
+    observed: Mapped[str] = mapped_column(String(40), default="")  # when the price was seen
     note: Mapped[str] = mapped_column(Text, default="")
 
 

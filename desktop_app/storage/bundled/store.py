@@ -23,6 +23,7 @@ from desktop_app.domain.sources.catalog import (
 )
 from desktop_app.domain.sources.figures import Conflict, Figure, Provenance
 from desktop_app.domain.sources.frameworks import Fact, Framework
+from desktop_app.domain.sources.pack import Manifest, PackContents, merge
 from desktop_app.errors import StoreError
 from desktop_app.storage.bundled import schema as m
 
@@ -62,6 +63,7 @@ class BundledStore:
             )
         uri = f"sqlite+pysqlite:///file:{quote(str(path))}?mode=ro&immutable=1&uri=true"
         self.path = path
+        self.pack: Manifest | None = None  # the data pack overlaid, if any
         self._engine = create_engine(uri)
         try:
             self._load()
@@ -144,6 +146,15 @@ class BundledStore:
                 _native(Scenario, c)
                 for c in s.scalars(select(m.ScenarioRow).order_by(m.ScenarioRow.id))
             ]
+
+    def apply_pack(self, pack: PackContents) -> None:
+        """Overlay a checked data pack: its rows replace those with the same id, add the rest."""
+        self._prices = merge(self._prices, pack.cloud_prices)
+        self._fx = merge(self._fx, pack.fx_rates)
+        self._benchmarks = merge(self._benchmarks, pack.benchmarks)
+        self._figures = merge(self._figures, tuple(pack.figures()))
+        self._figure_index = {f.id: f for f in self._figures}
+        self.pack = pack.manifest
 
     def figures(self) -> list[Figure]:
         """Every figure of the store, in source order."""

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.cost.calculator import CostResult, FrameworkCost, Quote
-from desktop_app.domain.money import format_money, format_span
+from desktop_app.domain.cost.model_cost import ModelCostResult
+from desktop_app.domain.money import format_money, format_small_span, format_span
 from desktop_app.domain.sources.figures import Figure
 from desktop_app.ui import theme
 from desktop_app.ui.charts.cost import CumulativeCostChart, MonthlyCostChart
@@ -67,6 +68,15 @@ class CostResults(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
+        self.bottom_line = QLabel()
+        self.bottom_line.setWordWrap(True)
+        self.bottom_line.setStyleSheet("font-size: 17px; font-weight: 600;")
+        self.bottom_line.hide()
+        layout.addWidget(self.bottom_line)
+        self.model_notes = QLabel()
+        self.model_notes.setWordWrap(True)
+        self.model_notes.hide()
+        layout.addWidget(self.model_notes)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
@@ -114,6 +124,36 @@ class CostResults(QWidget):
         if span is None and big:
             return "too large to price"
         return format_span(span, result.currency, result.region.locale, lakh)
+
+    def show_model(self, model: ModelCostResult | None) -> None:
+        """The bottom line for the chosen model first, then how each row was sized."""
+        if model is None:
+            self.bottom_line.hide()
+            self.model_notes.hide()
+            return
+        self.bottom_line.setText(model.bottom_line)
+        cur, loc = model.base.region.currency, model.base.region.locale
+        lines = []
+        for r in model.rows:
+            tp = r.sizing.throughput
+            pm = r.per_million
+            util = "unknown" if pm.utilisation is None else f"{pm.utilisation:.1%}"
+            lines.append(
+                f"• {r.name}: {r.sizing.replica.note}. Speed: "
+                f"{tp.label + ' (' + tp.source + ')' if tp else 'unknown'}. "
+                f"Per 1M output tokens {format_small_span(pm.output, cur, loc)} at utilisation "
+                f"{util} ({pm.utilisation_note})."
+                + (f" Caveat: {tp.caveat}." if tp and tp.caveat else "")
+            )
+        cpu = model.cpu
+        lines.append(
+            f"• CPU-only llama.cpp: {format_span(cpu.monthly, cur, loc, cur == 'INR')}"
+            f" a month on demand; the guide's {format_span(cpu.guide_monthly, cur, loc)};"
+            f" {cpu.note}."
+        )
+        self.model_notes.setText("\n".join(lines))
+        self.bottom_line.show()
+        self.model_notes.show()
 
     def show_result(self, result: CostResult | None, lakh: bool = False) -> None:
         """Fill every part from `result` (None clears)."""

@@ -31,7 +31,9 @@ from desktop_app.domain.cost.inputs import (
     InputError,
     Workload,
 )
+from desktop_app.domain.cost.model_cost import ModelCostInputs, ModelCostResult, cost_model
 from desktop_app.domain.cost.overrides import PriceEntry, PriceKey, price_entries, with_typed_rates
+from desktop_app.domain.fit.estimate import catalogue_shape
 from desktop_app.services import cost as cost_files
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
@@ -182,6 +184,17 @@ class CostsView(QWidget):
             if g.vendor != "Apple":
                 self.gpu.addItem(g.name, g.name)
         pf.addRow("GPU", self.gpu)
+        self.model = QComboBox()
+        self.model.addItem("none: the guide's per-GPU figures", "")
+        for arch in self.store.model_archs():
+            self.model.addItem(arch.model, arch.model)
+        self.model.setCurrentIndex(max(0, self.model.findData("Llama-3.1-8B(-Instruct)")))
+        self.model.setToolTip("GPUs per replica come from this model's memory fit")
+        self.quant = QComboBox()
+        for q in ("Q4_K_M", "Q8_0", "F16", "FP8", "AWQ-INT4"):
+            self.quant.addItem(q, q)
+        pf.addRow("Model", self.model)
+        pf.addRow("Precision", self.quant)
         self.basis = QComboBox()
         for key, text in BASIS_LABELS:
             self.basis.addItem(text, key)
@@ -214,7 +227,14 @@ class CostsView(QWidget):
         col.addWidget(self.file_message)
         col.addStretch(1)
 
-        for combo in (self.region, self.workload_kind, self.gpu, self.basis):
+        for combo in (
+            self.region,
+            self.workload_kind,
+            self.gpu,
+            self.basis,
+            self.model,
+            self.quant,
+        ):
             combo.currentIndexChanged.connect(self._on_combo_index_changed)
         for field in (*self._workload_fields(), self.fx, self.eng_rate):
             field.value_changed.connect(self._on_field_value_changed)
@@ -344,6 +364,21 @@ class CostsView(QWidget):
         self.message.hide()
         self.custom_error.hide()
         self.results.show_result(self.result, self.lakh.isChecked() and self.lakh.isEnabled())
+        self.model_result = self._model_cost(self.result)
+        self.results.show_model(self.model_result)
+
+    def _model_cost(self, base: CostResult) -> ModelCostResult | None:
+        """The costs for the chosen model (pure arithmetic, well under 50 ms)."""
+        name = str(self.model.currentData() or "")
+        arch = next((a for a in self.store.model_archs() if a.model == name), None)
+        if arch is None:
+            return None
+        try:
+            shape = catalogue_shape(arch, str(self.quant.currentData()))
+            return cost_model(self.store, base, ModelCostInputs(shape=shape))
+        except InputError as exc:
+            self._show_field_error(exc)
+            return None
 
     def _live_overrides(self, inputs: CostInputs) -> dict[PriceKey, float]:
         """Saved prices, with what is being typed in the rate fields taking effect at once."""
