@@ -126,5 +126,5 @@ def trial(args: argparse.Namespace) -> int:
         print(f"{label:22}{client:>18}{engine:>18}")
     if trial.metrics.output_tokens_counted:
         print("(token count taken from stream events: the engine did not report one)")
-    print(f"Saved as trial #{trial.id if outcome.saved else '?'}.")
+    print(f"Saved as trial #{trial.id}." if outcome.saved else "Not saved (see the note above).")
     return 0

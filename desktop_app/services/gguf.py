@@ -367,16 +367,13 @@ def folders(store: UserStore) -> list[str]:
 
 
 def add_folder(store: UserStore, folder: str) -> list[str]:
-    """Remember another GGUF folder; returns the new list."""
-    current = folders(store)
-    if folder not in current:
-        current.append(folder)
-        store.set_setting(FOLDERS_KEY, current)
-    return current
+    """Remember another GGUF folder; returns the new list (atomic: two app instances adding
+    folders at once both keep theirs). StoreNotSavedError when the store is read-only."""
+    return store.update_setting(
+        FOLDERS_KEY, lambda current: current if folder in current else [*current, folder]
+    )
 
 
 def remove_folder(store: UserStore, folder: str) -> list[str]:
-    """Forget a GGUF folder; returns the new list."""
-    current = [f for f in folders(store) if f != folder]
-    store.set_setting(FOLDERS_KEY, current)
-    return current
+    """Forget a GGUF folder; returns the new list (atomic, like add_folder)."""
+    return store.update_setting(FOLDERS_KEY, lambda current: [f for f in current if f != folder])
