@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from collections.abc import Callable
 
 
 def openai_base(base_url: str) -> str:
@@ -31,6 +32,7 @@ def curl_example(base_url: str, model: str, chat: bool = True, shell: str = "pos
     body = json.dumps({"model": model, **request}, ensure_ascii=False)
     endpoint = "chat/completions" if chat else "completions"
     url = f"{openai_base(base_url)}/{endpoint}"
+    q: Callable[[str], str] = shlex.quote
     if shell == "powershell":
         q = powershell_quote
         return f"curl.exe {q(url)} `\n  -H {q('Content-Type: application/json')} `\n  -d {q(body)}"
