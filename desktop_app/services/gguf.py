@@ -310,10 +310,10 @@ def _shape(
         raise GgufError(f"{path.name} lacks block_count, embedding_length or head_count metadata.")
     if not 0 < layers <= MAX_LAYERS:
         raise GgufError(f"{path.name} says it has {layers:,} layers (at most {MAX_LAYERS:,}).")
-    for name, limit in _LIMITS.items():
-        value = key(name)
+    for field, limit in _LIMITS.items():
+        value = key(field)
         if value is not None and not 0 <= value <= limit:
-            raise GgufError(f"{path.name} has an implausible {name} ({value:,}).")
+            raise GgufError(f"{path.name} has an implausible {field} ({value:,}).")
     head_k = key("attention.key_length") or n_embd // heads
     embd = next((t for t in tensors if t.name == "token_embd.weight"), None)
     swa = key("attention.sliding_window") or 0

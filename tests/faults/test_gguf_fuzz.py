@@ -219,3 +219,10 @@ def test_mutated_real_model(
     assert model.problem is not None or model.shape is not None
     if model.problem:
         assert "\n" not in model.problem
+
+
+def test_a_good_model_keeps_its_name_and_shape(tmp_path: Path) -> None:
+    write_tiny_gguf(tmp_path / "good.gguf")
+    model = _capped(tmp_path / "good.gguf")
+    assert model.problem is None and model.shape is not None
+    assert model.shape.name == model.name and model.shape.layers == 2
