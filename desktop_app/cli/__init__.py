@@ -7,6 +7,7 @@ handlers so that `infernav --version` and the GUI start stay fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import sys
@@ -74,11 +75,22 @@ def gui_request(argv: list[str]) -> argparse.Namespace | None:
     return _gui_namespace(argv) if all(arg in flags for arg in argv) else None
 
 
+def _survive_any_encoding() -> None:
+    """Output never stops part-way on a stream that cannot encode a character (a Windows
+    redirect to a file is cp1252): such characters are written as \\u escapes instead."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
 def run(argv: list[str], gui: Callable[[argparse.Namespace], int] | None = None) -> int:
     """Parse `argv` and run the command; user errors become one sentence on stderr.
 
     `gui` opens the desktop app when no command is given (the composition root passes it).
     """
+    _survive_any_encoding()
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)

@@ -52,6 +52,10 @@ def fit(args: argparse.Namespace) -> int:
     if args.parallel < 1 or args.parallel > 1024:
         raise UserError(f"--parallel must be between 1 and 1024, not {args.parallel}")
     settings = FitSettings(ctx=args.ctx, parallel=args.parallel, kv_type=args.kv_type)
+    if args.gguf is not None and not args.gguf.strip():
+        raise UserError("--gguf needs the path of a .gguf file, not an empty string")
+    if args.model is not None and not args.model.strip():
+        raise UserError("--model needs a catalogue model id (see --list), not an empty string")
     if args.gguf:
         from desktop_app.services.gguf import GgufError, read_gguf
 

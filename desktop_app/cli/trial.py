@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from typing import Any
 
@@ -57,6 +58,8 @@ def trial(args: argparse.Namespace) -> int:
             validate_port(args.port)
     except SpecError as exc:
         raise UserError(str(exc)) from None
+    if not math.isfinite(args.ready_timeout) or not 0 < args.ready_timeout <= 86_400:
+        raise UserError("--ready-timeout must be a number of seconds between 0 and 86,400.")
     if args.threads is not None and args.threads < 1:
         raise UserError("--threads must be at least 1.")
     if args.ctx is not None and args.ctx < 0:
@@ -126,5 +129,5 @@ def trial(args: argparse.Namespace) -> int:
         print(f"{label:22}{client:>18}{engine:>18}")
     if trial.metrics.output_tokens_counted:
         print("(token count taken from stream events: the engine did not report one)")
-    print(f"Saved as trial #{trial.id if outcome.saved else '?'}.")
+    print(f"Saved as trial #{trial.id}." if outcome.saved else "Not saved (see the note above).")
     return 0

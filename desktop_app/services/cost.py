@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import stat
 from pathlib import Path
 
 from desktop_app.domain.cost.inputs import (
@@ -31,9 +32,15 @@ def save_scenario(path: Path, inputs: CostInputs) -> None:
 def load_scenario(path: Path) -> CostInputs:
     """Read a scenario file; ScenarioError says in one sentence what is wrong."""
     try:
-        if path.stat().st_size > MAX_SCENARIO_BYTES:
+        info = path.stat()  # follows links: a link to /dev/zero is a device, not a file
+        if not stat.S_ISREG(info.st_mode):
+            raise ScenarioError(f"{path.name} is not a regular file, so it is not a scenario.")
+        if info.st_size > MAX_SCENARIO_BYTES:
             raise ScenarioError(f"{path.name} is too large to be a cost scenario.")
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_SCENARIO_BYTES + 1)  # never more, even if it grows meanwhile
+        if len(raw) > MAX_SCENARIO_BYTES:
+            raise ScenarioError(f"{path.name} is too large to be a cost scenario.")
     except OSError as exc:
         raise ScenarioError(f"Could not read {path.name}: {exc.strerror or exc}.") from exc
     try:

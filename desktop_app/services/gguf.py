@@ -11,7 +11,10 @@ name, the chat-template flag and, for a file that cannot be used, the reason in 
 
 from __future__ import annotations
 
+import logging
+import math
 import os
+import re
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -26,6 +29,8 @@ from desktop_app.domain.fit.quant import GGML_TYPES, TensorSpec, layout_from_ten
 from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.storage.user.settings import GGUF_FOLDERS
 from desktop_app.storage.user.store import UserStore
+
+log = logging.getLogger(__name__)
 
 FOLDERS_KEY = GGUF_FOLDERS
 UNKNOWN = "unknown"
@@ -42,7 +47,28 @@ _SCALARS: dict[int, str] = {
     _V.FLOAT64: "<d",
 }  # fmt: skip
 _SMALL_ARRAY = 4096  # per-layer arrays are kept; vocabularies and scores are skipped
-_MAX_TENSORS = 1_000_000
+
+# Bounds. Every count and length in a header is checked against the bytes left in the file
+# (and these limits) before anything is allocated or looped over, so reading any header takes
+# at most about MAX_ARRAY_ITEMS + MAX_TENSORS + MAX_KV small reads (a few seconds in the
+# worst case, under a second for real models) and memory in proportion to the bytes it read
+# (tensor table and small arrays), never to what a count claims.
+MAX_STRING = 1 << 24  # bytes in one header string (16 MiB; chat templates are ~10 KB)
+MAX_KV = 1 << 16  # metadata entries (real files have ~50)
+MAX_TENSORS = 1 << 20  # tensor table entries (real files have hundreds to a few thousand)
+MAX_ARRAY_ITEMS = 1 << 21  # strings in one array (8x the largest vocabulary seen, 262,144)
+MAX_ARRAY_DEPTH = 2  # arrays of arrays of scalars at most
+MAX_LAYERS = 4096  # blocks (the largest models have ~160)
+_LIMITS = {  # plausible ranges of the fit-shape metadata
+    "embedding_length": 1 << 18,
+    "attention.head_count": 1 << 14,
+    "attention.head_count_kv": 1 << 14,
+    "attention.key_length": 1 << 16,
+    "attention.value_length": 1 << 16,
+    "feed_forward_length": 1 << 22,
+    "context_length": 1 << 26,
+    "attention.sliding_window": 1 << 26,
+}
 
 
 class GgufError(ValueError):
@@ -83,52 +109,85 @@ class GgufModel:
 
 
 class _Walker:
-    def __init__(self, fh: BinaryIO) -> None:
+    """Reads a header front to back, knowing how many bytes the file has left."""
+
+    def __init__(self, fh: BinaryIO, size: int, pos: int) -> None:
         self._fh = fh
+        self._size = size
+        self.pos = pos
+
+    def _need(self, n: int, what: str = "the header") -> None:
+        if n > self._size - self.pos:
+            raise GgufError(f"{what} claims more bytes than the file has")
+
+    def read(self, n: int) -> bytes:
+        self._need(n)
+        data = self._fh.read(n)
+        if len(data) != n:
+            raise GgufError("the header ends early")
+        self.pos += n
+        return data
+
+    def skip(self, n: int) -> None:
+        self._need(n)
+        self._fh.seek(n, 1)
+        self.pos += n
 
     def unpack(self, fmt: str) -> tuple[Any, ...]:
-        size = struct.calcsize(fmt)
-        data = self._fh.read(size)
-        if len(data) != size:
-            raise GgufError("the header ends early")
-        return struct.unpack(fmt, data)
+        return struct.unpack(fmt, self.read(struct.calcsize(fmt)))
 
     def string(self) -> str:
         (length,) = self.unpack("<Q")
-        if length > 1 << 24:
+        if length > MAX_STRING:
             raise GgufError("a header string is implausibly long")
-        data = self._fh.read(length)
-        if len(data) != length:
-            raise GgufError("the header ends early")
-        return data.decode("utf-8", "replace")
+        return self.read(length).decode("utf-8", "replace")
 
-    def value(self, vtype: int) -> Any:
+    def skip_string(self) -> None:
+        (length,) = self.unpack("<Q")
+        if length > MAX_STRING:
+            raise GgufError("a header string is implausibly long")
+        self.skip(length)
+
+    def value(self, vtype: int, depth: int = 0) -> Any:
         if vtype in _SCALARS:
             return self.unpack(_SCALARS[vtype])[0]
         if vtype == _V.STRING:
             return self.string()
         if vtype == _V.ARRAY:
+            if depth >= MAX_ARRAY_DEPTH:
+                raise GgufError("arrays are nested too deeply")
             etype, count = self.unpack("<IQ")
             if etype in _SCALARS:
-                fmt = _SCALARS[etype]
+                item = struct.calcsize(_SCALARS[etype])
+                self._need(item * count, "an array")
                 if count <= _SMALL_ARRAY:
+                    fmt = _SCALARS[etype]
                     return list(self.unpack(f"<{count}{fmt[1:]}")) if count else []
-                self._fh.seek(struct.calcsize(fmt) * count, 1)
+                self.skip(item * count)
                 return None
+            if etype not in (_V.STRING, _V.ARRAY):
+                raise GgufError(f"unknown array value type {etype}")
+            self._need(8 * count, "an array")  # each string or array takes 8 bytes at least
+            if count > MAX_ARRAY_ITEMS:
+                raise GgufError(f"an array claims {count:,} items")
             for _ in range(count):
-                self.value(etype)
+                if etype == _V.STRING:
+                    self.skip_string()
+                else:
+                    self.value(etype, depth + 1)
             return None  # arrays of strings (the vocabulary) are not needed
         raise GgufError(f"unknown value type {vtype}")
 
 
-def _walk(fh: BinaryIO) -> _Header:
-    walk = _Walker(fh)
+def _walk(fh: BinaryIO, size: int) -> _Header:
+    walk = _Walker(fh, size, pos=4)
     (version,) = walk.unpack("<I")
     if version < 2:
         raise GgufError(f"GGUF version {version} is too old")
     n_tensors, n_kv = walk.unpack("<QQ")
-    if n_tensors > _MAX_TENSORS or n_kv > _MAX_TENSORS:
+    if n_tensors > MAX_TENSORS or n_kv > MAX_KV:
         raise GgufError("the header counts are implausible")
+    walk._need(n_kv * 13 + n_tensors * 24, "the header's counts")  # smallest entry sizes
     fields: dict[str, Any] = {}
     for _ in range(n_kv):
         key = walk.string()
@@ -145,8 +204,8 @@ def _walk(fh: BinaryIO) -> _Header:
         (offset,) = walk.unpack("<Q")
         tensors.append(_Tensor(name, tuple(int(d) for d in dims), type_code, offset))
     align = fields.get("general.alignment")
-    align = align if isinstance(align, int) and align > 0 else 32
-    data_start = (fh.tell() + align - 1) // align * align
+    align = align if isinstance(align, int) and 0 < align <= 1 << 20 else 32
+    data_start = (walk.pos + align - 1) // align * align
     return _Header(fields, tuple(tensors), data_start)
 
 
@@ -157,18 +216,25 @@ def _read_header(path: Path, size: int) -> _Header:
         if fh.read(4) != GGUF_MAGIC:
             raise GgufError(f"{path.name} is not a GGUF file (it does not start with 'GGUF').")
         try:
-            return _walk(fh)
+            return _walk(fh, size)
         except (GgufError, struct.error) as exc:
             raise GgufError(
                 f"{path.name} is truncated or corrupt: its GGUF header cannot be read ({exc})."
             ) from exc
 
 
+def _number(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value) if math.isfinite(value) else None
+
+
 def _int(fields: dict[str, Any], key: str) -> int | None:
     value = fields.get(key)
     if isinstance(value, list):  # per-layer arrays (e.g. head_count_kv): take the largest
-        return max(int(v) for v in value) if value else None
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        numbers = [n for n in (_number(v) for v in value) if n is not None]
+        return max(numbers) if numbers else None
+    return _number(value)
 
 
 def _str(fields: dict[str, Any], key: str) -> str | None:
@@ -200,12 +266,23 @@ def _type_name(code: int) -> str:
         return f"type {code}"
 
 
+_BLOCK = re.compile(r"blk\.(\d{1,9})\.")
+
+
 def _tensors(path: Path, header: _Header, size: int) -> tuple[list[TensorSpec], str | None]:
     """The tensor table as TensorSpecs, and the problem that makes the file unusable."""
     specs: list[TensorSpec] = []
     unsizable: str | None = None
     end = 0
     for t in header.tensors:
+        block = _BLOCK.match(t.name)
+        if t.name.startswith("blk.") and (block is None or int(block[1]) >= MAX_LAYERS):
+            return [], (
+                f"{path.name} has a tensor named {t.name[:60]!r}: not a layer number this app "
+                f"accepts (0 to {MAX_LAYERS - 1})."
+            )
+        if any(d > 1 << 40 for d in t.dims):
+            return [], f"{path.name} has a tensor with an implausible size ({t.name[:60]!r})."
         type_name = _type_name(t.type_code)
         specs.append(TensorSpec(t.name, t.dims, type_name))
         if type_name not in GGML_TYPES:
@@ -231,6 +308,12 @@ def _shape(
     layers, n_embd, heads = key("block_count"), key("embedding_length"), key("attention.head_count")
     if not layers or not n_embd or not heads:
         raise GgufError(f"{path.name} lacks block_count, embedding_length or head_count metadata.")
+    if not 0 < layers <= MAX_LAYERS:
+        raise GgufError(f"{path.name} says it has {layers:,} layers (at most {MAX_LAYERS:,}).")
+    for field, limit in _LIMITS.items():
+        value = key(field)
+        if value is not None and not 0 <= value <= limit:
+            raise GgufError(f"{path.name} has an implausible {field} ({value:,}).")
     head_k = key("attention.key_length") or n_embd // heads
     embd = next((t for t in tensors if t.name == "token_embd.weight"), None)
     swa = key("attention.sliding_window") or 0
@@ -260,6 +343,14 @@ def inspect_gguf(path: Path | str) -> GgufModel:
     """Everything the app needs from one file's header; never raises (see `problem`)."""
     path = Path(path)
     try:
+        return _inspect(path)
+    except Exception as exc:  # any other surprise in one file stays in that file's row
+        log.exception("GGUF file %s cannot be read", path)
+        return GgufModel(path, 0, problem=f"{path.name} cannot be read as a GGUF model ({exc}).")
+
+
+def _inspect(path: Path) -> GgufModel:
+    try:
         size = path.stat().st_size
         if not path.is_file():
             return GgufModel(path, size, problem=f"{path} is not a file.")
@@ -267,7 +358,7 @@ def inspect_gguf(path: Path | str) -> GgufModel:
     except FileNotFoundError:
         return GgufModel(path, 0, problem=f"{path} does not exist or is not a file.")
     except GgufError as exc:
-        return GgufModel(path, path.stat().st_size, problem=str(exc))
+        return GgufModel(path, size, problem=str(exc))
     except OSError as exc:
         return GgufModel(path, 0, problem=f"{path.name} cannot be read: {exc.strerror or exc}.")
     f = header.fields
@@ -353,11 +444,20 @@ def scan(folders: Iterable[Path | str], profile: HardwareProfile | None = None) 
         if not root.is_dir():
             continue
         for path in _gguf_paths(root):
-            real = path.resolve()
-            if real in seen or not path.is_file():
+            try:
+                real = path.resolve()
+                usable = path.is_file()
+            except (OSError, RuntimeError):  # a symlink loop, a vanished file
+                real, usable = path, True  # listed with its problem by inspect_gguf
+            if real in seen or not usable:
                 continue
             seen.add(real)
-            found.append(with_fit(inspect_gguf(path), profile))
+            model = inspect_gguf(path)
+            try:
+                found.append(with_fit(model, profile))
+            except Exception as exc:  # an estimate that fails is one row, not the folder
+                log.exception("Fit estimate failed for %s", path)
+                found.append(replace(model, problem=f"{path.name} cannot be sized ({exc})."))
     return found
 
 
@@ -367,16 +467,13 @@ def folders(store: UserStore) -> list[str]:
 
 
 def add_folder(store: UserStore, folder: str) -> list[str]:
-    """Remember another GGUF folder; returns the new list."""
-    current = folders(store)
-    if folder not in current:
-        current.append(folder)
-        store.set_setting(FOLDERS_KEY, current)
-    return current
+    """Remember another GGUF folder; returns the new list (atomic: two app instances adding
+    folders at once both keep theirs). StoreNotSavedError when the store is read-only."""
+    return store.update_setting(
+        FOLDERS_KEY, lambda current: current if folder in current else [*current, folder]
+    )
 
 
 def remove_folder(store: UserStore, folder: str) -> list[str]:
-    """Forget a GGUF folder; returns the new list."""
-    current = [f for f in folders(store) if f != folder]
-    store.set_setting(FOLDERS_KEY, current)
-    return current
+    """Forget a GGUF folder; returns the new list (atomic, like add_folder)."""
+    return store.update_setting(FOLDERS_KEY, lambda current: [f for f in current if f != folder])

@@ -14,6 +14,7 @@ from pathlib import Path
 from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.domain.trial.metrics import TrialMetrics
 from desktop_app.domain.trial.record import Trial, TrialSettings
+from desktop_app.errors import UserFacingError
 from desktop_app.services.engines import discovery, ollama
 from desktop_app.services.engines.clients import Answer, StreamError, stream_llama, stream_ollama
 from desktop_app.services.engines.process import EngineError, EngineProcess
@@ -299,7 +300,10 @@ def run_trial(
     )
     outcome = TrialOutcome(trial, answer, notes)
     if store is not None and not answer.metrics.cancelled:
-        outcome.trial, outcome.saved = store.add_trial(trial), True
+        try:
+            outcome.trial, outcome.saved = store.add_trial(trial), True
+        except UserFacingError as exc:  # a read-only or full store: the result still shows
+            note(str(exc))
     return outcome
 
 

@@ -120,8 +120,9 @@ class TensorSpec:
     @property
     def layer(self) -> int | None:
         """The block index for `blk.N.*` tensors, else None."""
-        if self.name.startswith("blk."):
-            return int(self.name.split(".")[1])
+        parts = self.name.split(".")
+        if parts[0] == "blk" and len(parts) > 1 and parts[1].isdigit():
+            return int(parts[1])
         return None
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shlex
+from collections.abc import Callable
 
 
 def openai_base(base_url: str) -> str:
@@ -10,19 +12,32 @@ def openai_base(base_url: str) -> str:
     return base_url.rstrip("/") + "/v1"
 
 
-def curl_example(base_url: str, model: str, chat: bool = True) -> str:
-    """A curl command for one chat completion (or a plain completion for a base model)."""
+def powershell_quote(text: str) -> str:
+    """`text` as one PowerShell single-quoted literal (nothing inside is expanded).
+
+    PowerShell treats the typographic single quotes as quotes too; each is doubled."""
+    out = "".join(ch * 2 if ch in "'\u2018\u2019\u201a\u201b" else ch for ch in text)
+    return f"'{out}'"
+
+
+def curl_example(base_url: str, model: str, chat: bool = True, shell: str = "posix") -> str:
+    """A curl command for one chat completion (or a plain completion for a base model).
+
+    Every value is quoted for `shell` ("posix": shlex.quote; "powershell": a single-quoted
+    literal, run with curl.exe), so a hostile model name cannot run anything when pasted."""
     if chat:
         request: dict[str, object] = {"messages": [{"role": "user", "content": "Hello!"}]}
     else:
         request = {"prompt": "The capital of France is", "max_tokens": 32}
     body = json.dumps({"model": model, **request}, ensure_ascii=False)
     endpoint = "chat/completions" if chat else "completions"
-    return (
-        f"curl {openai_base(base_url)}/{endpoint} \\\n"
-        '  -H "Content-Type: application/json" \\\n'
-        f"  -d '{body}'"
-    )
+    url = f"{openai_base(base_url)}/{endpoint}"
+    q: Callable[[str], str] = shlex.quote
+    if shell == "powershell":
+        q = powershell_quote
+        return f"curl.exe {q(url)} `\n  -H {q('Content-Type: application/json')} `\n  -d {q(body)}"
+    q = shlex.quote
+    return f"curl {q(url)} \\\n  -H {q('Content-Type: application/json')} \\\n  -d {q(body)}"
 
 
 def python_example(base_url: str, model: str, chat: bool = True) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -30,6 +31,7 @@ from desktop_app.domain.trial.metrics import (
 from desktop_app.services.engines.http import client
 
 TextSink = Callable[[str], None]
+MAX_LINE_CHARS = 1 << 22  # one stream line (4 MiB): an endless line ends the answer
 Event = dict[str, Any]
 
 
@@ -186,15 +188,35 @@ def read_events(
             if resp.status_code == 404 and not_found is not None:
                 raise StreamError(not_found(message))
             raise StreamError(f"{who[0].upper()}{who[1:]} refused the request: {message}.")
-        for line in resp.iter_lines():
+        # Lines are split here rather than by iter_lines so that every chunk, even one byte
+        # of a slow trickle, is a chance to honour cancel and the stall limit: an answer
+        # that brings no event for `read_s` seconds ends with a sentence (httpx's read
+        # timeout only catches a connection that sends no byte at all).
+        last_event = time.monotonic()
+        pending = ""
+        for chunk in resp.iter_text():
             if cancel is not None and cancel.is_set():
                 yield None
                 return
-            event = parser(line)
+            *lines, pending = (pending + chunk).split("\n")
+            for line in lines:
+                event = parser(line.rstrip("\r"))
+                if event is not None:
+                    last_event = time.monotonic()
+                    yield event
+                if parser.done:
+                    return
+            if time.monotonic() - last_event > read_s:
+                raise StreamError(
+                    f"{who[0].upper()}{who[1:]} sent no answer text for {read_s:g} s "
+                    "(only a trickle of bytes); gave up."
+                )
+            if len(pending) > MAX_LINE_CHARS:
+                raise StreamError(f"{who[0].upper()}{who[1:]} sent a line too long to read.")
+        if pending.strip():
+            event = parser(pending.rstrip("\r"))
             if event is not None:
                 yield event
-            if parser.done:
-                return
 
 
 # --- taking text and figures out of events -------------------------------------------

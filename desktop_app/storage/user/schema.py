@@ -61,7 +61,7 @@ class TrialRow(UserBase):
     def to_native(self) -> Trial:
         """The typed trial (any payload format so far; the columns fill what it lacks)."""
         return Trial.from_json(
-            _load(self.payload_json),
+            load_payload(self.payload_json),
             engine=self.engine,
             engine_version=self.engine_version,
             model=self.model,
@@ -70,8 +70,11 @@ class TrialRow(UserBase):
         )
 
 
-def _load(text: str) -> object:
+def load_payload(text: object) -> object:
+    """A saved payload as JSON data ({} when it is not valid JSON text)."""
+    if not isinstance(text, str | bytes):
+        return {}
     try:
         return json.loads(text)
-    except (json.JSONDecodeError, TypeError):
+    except (ValueError, TypeError, RecursionError):
         return {}

@@ -53,8 +53,8 @@ def test_store_from_newer_version_is_not_overwritten(tmp_path: Path) -> None:
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     conn.close()
     store = UserStore(path)
-    assert store.notice is not None
-    assert any(".damaged-" in p.name for p in tmp_path.iterdir())
+    assert store.notice is not None and "newer version" in store.notice and store.read_only
+    assert not any(".damaged-" in p.name for p in tmp_path.iterdir())
 
 
 def test_migrations_run_from_older_versions(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -214,7 +215,8 @@ class ChatPanel(QWidget):
             self.python.clear()
             return
         self.endpoint.setText(snippets.openai_base(base_url))
-        self.curl.setPlainText(snippets.curl_example(base_url, model, chat))
+        shell = "powershell" if sys.platform == "win32" else "posix"
+        self.curl.setPlainText(snippets.curl_example(base_url, model, chat, shell))
         self.python.setPlainText(snippets.python_example(base_url, model, chat))
 
     def set_published(self, engine_name: str, figure: Figure | None) -> None:
