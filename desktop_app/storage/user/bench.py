@@ -18,7 +18,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    create_engine,
     delete,
     event,
     select,
@@ -29,6 +28,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from desktop_app.domain.bench.metrics import RequestRecord
 from desktop_app.domain.bench.run import BenchRun
 from desktop_app.errors import UserFacingError
+from desktop_app.storage.user.store import file_engine
 
 BENCH_SCHEMA_VERSION = 1
 
@@ -94,7 +94,7 @@ class BenchStore:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._engine: Engine = create_engine(f"sqlite:///{path}")
+        self._engine: Engine = file_engine(path)
         event.listen(self._engine, "connect", _pragmas)
         try:
             migrate(self._engine)

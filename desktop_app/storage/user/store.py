@@ -114,6 +114,15 @@ def _connector(uri: str) -> Callable[[], sqlite3.Connection]:
     return connect
 
 
+def file_engine(path: Path, mode: str = "rwc") -> Engine:
+    """An engine on the SQLite file at `path`, whatever characters its folder holds.
+
+    Every table kept in the user's file (the store's own and the benchmark runs) opens it
+    through here, so an unescaped path cannot send one of them to another file.
+    """
+    return create_engine("sqlite://", creator=_connector(_uri(path, mode)), poolclass=QueuePool)
+
+
 def _table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {str(r[1]) for r in conn.execute(f'PRAGMA table_info("{table}")')}
 
@@ -151,9 +160,7 @@ class UserStore:
     # opening --------------------------------------------------------------------------
     def _open(self) -> Engine:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            "sqlite://", creator=_connector(_uri(self.path, "rwc")), poolclass=QueuePool
-        )
+        engine = file_engine(self.path)
         event.listen(engine, "connect", _set_pragmas)
         try:
             self._check_and_upgrade(engine)
@@ -265,9 +272,7 @@ class UserStore:
         # disk, read-only folder); it is tried second because it ignores other writers.
         for mode in ("ro", "ro&immutable=1"):
             try:
-                engine = create_engine(
-                    "sqlite://", creator=_connector(_uri(self.path, mode)), poolclass=QueuePool
-                )
+                engine = file_engine(self.path, mode)
                 with engine.connect() as conn:
                     conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
             except (SQLAlchemyError, sqlite3.Error, OSError) as exc:

@@ -117,3 +117,18 @@ def test_prompt_files(tmp_path: Path) -> None:
     f.write_text("\n\n")
     with pytest.raises(PromptError, match="holds no prompts"):
         file_prompts(f)
+
+
+def test_runs_are_kept_in_the_data_folder_even_with_percent_or_question_marks(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "data 100% ?really#"
+    folder.mkdir()
+    path = folder / "user.sqlite"
+    store = BenchStore(path)
+    saved = store.add(_run("odd folder"))
+    store.close()
+    assert sorted(p.name for p in tmp_path.rglob("*.sqlite")) == ["user.sqlite"]
+    again = BenchStore(path)
+    assert [r.label for r in again.runs()] == ["odd folder"] and saved.id is not None
+    again.close()
