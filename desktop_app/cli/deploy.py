@@ -75,7 +75,11 @@ def deploy(args: argparse.Namespace) -> int:
     from desktop_app.storage.bundled.store import BundledStore
 
     model = args.model
-    if not model.startswith("/") and (model.startswith(".") or Path(model).exists()):
+    if (
+        model.strip()
+        and not model.startswith("/")
+        and (model.startswith(".") or Path(model).exists())
+    ):
         model = str(Path(model).resolve())
     targets = tuple(dict.fromkeys(args.target or TARGET_CHOICES))
     ask = DeployAsk(

@@ -92,3 +92,9 @@ def test_deploy_unwritable_folder_is_one_sentence(tmp_path: Path) -> None:
     )
     assert res.returncode == 2
     assert res.stderr.startswith("infernav: error: Cannot create") and "Traceback" not in res.stderr
+
+
+def test_an_empty_model_is_refused_not_taken_as_the_current_folder(tmp_path: Path) -> None:
+    res = infernav("deploy", "--framework", "vllm", "--model", "", "--out", str(tmp_path / "o"))
+    assert res.returncode == 2
+    assert "Enter a model" in res.stderr and not (tmp_path / "o").exists()
