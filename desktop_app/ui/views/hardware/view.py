@@ -31,6 +31,7 @@ from desktop_app.domain.hardware.eligibility import Eligibility, Status, eligibi
 from desktop_app.domain.hardware.plan import planned_cpu_profile, planned_gpu_profile
 from desktop_app.domain.hardware.profile import HardwareProfile, LiveSample
 from desktop_app.domain.hardware.text import profile_markdown
+from desktop_app.services.engines import discovery
 from desktop_app.services.hardware import LiveSampler, probe_hardware
 from desktop_app.ui import theme
 from desktop_app.ui.charts.hardware import LiveGauges
@@ -106,6 +107,11 @@ class HardwareView(QWidget):
         self.message = QLabel()
         self.message.setStyleSheet(f"color: {theme.MUTED_FG};")
         head_layout.addWidget(self.message)
+        # Which llama-server a trial here would start (bundled, the user's pick, or PATH).
+        self.engine_label = QLabel("llama-server: looking…")
+        self.engine_label.setWordWrap(True)
+        self.engine_label.setStyleSheet(f"color: {theme.MUTED_FG};")
+        head_layout.addWidget(self.engine_label)
         outer.addWidget(head)
 
         body = QWidget()
@@ -143,6 +149,8 @@ class HardwareView(QWidget):
         ctx.hardware.profile_changed.connect(self._on_hardware_profile_changed)
         self._sync_plan_widgets()
         self.show_profile(ctx.hardware.profile)
+        self._engine_pending = False
+        self.look_for_engine()
 
     # ---------------------------------------------------------------- profile
     def show_profile(self, profile: HardwareProfile | None) -> None:
@@ -338,6 +346,37 @@ class HardwareView(QWidget):
         if not self.timer.isActive():
             self.timer.start()
             self._on_timer_timeout()
+        self.look_for_engine()
+
+    def look_for_engine(self) -> None:
+        """Find the llama-server a trial would start, in the background (once at a time)."""
+        if self._engine_pending:
+            return
+        self._engine_pending = True
+        store = self.ctx.stores.user
+        self.ctx.runner.submit(
+            lambda: discovery.find_engine(
+                "llama.cpp", discovery.remembered_path(store, "llama.cpp")
+            ),
+            self._on_engine_found,
+            self._on_engine_failed,
+        )
+
+    def _on_engine_found(self, info: discovery.EngineInfo) -> None:
+        self._engine_pending = False
+        if info.usable:
+            self.engine_label.setText(f"llama-server used for trials: {info.summary}")
+            self.engine_label.setToolTip(
+                f"Version and devices reported by {info.path} --version and --list-devices"
+            )
+        elif info.problem:
+            self.engine_label.setText(f"llama-server: {info.problem} {info.how_to_get}")
+        else:
+            self.engine_label.setText(f"llama-server: not found. {info.how_to_get}")
+
+    def _on_engine_failed(self, exc: BaseException) -> None:
+        self._engine_pending = False
+        self.engine_label.setText(f"llama-server: could not look for it ({exc}).")
 
     def hideEvent(self, event: QHideEvent) -> None:
         """No sampling while another view is shown."""

@@ -192,7 +192,7 @@ class LaunchView(QWidget):
         for engine, info in self.engines.items():
             label = self.engine_labels[engine]
             if info.usable:
-                label.setText(f"{info.version} · {info.path} (found on {info.found_by})")
+                label.setText(info.summary)
                 label.setStyleSheet("")
                 label.setToolTip(f"Version reported by {info.path} --version")
             elif info.problem:
