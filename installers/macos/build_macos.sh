@@ -60,6 +60,14 @@ test -s "$smoke_home/Library/Application Support/Inference Navigator/user.sqlite
 echo "   ok; first run created the user store"
 HOME="$smoke_home" QT_QPA_PLATFORM=offscreen INFERNAV_IMPORT_CHECK=1 "$APP/Contents/MacOS/infernav"
 codesign --verify --deep --strict --verbose=2 "$APP"
+# The Metal llama-server the workflow built (INFERNAV_LLAMA_SERVER_DIR), found by the app first.
+ENGINE="$APP/Contents/Frameworks/llama.cpp/llama-server"
+[[ -x "$ENGINE" ]] || {
+  echo "build_macos: the .app has no Contents/Frameworks/llama.cpp/llama-server (set INFERNAV_LLAMA_SERVER_DIR)" >&2
+  exit 1
+}
+"$ENGINE" --version
+"$ENGINE" --list-devices  # a Metal device where the runner has a GPU
 
 notarize() {  # notarize FILE: submit, wait, staple
   xcrun notarytool submit "$1" --apple-id "$APPLE_ID" --team-id "$APPLE_TEAM_ID" \

@@ -48,7 +48,14 @@ Remove-Item Env:INFERNAV_IMPORT_CHECK, Env:QT_QPA_PLATFORM
 if ($p.ExitCode -ne 0) { throw "a bundled desktop_app module does not import in the frozen app" }
 Write-Host "   every desktop_app module imports"
 
-if ($env:WINDOWS_SIGN_COMMAND) { Say "signing"; Invoke-Sign $Exe }
+# The llama-server the workflow staged (INFERNAV_LLAMA_SERVER_DIR), found by the app first.
+$Engine = "build\windows\dist\infernav\_internal\llama.cpp\llama-server.exe"
+if (-not (Test-Path $Engine)) { throw "the onedir has no _internal\llama.cpp\llama-server.exe (set INFERNAV_LLAMA_SERVER_DIR)" }
+& $Engine --version
+if ($LASTEXITCODE -ne 0) { throw "the bundled llama-server.exe does not run" }
+Write-Host "   the bundled llama-server runs"
+
+if ($env:WINDOWS_SIGN_COMMAND) { Say "signing"; Invoke-Sign $Exe; Invoke-Sign $Engine }
 else { Write-Host "   WINDOWS_SIGN_COMMAND is not set: the app and installer are NOT signed (SmartScreen will warn)" }
 
 Say "setup icon"
