@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ONEDIR = ROOT / "build" / "linux" / "dist" / "infernav"
 DEB_STAGING = ROOT / "build" / "linux" / "deb"
 OUT = ROOT / "dist-installers"
-ONEDIR_BUDGET_MB = 180.0
-DEB_BUDGET_MB = 60.0
+ONEDIR_BUDGET_MB = 210.0  # 206.1 MB measured with the bundled llama-server (issue 14)
+DEB_BUDGET_MB = 63.0  # 60.7 MB measured (xz) with the bundled llama-server
 START_BUDGET_S = 1.2
 
 
