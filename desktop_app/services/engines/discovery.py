@@ -153,17 +153,22 @@ def install_hint(engine: str) -> str:
 _VERSION_RE = re.compile(r"version(?: is)?[:\s]+v?([0-9][\w.\-+]*(?: \(build [^)]*\))?)", re.I)
 
 
+def _ask(path: Path, flag: str, timeout_s: float) -> subprocess.CompletedProcess[str]:
+    """Run `path flag` (an argument list, no shell) and capture its answer."""
+    return subprocess.run(
+        [str(path), flag],
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
 def read_version(path: Path, timeout_s: float = 5.0) -> str:
     """The engine's own `--version` answer, shortened; raises OSError when it cannot run."""
     try:
-        proc = subprocess.run(
-            [str(path), "--version"],
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+        proc = _ask(path, "--version", timeout_s)
     except subprocess.TimeoutExpired as exc:
         raise OSError(f"{path.name} --version did not answer within {timeout_s:g} s") from exc
     text = (proc.stdout + "\n" + proc.stderr).strip()
@@ -183,14 +188,7 @@ def read_devices(path: Path, timeout_s: float = 10.0) -> tuple[str, ...] | None:
     line per device, or "  (none)" for a CPU-only build (llama.cpp common/arg.cpp).
     """
     try:
-        proc = subprocess.run(
-            [str(path), "--list-devices"],
-            capture_output=True,
-            text=True,
-            timeout=timeout_s,
-            stdin=subprocess.DEVNULL,
-            check=False,
-        )
+        proc = _ask(path, "--list-devices", timeout_s)
     except (OSError, subprocess.TimeoutExpired):
         return None
     lines = proc.stdout.splitlines()
