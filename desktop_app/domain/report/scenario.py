@@ -129,8 +129,8 @@ def _hardware(raw: Any) -> PlannedHardware:
     if raw is None or raw == THIS_MACHINE:
         return PlannedHardware()
     if isinstance(raw, dict) and isinstance(raw.get("gpu"), str):
-        count = _whole(raw.get("count", 1), "count") or 1
-        if count < 1:
+        count = _whole(raw.get("count", 1), "count")
+        if count is None or count < 1:
             raise ScenarioError("The scenario's planned GPU count must be at least 1.")
         return PlannedHardware(gpu=raw["gpu"], count=count)
     if isinstance(raw, dict) and "cpu_cores" in raw:

@@ -220,7 +220,7 @@ def _comparison(store: BundledStore, ids: Sequence[str], sources: _Sources) -> T
                 cited.append(sources.add(cell.benchmark.id, cell.tooltip))
             elif cell.fact is not None:
                 cited.append(sources.add(f"F:{fid}:{cell.fact.attribute}", cell.tooltip))
-            cited += [sources.add(c, comp.conflict_titles.get(c, c)) for c in cell.conflicts]
+            cited += cell.conflicts  # the store's own text: title, description, source
             cells.append(Cited(cell.display, tuple(cited)))
         rows.append(tuple(cells))
     return Table(("", *(fw.name for fw in comp.frameworks)), tuple(rows))

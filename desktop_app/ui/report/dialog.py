@@ -7,25 +7,29 @@ happens, the user is told in one sentence in the status bar (and the banner if i
 
 from __future__ import annotations
 
-import time
+import logging
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
 from desktop_app.domain.cost.inputs import CostInputs, InputError
 from desktop_app.domain.decide.guide import Answers
-from desktop_app.domain.report.model import Report
+from desktop_app.domain.report.model import Chart, Report
 from desktop_app.domain.report.scenario import ReportScenario
 from desktop_app.domain.report.target import ReportError, check_target
 from desktop_app.services.report.gather import gather, planned_of
-from desktop_app.ui.report.charts import chart_images
+from desktop_app.ui.report.charts import encode_png, snapshot
 from desktop_app.ui.report.export import write_report
 from desktop_app.ui.report.headless import locale_page_size
 
 FILTERS = "PDF document (*.pdf);;Web page, self-contained (*.html)"
 JOB_KEY = "export-report"
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
@@ -81,15 +85,13 @@ def start_export(window: MainWindow, path: Path, page_size: str | None = None) -
         window.banner.show_message(message)
 
     def built(report: Report) -> None:
-        started = time.perf_counter()
-        images = chart_images(report)  # chart widgets: GUI thread, a few tens of ms
-        drawn_ms = (time.perf_counter() - started) * 1000
         report = replace(report, notes=(*notes, *report.notes))
+        _draw(window, report, list(report.charts), {}, lambda images: write(report, images))
+
+    def write(report: Report, images: dict[str, QImage]) -> None:
         ctx.runner.submit(
-            lambda: write_report(path, report, images, size),
-            lambda saved: _status(
-                window, f"Saved the report as {saved.name} (charts drawn in {drawn_ms:.0f} ms)."
-            ),
+            lambda: write_report(path, report, {k: encode_png(v) for k, v in images.items()}, size),
+            lambda saved: _status(window, f"Saved the report as {saved.name}."),
             failed,
             key=JOB_KEY,
         )
@@ -99,6 +101,28 @@ def start_export(window: MainWindow, path: Path, page_size: str | None = None) -
         lambda: gather(stores.bundled, stores.user, scenario, profile), built, failed, key=JOB_KEY
     )
     return True
+
+
+def _draw(
+    window: MainWindow,
+    report: Report,
+    todo: list[Chart],
+    done: dict[str, QImage],
+    then: Callable[[dict[str, QImage]], None],
+) -> None:
+    """Draw the charts one per turn of the event loop (the GUI never waits for all)."""
+    if not todo:
+        then(done)
+        return
+    chart = todo.pop(0)
+    try:
+        image = snapshot(report, chart)
+    except Exception:  # a chart that cannot be drawn leaves the report without it, logged
+        log.exception("Could not draw the report chart %s", chart.key)
+        image = None
+    if image is not None:
+        done[chart.key] = image
+    QTimer.singleShot(0, window, lambda: _draw(window, report, todo, done, then))
 
 
 def ask_and_export(window: MainWindow) -> None:

@@ -22,8 +22,8 @@ def ensure_application() -> QApplication:
     if isinstance(app, QApplication):
         return app
     no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
-    if sys.platform.startswith("linux") and no_display:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if sys.platform.startswith("linux") and no_display and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # an empty setting counts as none
     return QApplication(["infernav"])
 
 

@@ -29,6 +29,7 @@ sup { color: #333; font-size: 8pt; }
 img { max-width: 100%; }
 .appendix { page-break-before: always; }
 pre { font-size: 7pt; white-space: pre-wrap; }
+.source { font-size: 8pt; margin: 0 0 5pt 0; }
 """
 
 
@@ -126,14 +127,14 @@ def render_html(report: Report, images: dict[str, bytes], *, for_pdf: bool = Fal
     parts.append(
         "<h2>Measured on your machines: benchmark runs</h2>" + _table(report.bench, numbers)
     )
-    rows = "".join(
-        f"<tr><td>[{i}] {escape(s.id)}</td><td>{escape(s.text).replace(chr(10), '<br>')}</td></tr>"
+    entries = "".join(
+        f"<p class='source'><b>[{i}] {escape(s.id)}</b><br>"
+        f"{escape(s.text).replace(chr(10), '<br>')}</p>"
         for i, s in enumerate(report.sources, start=1)
     )
     parts.append(
         "<h2 class='appendix'>Sources</h2><p class='muted'>Each figure's source and the date it "
-        "was observed or retrieved.</p><table border='1' cellspacing='0' cellpadding='3' "
-        f"width='100%'><tbody>{rows}</tbody></table>"
+        f"was observed or retrieved.</p>{entries}"
     )
     scenario = scenario_text(report)
     parts.append(
