@@ -15,10 +15,8 @@ import pytest
 
 from PySide6.QtGui import QImage
 
-from desktop_app.domain.cost.inputs import CostInputs, Workload
-from desktop_app.domain.decide.guide import Answers
 from desktop_app.domain.report.model import Report
-from desktop_app.domain.report.scenario import PlannedHardware, ReportScenario, scenario_from_json
+from desktop_app.domain.report.scenario import ReportScenario, scenario_from_json
 from desktop_app.domain.report.target import ReportError
 from desktop_app.services.report.gather import gather
 from desktop_app.ui.main_window import MainWindow
@@ -26,18 +24,9 @@ from desktop_app.ui.report.charts import chart_images
 from desktop_app.ui.report.dialog import start_export
 from desktop_app.ui.report.export import write_report
 from desktop_app.ui.report.html import SCENARIO_ID
+from tests.unit.report.test_scenario import SCENARIO as REPORTED
 
-SCENARIO = ReportScenario(
-    answers=Answers(
-        budget="one-or-two-gpus",
-        time="week",
-        users=500,
-        hardware="nvidia",
-        needs=frozenset({"data-sovereignty"}),
-    ),
-    cost=CostInputs(region="in", workload=Workload(kind="users", users=500.0)),
-    hardware=PlannedHardware(gpu="A100 80GB (SXM4)", count=2),
-)
+SCENARIO = REPORTED  # the unit tests' scenario: 500 users in India on 2 planned A100s
 POPPLER = all(shutil.which(t) for t in ("pdftoppm", "pdftotext", "pdfinfo"))
 needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (scripts/test installs it)")
 

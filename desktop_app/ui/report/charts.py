@@ -33,7 +33,8 @@ def snapshot(report: Report, chart: Chart) -> QImage | None:
         layout = panel.layout()
         if layout is not None:
             layout.activate()
-        return panel.plot.grab().toImage()
+        image: QImage = panel.plot.grab().toImage()
+        return image
     finally:
         shiboken6.delete(panel)  # at once: no hidden widget outlives the export
 
@@ -43,7 +44,7 @@ def encode_png(image: QImage) -> bytes:
     data = QByteArray()
     buf = QBuffer(data)
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buf, "PNG")
+    image.save(buf, "PNG")  # type: ignore[call-overload]  # the stubs lack the QIODevice form
     buf.close()
     return bytes(data.data())
 
