@@ -40,6 +40,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop_app.cli.deploy",
     "desktop_app.cli.bench",
     "desktop_app.cli.engines",
+    "desktop_app.cli.report",
 )
 
 

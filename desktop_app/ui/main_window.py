@@ -155,6 +155,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.import_action = file_menu.addAction("Import data…")
         self.import_action.triggered.connect(self._on_import_data)
+        self.report_action = file_menu.addAction("Export report…")
+        self.report_action.triggered.connect(self._on_export_report)
         leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         leave.activated.connect(lambda: self.set_presentation_mode(False))
         for i in range(min(len(VIEWS), 9)):
@@ -176,6 +178,12 @@ class MainWindow(QMainWindow):
                 ),
                 lambda exc: self.statusBar().showMessage(str(exc)),
             )
+
+    def _on_export_report(self) -> None:
+        """File → Export report…: the decision report as a PDF or a self-contained HTML file."""
+        from desktop_app.ui.report.dialog import ask_and_export
+
+        ask_and_export(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Announce the first paint of the window (for start-up measurements)."""

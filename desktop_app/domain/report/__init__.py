@@ -1,0 +1,1 @@
+"""The decision report: what it holds and the scenario it embeds."""

@@ -1,0 +1,1 @@
+"""Gathering a decision report from the stores (blocking)."""

@@ -1,0 +1,1 @@
+"""Rendering a decision report: charts, HTML and PDF."""
