@@ -252,3 +252,9 @@ def test_costs_are_sized_from_a_kept_benchmark_run(view: CostsView) -> None:
     assert tp is not None and tp.kind == "measured" and tp.observed == "2026-11-30"
     assert "on NVIDIA A100-SXM4-80GB" in tp.conditions
     assert tp.output_tokens_per_s is not None and math.isfinite(tp.output_tokens_per_s)
+
+
+def test_no_rent_price_draws_no_empty_cost_per_million_chart(view: CostsView) -> None:
+    choose(view.gpu, "Instinct MI300X")
+    assert "No price per GPU-month" in view.results.notes.text() or view.result is not None
+    assert not view.results.per_million.isVisibleTo(view)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from desktop_app.domain.cost.calculator import CostResult
 from desktop_app.domain.cost.model_cost import LoadCurve, ModelCostResult
 from desktop_app.domain.money import format_money, money_scale
+from desktop_app.domain.units import format_number
 from desktop_app.ui.charts.base import ChartPanel, Row
 from desktop_app.ui.charts.hover import HoverIndex
 from desktop_app.ui.theme import framework_colour
@@ -338,7 +339,12 @@ class PerMillionChart(ChartPanel):
         self.here_label.setPos(math.log10(base.peak_rps), max(values, default=0.0) / scale)
         self.here.setVisible(True)
         self.here_label.setVisible(True)
-        self.plot.enableAutoRange()
+        # Plain load figures under every third point: pyqtgraph's own log ticks crowd
+        # into each other at this width.
+        ticks = [(math.log10(load), format_number(load)) for load in loads[::3]]
+        self.plot.getAxis("bottom").setTicks([ticks, []])
+        self.plot.setXRange(math.log10(loads[0]), math.log10(loads[-1]), padding=0.04)
+        self.plot.enableAutoRange(axis="y")
 
     def _set_legend(self, wanted: list[tuple[pg.PlotDataItem, str]]) -> None:
         self.legend_names = _update_legend(self.legend, self.legend_names, wanted)

@@ -62,12 +62,10 @@ class ModelBox(QGroupBox):
         self.speed.setToolTip(
             "Where each framework's speed comes from. Your kept Benchmark runs appear here."
         )
-        self.api_price = NumberField(
-            "api_price", optional=True, placeholder="e.g. 0.60 (US$, input + output)"
-        )
+        self.api_price = NumberField("api_price", optional=True, placeholder="e.g. 0.60")
         self.api_price.setToolTip("An API's price per million tokens, for the break-even.")
         self.kwh_price = NumberField(
-            "kwh_price", optional=True, allow_min=True, placeholder="needed for owned energy"
+            "kwh_price", optional=True, allow_min=True, placeholder="for owned energy"
         )
         self.stale_months = NumberField("stale_months", f"{STALE_AFTER_MONTHS:g}")
         self.stale_months.setToolTip(

@@ -138,8 +138,10 @@ class CostResults(QWidget):
         lakh: bool = False,
     ) -> None:
         """The bottom line for the chosen model first, then how each row was sized."""
-        self.per_million.show_curves(curves or [], model, lakh)
-        self.per_million.setVisible(bool(curves))
+        # A chart only where some load has a price (no rent price: nothing to draw).
+        priced = [c for c in curves or [] if any(v is not None for _, v in c.points)]
+        self.per_million.show_curves(priced, model, lakh)
+        self.per_million.setVisible(bool(priced))
         if model is None:
             self.bottom_line.hide()
             self.model_notes.hide()
