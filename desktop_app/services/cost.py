@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop_app.domain.cost.inputs import (
@@ -14,6 +15,12 @@ from desktop_app.domain.cost.inputs import (
     scenario_to_dict,
 )
 from desktop_app.domain.cost.overrides import STORE_PREFIX, PriceKey
+from desktop_app.storage.user.settings import (
+    COST_FRAMEWORKS,
+    COST_NUMBERS,
+    COST_REGION,
+    COST_WORKLOAD_KIND,
+)
 from desktop_app.storage.user.store import UserStore
 
 log = logging.getLogger(__name__)
@@ -75,3 +82,32 @@ def forget_cost_override(user: UserStore, key: PriceKey) -> None:
 def reset_cost_overrides(user: UserStore) -> None:
     """Back to the bundled prices and rates."""
     user.reset_user_prices(STORE_PREFIX)
+
+
+@dataclass(frozen=True)
+class CostViewSettings:
+    """What the Costs view remembers between sessions ("" / () / {}: not chosen yet)."""
+
+    region: str = ""
+    workload_kind: str = ""
+    numbers: dict[str, float] = field(default_factory=dict)
+    frameworks: tuple[str, ...] = ()
+
+
+def load_view_settings(user: UserStore) -> CostViewSettings:
+    """The Costs view's remembered choices (defaults where nothing was kept)."""
+    frameworks: list[str] = user.get_setting(COST_FRAMEWORKS)
+    return CostViewSettings(
+        user.get_setting(COST_REGION),
+        user.get_setting(COST_WORKLOAD_KIND),
+        user.get_setting(COST_NUMBERS),
+        tuple(frameworks),
+    )
+
+
+def save_view_settings(user: UserStore, chosen: CostViewSettings) -> None:
+    """Remember the Costs view's choices."""
+    user.set_setting(COST_REGION, chosen.region)
+    user.set_setting(COST_WORKLOAD_KIND, chosen.workload_kind)
+    user.set_setting(COST_NUMBERS, dict(chosen.numbers))
+    user.set_setting(COST_FRAMEWORKS, list(chosen.frameworks))

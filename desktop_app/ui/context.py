@@ -12,6 +12,7 @@ from desktop_app.domain.hardware.profile import CpuInfo, HardwareProfile, Memory
 from desktop_app.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:
+    from desktop_app.domain.sources.pack import PackContents
     from desktop_app.services.stores import Stores
 
 
@@ -74,6 +75,12 @@ class TrialEvents(QObject):
     bench_saved = Signal(object)  # BenchRun, kept by the Benchmark view
 
 
+class DataEvents(QObject):
+    """Announces a data pack imported while the app runs, so open views show its figures."""
+
+    pack_imported = Signal(object)  # PackContents, already laid over the bundled store
+
+
 @dataclass
 class AppContext:
     """Shared objects for the views; built once the stores have loaded."""
@@ -82,3 +89,13 @@ class AppContext:
     runner: BackgroundRunner
     hardware: HardwareState = field(default_factory=HardwareState)
     trials: TrialEvents = field(default_factory=TrialEvents)
+    data: DataEvents = field(default_factory=DataEvents)
+
+
+def pack_applied(ctx: AppContext | None, pack: PackContents) -> str:
+    """Lay an imported pack over the open bundled store, tell the views, say so in a sentence."""
+    if ctx is None:  # the stores are still loading: they read the pack as they open
+        return f"Imported data pack {pack.manifest.label}."
+    ctx.stores.bundled.apply_pack(pack)
+    ctx.data.pack_imported.emit(pack)
+    return f"Imported data pack {pack.manifest.label}; the open views show it now."

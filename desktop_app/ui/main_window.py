@@ -30,7 +30,7 @@ from desktop_app import APP_NAME, __version__, paths
 from desktop_app.errors import StoreError
 from desktop_app.services.stores import Stores, open_stores
 from desktop_app.ui import theme
-from desktop_app.ui.context import AppContext
+from desktop_app.ui.context import AppContext, pack_applied
 from desktop_app.ui.views import VIEWS, FollowsPresentationMode, StopsOnClose, ViewSpec
 from desktop_app.ui.workers import BackgroundRunner
 
@@ -173,9 +173,7 @@ class MainWindow(QMainWindow):
         if name:
             self.runner.submit(
                 lambda: import_pack(Path(name)),
-                lambda pack: self.statusBar().showMessage(
-                    f"Imported data pack {pack.manifest.label}; restart to see it in every view."
-                ),
+                lambda pack: self.statusBar().showMessage(pack_applied(self.ctx, pack)),
                 lambda exc: self.statusBar().showMessage(str(exc)),
             )
 

@@ -8,6 +8,7 @@ capability, ints for clocks, widths and milliwatts, `c_nvmlDevice_t` handles, an
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ class FakeGpu:
     util_pct: int = 3
     temp_c: int = 41
     mig: tuple[int, int] | None = None  # (current, pending) or None when not supported
+    power_draw_mw: int = 250_000  # what nvmlDeviceGetPowerUsage reports, in milliwatts
     unsupported: set[str] = field(default_factory=set)
 
 
@@ -97,6 +99,9 @@ class FakeNvml:
         self.fail_with: int | None = None  # an error code every device call raises from now on
         self.initialised = 0
         self.handles = [pynvml.c_nvmlDevice_t() for _ in self.gpus]
+        # The energy counter (mJ since the driver loaded) integrates the power draw over
+        # real time, as the card's own counter does.
+        self.started = time.monotonic()
 
     def _gpu(self, handle: Any, what: str = "") -> FakeGpu:
         if self.initialised <= 0:
@@ -161,6 +166,13 @@ class FakeNvml:
                 raise nv.NVMLError(nv.NVML_ERROR_NOT_SUPPORTED)
             return [gpu.mig[0], gpu.mig[1]]
 
+        def power_usage(handle: Any) -> int:
+            return self._gpu(handle, "power").power_draw_mw
+
+        def total_energy(handle: Any) -> int:
+            gpu = self._gpu(handle, "power")
+            return int(gpu.power_draw_mw * (time.monotonic() - self.started))
+
         def count() -> int:
             if self.initialised <= 0:
                 raise nv.NVMLError(nv.NVML_ERROR_UNINITIALIZED)
@@ -185,6 +197,8 @@ class FakeNvml:
             "nvmlDeviceGetUtilizationRates": utilization,
             "nvmlDeviceGetTemperature": temperature,
             "nvmlDeviceGetMigMode": mig_mode,
+            "nvmlDeviceGetPowerUsage": power_usage,
+            "nvmlDeviceGetTotalEnergyConsumption": total_energy,
         }
         for name, fn in replacements.items():
             assert hasattr(nv, name), f"pynvml has no {name}: the fake is out of date"

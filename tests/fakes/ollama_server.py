@@ -4,7 +4,9 @@
     python -m tests.fakes.ollama_server serve        # like `ollama serve`: reads OLLAMA_HOST
     python -m tests.fakes.ollama_server --version    # like `ollama --version`
 
-NDJSON streams with nanosecond metrics on the final line, /api/pull progress with a
+NDJSON streams with nanosecond metrics on the final line, the OpenAI-compatible
+/v1/chat/completions and /v1/completions SSE streams (OLLAMA_NUM_PARALLEL requests at once,
+the rest queued), /api/pull progress with a
 mid-stream error for unknown models, 404 for unknown models, and exit 1 on a bound port.
 """
 
@@ -61,11 +63,14 @@ def _full_name(name: str) -> str:
 class State:
     """Installed models and timing knobs, shared by the handler threads."""
 
-    def __init__(self, token_delay: float, pull_delay: float) -> None:
+    def __init__(self, token_delay: float, pull_delay: float, parallel: int = 1) -> None:
         self.models: dict[str, int] = {"tinyllama:latest": 637_700_138}
         self.token_delay = token_delay
         self.pull_delay = pull_delay
         self.lock = threading.Lock()
+        # OLLAMA_NUM_PARALLEL: requests generated at once; the rest wait in a queue.
+        self.parallel = max(1, parallel)
+        self.slots = threading.BoundedSemaphore(self.parallel)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -152,6 +157,7 @@ class Handler(BaseHTTPRequestHandler):
             "/api/generate": self._generate,
             "/api/chat": self._generate,
             "/v1/chat/completions": self._openai_chat,
+            "/v1/completions": self._openai_chat,
         }
         route = routes.get(self.path)
         if route is None:
@@ -290,10 +296,12 @@ class Handler(BaseHTTPRequestHandler):
             return
         limit = int(body.get("max_tokens") or 128)
         words = ANSWER[:limit]
+        chat = self.path == "/v1/chat/completions"
         self._start_stream("text/event-stream")
+        # Ollama's OpenAI layer: chat chunks carry a delta, legacy completions a text.
         base = {
-            "id": "chatcmpl-42",
-            "object": "chat.completion.chunk",
+            "id": "chatcmpl-42" if chat else "cmpl-42",
+            "object": "chat.completion.chunk" if chat else "text_completion",
             "created": 1761499281,
             "model": name,
             "system_fingerprint": "fp_ollama",
@@ -302,23 +310,30 @@ class Handler(BaseHTTPRequestHandler):
         def event(obj: dict[str, Any]) -> None:
             self._chunk(b"data: " + json.dumps({**base, **obj}).encode() + b"\n\n")
 
-        event(
-            {
-                "choices": [
+        def choice(text: str | None, reason: str | None) -> dict[str, Any]:
+            if chat:
+                delta: dict[str, Any] = {} if text is None else {"content": text}
+                return {"choices": [{"index": 0, "delta": delta, "finish_reason": reason}]}
+            return {"choices": [{"text": text or "", "index": 0, "finish_reason": reason}]}
+
+        with self.state.slots:  # queued here while every parallel slot is busy
+            if chat:
+                event(
                     {
-                        "index": 0,
-                        "delta": {"role": "assistant", "content": ""},
-                        "finish_reason": None,
+                        "choices": [
+                            {
+                                "index": 0,
+                                "delta": {"role": "assistant", "content": ""},
+                                "finish_reason": None,
+                            }
+                        ]
                     }
-                ]
-            }
-        )
-        for i, word in enumerate(words):
-            time.sleep(self.state.token_delay)
-            text = word if i == 0 else " " + word
-            event({"choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]})
+                )
+            for i, word in enumerate(words):
+                time.sleep(self.state.token_delay)
+                event(choice(word if i == 0 else " " + word, None))
         reason = "length" if limit < len(ANSWER) else "stop"
-        event({"choices": [{"index": 0, "delta": {}, "finish_reason": reason}]})
+        event(choice(None, reason))
         if (body.get("stream_options") or {}).get("include_usage"):
             event(
                 {
@@ -359,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     Handler.state = State(
         float(os.environ.get("FAKE_OLLAMA_TOKEN_DELAY", args.token_delay)),
         float(os.environ.get("FAKE_OLLAMA_PULL_DELAY", args.pull_delay)),
+        int(os.environ.get("OLLAMA_NUM_PARALLEL") or 1),
     )
     ThreadingHTTPServer.allow_reuse_address = False
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import keyring
@@ -12,6 +13,7 @@ import pytest
 from desktop_app.ui.views.bench.view import BenchView
 from desktop_app.ui.workers import BackgroundRunner
 from tests.fakes.keyring_backend import MemoryKeyring
+from tests.fakes.nvml import H100, FakeNvml
 from tests.fakes.openai_server import running
 
 pytestmark = pytest.mark.gui
@@ -143,3 +145,25 @@ def test_a_kept_run_shows_in_compare_as_measured_and_sizes_gpus(  # type: ignore
     measured = [p for p in points if p.source == "measured (benchmark)"]
     assert len(measured) == 1 and measured[0].value > 15  # the server's TTFT is 20 ms
     assert "docs/benchmark-metrics.md" in measured[0].tooltip
+
+
+def test_gpu_power_utilisation_and_energy_come_from_nvml_or_say_unknown(  # type: ignore[no-untyped-def]
+    qtbot, window, server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = _bench(window)
+    _fill(view, server, values="2", requests="6")
+    view.run_button.click()
+    qtbot.waitUntil(lambda: view.run_button.isEnabled(), timeout=30_000)
+    assert "unknown (no NVIDIA GPU answered through NVML" in view.answers.text()
+
+    FakeNvml([replace(H100, power_draw_mw=300_000, util_pct=87)]).install(monkeypatch)
+    view.run_button.click()
+    qtbot.waitUntil(lambda: view.run_button.isEnabled(), timeout=30_000)
+    text = view.answers.text()
+    assert "300 W mean power, 87% mean utilisation" in text
+    run = max(view._runs.values(), key=lambda r: r.id or 0)
+    step = max(run.steps, key=lambda s: s.output_throughput or 0)
+    # Energy is the counter's rise over the step: 300 W × the step's duration.
+    assert step.gpu.energy_j == pytest.approx(300 * (step.duration_s or 0), rel=0.5)
+    jpt = step.energy_j_per_token
+    assert jpt is not None and f"{jpt:,.3f} J per output token" in text

@@ -50,3 +50,31 @@ def bench_point(run: BenchRun, metric: str) -> Point | None:
         run.created,
         f"measured #{run.id}",
     )
+
+
+def gpu_sentence(run: BenchRun) -> str:
+    """The GPU's power, utilisation, memory and energy per output token at the run's
+    busiest step (NVML readings), or why they are unknown."""
+    steps = [s for s in run.steps if s.output_throughput]
+    step = max(steps, key=lambda s: s.output_throughput or 0.0, default=None)
+    if step is None:
+        return "GPU power, utilisation and energy per token: unknown (no step completed)."
+    g = step.gpu
+    if all(v is None for v in (g.power_w_mean, g.util_pct_mean, g.memory_used_bytes_max)):
+        return (
+            "GPU power, utilisation and energy per token: unknown (no NVIDIA GPU answered "
+            "through NVML on this machine)."
+        )
+    power = "unknown" if g.power_w_mean is None else f"{format_number(g.power_w_mean)} W"
+    util = "unknown" if g.util_pct_mean is None else f"{g.util_pct_mean:.0f}%"
+    mem = (
+        "unknown"
+        if g.memory_used_bytes_max is None
+        else f"{g.memory_used_bytes_max / 2**30:,.1f} GiB"
+    )
+    jpt = step.energy_j_per_token
+    energy = "unknown" if jpt is None else f"{jpt:,.3f} J"
+    return (
+        f"GPU at {step.mode} {step.value:g} (NVML): {power} mean power, {util} mean "
+        f"utilisation, {mem} memory used at most, {energy} per output token."
+    )

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from desktop_app.domain.bench.metrics import StepSummary
 from desktop_app.domain.bench.run import BenchRun
+from desktop_app.domain.cost.sizing import Throughput, measured_throughput
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,40 @@ def size_from_run(
             per_million = price_per_gpu_hour * gpus_per_server / (best.output_throughput * 3600)
             per_million *= 1e6
     return Sizing(best, rate(best), basis, servers, gpus, cost_hour, per_million)
+
+
+def run_hardware(run: BenchRun) -> str:
+    """The machine a run was measured on, in words ("unknown" when not recorded)."""
+    hw = run.hardware or {}
+    gpus = hw.get("gpus") if isinstance(hw, dict) else None
+    names = [g.get("name") for g in gpus or () if isinstance(g, dict) and g.get("name")]
+    if names:
+        return " + ".join(str(n) for n in names)
+    label = hw.get("label") if isinstance(hw, dict) else None
+    return str(label) if label else "unknown"
+
+
+def run_throughput(run: BenchRun, output_tokens_per_request: float) -> Throughput | None:
+    """A kept run as the Costs view's speed for one server: its best step's good tokens/s.
+
+    Tokens/s carries over between request sizes better than requests/s, so the run's
+    output-token rate is divided by the costing's own tokens per request.
+    """
+    sized = size_from_run(run, 1.0)
+    if sized is None:
+        return None
+    step = sized.step
+    if not step.request_throughput or not step.output_throughput:
+        return None
+    tokens_per_request = step.output_throughput / step.request_throughput
+    day = run.created[:10] or "unknown"
+    return measured_throughput(
+        sized.per_server_rps * tokens_per_request,
+        output_tokens_per_request=output_tokens_per_request,
+        source=f"your run of {day} ({run.title})",
+        observed=day,
+        conditions=(
+            f"{sized.basis} at {step.mode} {step.value:g}, {run.config.input_tokens} input / "
+            f"{tokens_per_request:,.0f} output tokens per request, on {run_hardware(run)}"
+        ),
+    )

@@ -30,6 +30,9 @@ LIMITS: dict[str, tuple[float, float]] = {
     "months": (1, 120),
     "fx_rate": (0, 1_000_000),
     "engineering_rate": (0, 10_000_000),
+    "stale_months": (0, 120),
+    "api_price": (0, 100_000),  # US$ per million tokens
+    "kwh_price": (0, 100_000),  # the region's currency per kWh
 }
 
 
@@ -301,3 +304,24 @@ def scenario_from_dict(doc: Any) -> CostInputs:
         if isinstance(exc, ScenarioError):
             raise
         raise ScenarioError(f"The scenario file is damaged: {exc}.") from exc
+
+
+# The system region each bundled costing region stands for (ISO 3166 territory codes).
+_TERRITORY_REGIONS = {"US": "us", "SG": "sg", "IN": "in"}
+
+
+def region_for_locale(locale_name: str) -> tuple[str, str]:
+    """The costing region for a system locale ("en_IN" → "in") and a sentence saying why.
+
+    A territory without bundled prices falls back to the United States, and says so.
+    """
+    parts = (locale_name or "").replace("-", "_").split(".")[0].split("_")
+    territory = parts[1].upper() if len(parts) > 1 else ""
+    code = _TERRITORY_REGIONS.get(territory)
+    if code is not None:
+        return code, f"Region {REGIONS[code].name}, from your system's region setting."
+    shown = territory or "not set"
+    return "us", (
+        f"Your system's region ({shown}) has no bundled prices, so the United States is "
+        "shown; choose Custom region for your own currency."
+    )

@@ -187,8 +187,8 @@ def cost_model(data: CostData, base: CostResult, mi: ModelCostInputs) -> ModelCo
     oh_hi = 1 + (oh.high if oh else 0) / 100
     rows = []
     for fid in inputs.frameworks:
-        if fid == CPU_FRAMEWORK:
-            continue
+        if fid == CPU_FRAMEWORK and fid not in mi.measured:
+            continue  # llama.cpp is the CPU row, unless the user measured it on a GPU
         fw = data.framework(fid)
         notes: list[str] = []
         if mem is None:
@@ -345,6 +345,13 @@ def bottom_line(result: ModelCostResult, scale: str) -> str:
     return f"{head}: " + ", ".join(parts) + "."
 
 
+def curve_loads(peak_rps: float, points: int = 13) -> list[float]:
+    """Peak loads for the $/1M chart: from a tenth of the user's peak to ten times it."""
+    if not (math.isfinite(peak_rps) and peak_rps > 0) or points < 2:
+        return []
+    return [peak_rps * 10 ** (-1 + 2 * i / (points - 1)) for i in range(points)]
+
+
 def load_curve(
     data: CostData,
     base: CostResult,
@@ -361,4 +368,36 @@ def load_curve(
         r = cost_model(data, b, mi)
         pm = r.rows[0].per_million.output if r.rows else None
         out.append((load, None if pm is None else pm[1]))
+    return out
+
+
+@dataclass(frozen=True)
+class LoadCurve:
+    """One framework's $/1M output tokens (dearest end) against the peak load, for the chart."""
+
+    framework: str
+    name: str
+    points: tuple[tuple[float, float | None], ...]  # (peak requests/s, cost per 1M or None)
+    speed: str  # where the throughput came from, e.g. "published benchmark (…)"
+    observed: str  # the speed figure's date
+
+
+def load_curves(data: CostData, result: ModelCostResult, points: int = 13) -> list[LoadCurve]:
+    """A curve per priced framework of `result`, from a tenth of its peak load to ten times."""
+    loads = curve_loads(result.base.peak_rps, points)
+    out = []
+    for row in result.rows:
+        tp = row.sizing.throughput
+        if tp is None:
+            continue
+        curve = load_curve(data, result.base, result.inputs, row.framework, loads)
+        out.append(
+            LoadCurve(
+                row.framework,
+                row.name,
+                tuple(curve),
+                f"{tp.label} ({tp.source})",
+                tp.observed or "unknown",
+            )
+        )
     return out

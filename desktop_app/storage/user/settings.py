@@ -66,3 +66,18 @@ COMPARE_FRAMEWORKS: Setting[list[str]] = Setting("compare.frameworks", [], _is_s
 def engine_binary(engine: str) -> Setting[str]:
     """The binary the user picked for an engine ("" when none): launch.binary.<engine>."""
     return Setting(f"launch.binary.{engine}", "", _is_str)
+
+
+def _is_number_dict(value: object) -> TypeGuard[dict[str, float]]:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool)
+        for k, v in value.items()
+    )
+
+
+# The Costs view: "" / [] / {} mean "not chosen yet" (region from the system locale,
+# frameworks chosen by the scale, the bundled defaults for every number).
+COST_REGION: Setting[str] = Setting("cost.region", "", _is_str)
+COST_WORKLOAD_KIND: Setting[str] = Setting("cost.workload_kind", "", _is_str)
+COST_NUMBERS: Setting[dict[str, float]] = Setting("cost.numbers", {}, _is_number_dict)
+COST_FRAMEWORKS: Setting[list[str]] = Setting("cost.frameworks", [], _is_str_list)

@@ -1,6 +1,8 @@
-"""Cost charts: cumulative cost over the horizon with break-even, monthly cost per framework."""
+"""Cost charts: cumulative cost with break-even, monthly cost per framework, $/1M against load."""
 
 from __future__ import annotations
+
+import math
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -8,8 +10,11 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain.cost.calculator import CostResult
-from desktop_app.domain.money import money_scale
+from desktop_app.domain.cost.model_cost import LoadCurve, ModelCostResult
+from desktop_app.domain.money import format_money, money_scale
+from desktop_app.domain.units import format_number
 from desktop_app.ui.charts.base import ChartPanel, Row
+from desktop_app.ui.charts.hover import HoverIndex
 from desktop_app.ui.theme import framework_colour
 
 CPU_COLOUR = "#4B5563"
@@ -26,6 +31,23 @@ def _font() -> QFont:
     font = QFont()
     font.setPointSize(11)
     return font
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _update_legend(
+    legend: pg.LegendItem, shown: list[str], wanted: list[tuple[pg.PlotDataItem, str]]
+) -> list[str]:
+    """Rebuild the legend only when its names change (the slowest part of a redraw; most
+    edits, the load or a price, leave it as it is); returns the names now shown."""
+    names = [name for _, name in wanted]
+    if names != shown:
+        legend.clear()
+        for item, name in wanted:
+            legend.addItem(item, name)
+    return names
 
 
 class _FrameworkLines:
@@ -146,15 +168,7 @@ class CumulativeCostChart(ChartPanel):
         self._rows = [[m, *(round(v[m], 2) for _, v in series)] for m in months]
 
     def _set_legend(self, wanted: list[tuple[pg.PlotDataItem, str]]) -> None:
-        # Rebuilding the legend is the slowest part of a redraw; most edits (the load, a
-        # price) leave it as it is.
-        names = [name for _, name in wanted]
-        if names == self.legend_names:
-            return
-        self.legend.clear()
-        for item, name in wanted:
-            self.legend.addItem(item, name)
-        self.legend_names = names
+        self.legend_names = _update_legend(self.legend, self.legend_names, wanted)
 
 
 class MonthlyCostChart(ChartPanel):
@@ -219,3 +233,118 @@ class MonthlyCostChart(ChartPanel):
         self.plot.getAxis("bottom").setTicks([list(enumerate(self.labels))])
         self.plot.setXRange(-0.6, max(len(entries) - 0.4, 0.6), padding=0)
         self.plot.enableAutoRange(axis="y")
+
+
+class PerMillionChart(ChartPanel):
+    """Cost per million output tokens against the peak load, one line per framework.
+
+    The x axis is logarithmic (a tenth of the user's load to ten times it); a vertical line
+    marks the user's own load; every point's tooltip gives its value, unit, conditions,
+    source and date.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            "Cost per million output tokens against load",
+            "peak load (requests/s, log scale)",
+            "cost per 1M output tokens",
+            parent=parent,
+        )
+        _axis(self.plot)
+        self.plot.setLogMode(x=True, y=False)
+        self.hover = HoverIndex(self.plot)
+        self._rows: list[Row] = []
+        self._header: list[str] = ["peak requests/s"]
+        self.set_data_source(lambda: (self._header, self._rows))
+        self._lines: dict[str, pg.PlotDataItem] = {}
+        self.here = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#6B7280", width=1))
+        self.here_label = pg.TextItem("", color="#374151", anchor=(0, 0))
+        for item in (self.here, self.here_label):
+            item.setVisible(False)
+            self.plot.addItem(item)
+        self.legend_names: list[str] = []
+
+    def _line_for(self, framework: str) -> pg.PlotDataItem:
+        if framework not in self._lines:
+            colour = QColor(framework_colour(framework))
+            self._lines[framework] = self.plot.plot(
+                [], [], pen=pg.mkPen(colour, width=2), symbol="o", symbolSize=6,
+                symbolBrush=colour, symbolPen=None,
+            )  # fmt: skip
+        return self._lines[framework]
+
+    def show_curves(
+        self,
+        curves: list[LoadCurve],
+        result: ModelCostResult | None,
+        lakh: bool = False,
+    ) -> None:
+        """Redraw for the model costing's curves (an empty list clears the chart)."""
+        for line in self._lines.values():
+            line.setData([], [])
+        self.hover.clear()
+        self.here.setVisible(False)
+        self.here_label.setVisible(False)
+        self._rows, self._header = [], ["peak requests/s"]
+        if result is None or not curves:
+            self._set_legend([])
+            return
+        base = result.base
+        cur, loc = base.region.currency, base.region.locale
+        values = [v for c in curves for _, v in c.points if v is not None]
+        scale, unit = money_scale(max(values, default=0.0), cur, lakh)
+        self.plot.setLabel("left", f"per 1M output tokens ({unit})")
+        mi = result.inputs
+        conditions = (
+            f"{mi.shape.name} {mi.shape.quant}, {base.inputs.gpu}, {mi.ctx:,} tokens of "
+            f"context, {mi.output_tokens:g} output tokens per request, utilisation from the "
+            "traffic (average a third of the peak), dearest end of the range"
+        )
+        rent = base.rent
+        rent_source = (
+            "no rent price"
+            if rent is None
+            else f"{rent.label}, {rent.source} (observed {rent.observed or 'unknown'})"
+        )
+        wanted: list[tuple[pg.PlotDataItem, str]] = []
+        for curve in curves:
+            xs = [load for load, v in curve.points if v is not None]
+            ys = [v / scale for _, v in curve.points if v is not None]
+            if not xs:
+                continue
+            line = self._line_for(curve.framework)
+            line.setData(xs, ys)
+            wanted.append((line, curve.name))
+            for x, (_, v) in zip(xs, [p for p in curve.points if p[1] is not None], strict=True):
+                assert v is not None
+                self.hover.add_point(
+                    math.log10(x),
+                    v / scale,
+                    f"{curve.name} at {x:,.1f} requests/s peak: "
+                    f"{format_money(v, cur, loc, 2)} per 1M output tokens\n"
+                    f"Conditions: {conditions}\n"
+                    f"Speed: {curve.speed}, dated {curve.observed}\n"
+                    f"Rent: {rent_source}\n"
+                    "Formula: docs/bench-deploy-cost.md §4",
+                )
+        self._set_legend(wanted)
+        loads = [load for load, _ in curves[0].points]
+        self._header += [f"{c.name} ({cur} per 1M output tokens)" for c in curves]
+        self._rows = [
+            [round(load, 3), *(_rounded(c.points[i][1]) for c in curves)]
+            for i, load in enumerate(loads)
+        ]
+        self.here.setValue(math.log10(base.peak_rps))
+        self.here_label.setText(f"your load: {base.peak_rps:,.1f} req/s")
+        self.here_label.setPos(math.log10(base.peak_rps), max(values, default=0.0) / scale)
+        self.here.setVisible(True)
+        self.here_label.setVisible(True)
+        # Plain load figures under every third point: pyqtgraph's own log ticks crowd
+        # into each other at this width.
+        ticks = [(math.log10(load), format_number(load)) for load in loads[::3]]
+        self.plot.getAxis("bottom").setTicks([ticks, []])
+        self.plot.setXRange(math.log10(loads[0]), math.log10(loads[-1]), padding=0.04)
+        self.plot.enableAutoRange(axis="y")
+
+    def _set_legend(self, wanted: list[tuple[pg.PlotDataItem, str]]) -> None:
+        self.legend_names = _update_legend(self.legend, self.legend_names, wanted)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import paths
 from desktop_app.domain.bench.config import BenchConfig
+from desktop_app.domain.bench.measured import gpu_sentence
 from desktop_app.domain.bench.report import csv_text, html_report, json_text
 from desktop_app.domain.bench.run import BenchRun, Progress
 from desktop_app.domain.bench.sizing import size_from_run
@@ -296,6 +297,7 @@ class BenchView(QWidget):
     def _show_answers(self, run: BenchRun) -> None:
         self._shown = run
         lines = "".join(f"<li>{escape(s)}</li>" for s in run.answers().sentences(run.slots))
+        lines += f"<li>{escape(gpu_sentence(run))}</li>"
         notes = "".join(f"<li style='color:{theme.MUTED_FG}'>{escape(n)}</li>" for n in run.notes)
         sizing = self.form.sizing_inputs()
         if sizing is not None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -13,12 +15,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.cost.age import STALE_AFTER_MONTHS, age_of
 from desktop_app.domain.cost.calculator import CostResult, FrameworkCost, Quote
-from desktop_app.domain.cost.model_cost import ModelCostResult
+from desktop_app.domain.cost.model_cost import LoadCurve, ModelCostResult
 from desktop_app.domain.money import format_money, format_small_span, format_span
 from desktop_app.domain.sources.figures import Figure
 from desktop_app.ui import theme
-from desktop_app.ui.charts.cost import CumulativeCostChart, MonthlyCostChart
+from desktop_app.ui.charts.cost import CumulativeCostChart, MonthlyCostChart, PerMillionChart
 
 COLUMNS = (
     "Framework",
@@ -30,7 +33,7 @@ COLUMNS = (
     "Total over\nhorizon",
     "Buy vs rent:\nbreak-even",
 )
-PRICE_COLUMNS = ("Price or rate", "Value", "Figures", "Source", "Retrieved")
+PRICE_COLUMNS = ("Price or rate", "Value", "Figures", "Source", "Observed at source")
 
 
 def _item(text: str, tip: str = "", bold: bool = False) -> QTableWidgetItem:
@@ -66,6 +69,8 @@ class CostResults(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.stale_months: float = STALE_AFTER_MONTHS
+        self.today = date.today()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         self.bottom_line = QLabel()
@@ -94,9 +99,10 @@ class CostResults(QWidget):
         self.notes.setStyleSheet(f"color: {theme.MUTED_FG};")
         layout.addWidget(self.notes)
         # Stacked, not side by side: each chart keeps a readable width on a projector.
+        self.per_million = PerMillionChart()
         self.cumulative = CumulativeCostChart()
         self.monthly = MonthlyCostChart()
-        for chart in (self.cumulative, self.monthly):
+        for chart in (self.per_million, self.cumulative, self.monthly):
             chart.setMinimumHeight(360)
             layout.addWidget(chart)
         layout.addWidget(QLabel("<b>Prices and rates used</b> — hover for source and date"))
@@ -125,8 +131,17 @@ class CostResults(QWidget):
             return "too large to price"
         return format_span(span, result.currency, result.region.locale, lakh)
 
-    def show_model(self, model: ModelCostResult | None) -> None:
+    def show_model(
+        self,
+        model: ModelCostResult | None,
+        curves: list[LoadCurve] | None = None,
+        lakh: bool = False,
+    ) -> None:
         """The bottom line for the chosen model first, then how each row was sized."""
+        # A chart only where some load has a price (no rent price: nothing to draw).
+        priced = [c for c in curves or [] if any(v is not None for _, v in c.points)]
+        self.per_million.show_curves(priced, model, lakh)
+        self.per_million.setVisible(bool(priced))
         if model is None:
             self.bottom_line.hide()
             self.model_notes.hide()
@@ -144,6 +159,8 @@ class CostResults(QWidget):
                 f"Per 1M output tokens {format_small_span(pm.output, cur, loc)} at utilisation "
                 f"{util} ({pm.utilisation_note})."
                 + (f" Caveat: {tp.caveat}." if tp and tp.caveat else "")
+                + self._owned_text(model, r.owned_monthly, r.owned_note)
+                + self._break_even_text(model, r.break_even_tokens)
             )
         cpu = model.cpu
         lines.append(
@@ -154,6 +171,23 @@ class CostResults(QWidget):
         self.model_notes.setText("\n".join(lines))
         self.bottom_line.show()
         self.model_notes.show()
+
+    @staticmethod
+    def _owned_text(model: ModelCostResult, owned: tuple[float, float] | None, note: str) -> str:
+        if owned is None:
+            return f" Owned: unknown ({note})."
+        cur, loc = model.base.region.currency, model.base.region.locale
+        return f" Owned: {format_span(owned, cur, loc, cur == 'INR')} a month ({note})."
+
+    @staticmethod
+    def _break_even_text(model: ModelCostResult, tokens: tuple[float, float] | None) -> str:
+        if tokens is None:
+            return ""
+        used = model.tokens_per_month / 1e6
+        return (
+            f" Break-even with the API at {tokens[0] / 1e6:,.0f}–{tokens[1] / 1e6:,.0f} "
+            f"million tokens a month (your traffic: {used:,.0f} million)."
+        )
 
     def show_result(self, result: CostResult | None, lakh: bool = False) -> None:
         """Fill every part from `result` (None clears)."""
@@ -266,6 +300,12 @@ class CostResults(QWidget):
         suffix = " / month" if "month" in q.unit else ""
         return self.money(result, (q.low, q.high), lakh) + suffix
 
+    def _age_text(self, q: Quote) -> str:
+        if not q.refs and not q.observed:
+            return "your entry"
+        age = age_of(q.observed, self.today, self.stale_months)
+        return ("⚠ " if age.stale else "") + age.text
+
     def _prices(self, result: CostResult, lakh: bool) -> None:
         quotes: list[Quote | None] = [result.rent, *result.rent_alternatives]
         quotes += [result.purchase, result.overhead, result.engineering_rate]
@@ -294,7 +334,7 @@ class CostResults(QWidget):
                 self._quote_money(result, q, lakh),
                 ", ".join(q.refs) or "yours",
                 q.source,
-                q.retrieved or "unknown",
+                self._age_text(q),
             )
             for col, text in enumerate(cells):
                 self.prices.setItem(row, col, _item(text, tip, bold=q is result.rent))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QLocale, Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.domain.bench.run import BenchRun
 from desktop_app.domain.cost.calculator import CostResult, calculate, fx_quote
 from desktop_app.domain.cost.inputs import (
     REGIONS,
@@ -30,13 +31,25 @@ from desktop_app.domain.cost.inputs import (
     CustomRegion,
     InputError,
     Workload,
+    region_for_locale,
 )
-from desktop_app.domain.cost.model_cost import ModelCostInputs, ModelCostResult, cost_model
+from desktop_app.domain.cost.model_cost import (
+    ModelCostInputs,
+    ModelCostResult,
+    cost_model,
+    default_frameworks,
+    load_curves,
+)
 from desktop_app.domain.cost.overrides import PriceEntry, PriceKey, price_entries, with_typed_rates
-from desktop_app.domain.fit.estimate import catalogue_shape
+from desktop_app.domain.cost.sizing import DEFAULT_OUTPUT_TOKENS
+from desktop_app.domain.fit.estimate import ModelShape
 from desktop_app.services import cost as cost_files
+from desktop_app.services.bench.kept import kept_bench_runs
+from desktop_app.services.cost import CostViewSettings
+from desktop_app.services.gguf import read_gguf
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.cost.model_box import ModelBox
 from desktop_app.ui.views.cost.results import CostResults
 from desktop_app.ui.widgets.number_field import NumberField
 
@@ -51,6 +64,11 @@ WORKLOAD_LABELS = (
     ("users", "Concurrent users"),
     ("daily", "Queries per day"),
 )
+
+
+def system_locale_name() -> str:
+    """The system's locale name, e.g. "en_IN" (a function so tests can set it)."""
+    return QLocale.system().name()
 
 
 def _scroll(widget: QWidget) -> QScrollArea:
@@ -70,7 +88,14 @@ class CostsView(QWidget):
         self.store = ctx.stores.bundled
         self.overrides: dict[PriceKey, float] = {}
         self.result: CostResult | None = None
+        self.model_result: ModelCostResult | None = None
         self._loading = True
+        # Frameworks follow the scale until the user ticks their own.
+        self._auto_frameworks = True
+        self._settings_loaded = False
+        self._saved: CostViewSettings | None = None
+        self._region_chosen = False
+        self._locale_region, self._locale_note = region_for_locale(system_locale_name())
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         heading = QLabel(
@@ -100,12 +125,16 @@ class CostsView(QWidget):
         split.setSizes([360, 1000])
         outer.addWidget(split, 1)
         self._loading = False
-        self.set_inputs(CostInputs())
+        self.set_inputs(CostInputs(region=self._locale_region), auto_frameworks=True)
+        user = ctx.stores.user
         ctx.runner.submit(
-            lambda: cost_files.cost_overrides(ctx.stores.user),
-            self._overrides_loaded,
+            lambda: (cost_files.cost_overrides(user), cost_files.load_view_settings(user)),
+            self._saved_loaded,
             self._job_failed,
         )
+        self._load_runs()
+        ctx.trials.bench_saved.connect(self._on_bench_saved)
+        ctx.data.pack_imported.connect(self._on_pack_imported)
 
     # building -------------------------------------------------------------------------
     def _build_inputs(self) -> QWidget:
@@ -119,6 +148,10 @@ class CostsView(QWidget):
             self.region.addItem(region.name, code)
         self.region.addItem("Custom region…", "custom")
         form.addRow("Region", self.region)
+        self.region_note = QLabel()
+        self.region_note.setWordWrap(True)
+        self.region_note.setStyleSheet(f"color: {theme.MUTED_FG};")
+        form.addRow(self.region_note)
         self.custom_name = QLineEdit("Custom")
         self.custom_currency = QLineEdit("EUR")
         self.custom_locale = QLineEdit("en_IE")
@@ -175,6 +208,14 @@ class CostsView(QWidget):
             )
             self.framework_boxes[fw.id] = check
             grid.addWidget(check, i // 2, i % 2)
+        fw_rows = (len(self.framework_boxes) + 1) // 2
+        self.framework_note = QLabel()
+        self.framework_note.setWordWrap(True)
+        self.framework_note.setStyleSheet(f"color: {theme.MUTED_FG};")
+        grid.addWidget(self.framework_note, fw_rows, 0, 1, 2)
+        self.scale_button = QPushButton("Choose for the scale")
+        self.scale_button.setToolTip("Tick the frameworks worth pricing at this load again.")
+        grid.addWidget(self.scale_button, fw_rows + 1, 0, 1, 2)
         col.addWidget(fw_box)
 
         price = QGroupBox("Hardware and pricing")
@@ -184,17 +225,6 @@ class CostsView(QWidget):
             if g.vendor != "Apple":
                 self.gpu.addItem(g.name, g.name)
         pf.addRow("GPU", self.gpu)
-        self.model = QComboBox()
-        self.model.addItem("none: the guide's per-GPU figures", "")
-        for arch in self.store.model_archs():
-            self.model.addItem(arch.model, arch.model)
-        self.model.setCurrentIndex(max(0, self.model.findData("Llama-3.1-8B(-Instruct)")))
-        self.model.setToolTip("GPUs per replica come from this model's memory fit")
-        self.quant = QComboBox()
-        for q in ("Q4_K_M", "Q8_0", "F16", "FP8", "AWQ-INT4"):
-            self.quant.addItem(q, q)
-        pf.addRow("Model", self.model)
-        pf.addRow("Precision", self.quant)
         self.basis = QComboBox()
         for key, text in BASIS_LABELS:
             self.basis.addItem(text, key)
@@ -213,6 +243,8 @@ class CostsView(QWidget):
         pf.addRow("Horizon (months)", self.months)
         self.price_form = pf
         col.addWidget(price)
+        self.model_box = ModelBox(self.store.model_archs())
+        col.addWidget(self.model_box)
 
         buttons = QHBoxLayout()
         self.save_button = QPushButton("Save scenario…")
@@ -232,16 +264,18 @@ class CostsView(QWidget):
             self.workload_kind,
             self.gpu,
             self.basis,
-            self.model,
-            self.quant,
         ):
             combo.currentIndexChanged.connect(self._on_combo_index_changed)
         for field in (*self._workload_fields(), self.fx, self.eng_rate):
             field.value_changed.connect(self._on_field_value_changed)
         for edit in (self.custom_name, self.custom_currency, self.custom_locale):
             edit.textChanged.connect(self._on_custom_text_changed)
-        for check in (*self.framework_boxes.values(), self.lakh):
-            check.toggled.connect(self._on_check_toggled)
+        for check in self.framework_boxes.values():
+            check.toggled.connect(self._on_framework_toggled)
+        self.lakh.toggled.connect(self._on_check_toggled)
+        self.scale_button.clicked.connect(self._on_scale_clicked)
+        self.model_box.changed.connect(self._on_model_box_changed)
+        self.model_box.gguf_wanted.connect(self._on_model_box_gguf_wanted)
         for priced in (self.fx, self.eng_rate, self.gpu_month, self.purchase):
             priced.edit.editingFinished.connect(self._on_price_editing_finished)
         self.save_button.clicked.connect(self._on_save_clicked)
@@ -250,9 +284,13 @@ class CostsView(QWidget):
         return box
 
     # inputs <-> widgets ---------------------------------------------------------------
-    def set_inputs(self, inputs: CostInputs) -> None:
-        """Show `inputs` in the fields (a scenario that was opened, or the defaults)."""
+    def set_inputs(self, inputs: CostInputs, auto_frameworks: bool = False) -> None:
+        """Show `inputs` in the fields (a scenario that was opened, or the defaults).
+
+        With `auto_frameworks` the ticks follow the scale instead of `inputs.frameworks`.
+        """
         self._loading = True
+        self._auto_frameworks = auto_frameworks
         self.region.setCurrentIndex(max(0, self.region.findData(inputs.region)))
         self.custom_name.setText(inputs.custom.name)
         self.custom_currency.setText(inputs.custom.currency)
@@ -317,14 +355,7 @@ class CostsView(QWidget):
             self.fx.value() if region == "custom" else None,
             self.eng_rate.value() if region == "custom" else None,
         )
-        workload = Workload(
-            kind=self._kind(),
-            load_rps=self._num(self.load_rps, 540.0),
-            users=self._num(self.users, 200.0),
-            requests_per_user_per_min=self._num(self.rpm, 2.0),
-            queries_per_day=self._num(self.qpd, 50_000.0),
-            peak_factor=self._num(self.peak, 3.0),
-        )
+        workload = self.collect_workload()
         frameworks = tuple(f for f, c in self.framework_boxes.items() if c.isChecked())
         if not frameworks:
             raise InputError("frameworks", "Tick at least one framework.")
@@ -341,6 +372,17 @@ class CostsView(QWidget):
             months=int(self.months.value() or 12),
         )
 
+    def collect_workload(self) -> Workload:
+        """The workload in the fields (an unusable field reads as its default)."""
+        return Workload(
+            kind=self._kind(),
+            load_rps=self._num(self.load_rps, 540.0),
+            users=self._num(self.users, 200.0),
+            requests_per_user_per_min=self._num(self.rpm, 2.0),
+            queries_per_day=self._num(self.qpd, 50_000.0),
+            peak_factor=self._num(self.peak, 3.0),
+        )
+
     def _kind(self) -> str:
         return str(self.workload_kind.currentData())
 
@@ -355,30 +397,74 @@ class CostsView(QWidget):
     def recompute(self) -> None:
         """Validate the fields and show the costs (or say which field to fix)."""
         self._sync_visibility()
+        self._tick_for_scale()
         try:
             inputs = self.collect()
+            api_usd, kwh, stale = self.model_box.numbers()
             self.result = calculate(self.store, inputs, self._live_overrides(inputs))
         except InputError as exc:
             self._show_field_error(exc)
             return
         self.message.hide()
         self.custom_error.hide()
-        self.results.show_result(self.result, self.lakh.isChecked() and self.lakh.isEnabled())
-        self.model_result = self._model_cost(self.result)
-        self.results.show_model(self.model_result)
+        lakh = self.lakh.isChecked() and self.lakh.isEnabled()
+        self.results.stale_months = stale
+        self.results.show_result(self.result, lakh)
+        self.model_result = self._model_cost(self.result, api_usd, kwh)
+        curves = [] if self.model_result is None else load_curves(self.store, self.model_result)
+        self.results.show_model(self.model_result, curves, lakh)
+        self._remember()
 
-    def _model_cost(self, base: CostResult) -> ModelCostResult | None:
+    def _model_cost(
+        self, base: CostResult, api_usd: float | None, kwh: float | None
+    ) -> ModelCostResult | None:
         """The costs for the chosen model (pure arithmetic, well under 50 ms)."""
-        name = str(self.model.currentData() or "")
-        arch = next((a for a in self.store.model_archs() if a.model == name), None)
-        if arch is None:
-            return None
         try:
-            shape = catalogue_shape(arch, str(self.quant.currentData()))
-            return cost_model(self.store, base, ModelCostInputs(shape=shape))
+            shape: ModelShape | None = self.model_box.shape()
+        except (InputError, KeyError, ValueError) as exc:
+            self.model_box.gguf_failed(f"This model cannot be sized: {exc}.")
+            return None
+        if shape is None:
+            return None
+        api = None
+        if api_usd is not None:
+            fx = base.fx
+            rate = 1.0 if base.currency == "USD" or fx is None else (fx.low + fx.high) / 2
+            api = api_usd * rate
+        try:
+            mi = ModelCostInputs(
+                shape=shape,
+                api_price_per_million=api,
+                kwh_price=kwh,
+                measured=self.model_box.measured(DEFAULT_OUTPUT_TOKENS),
+            )
+            return cost_model(self.store, base, mi)
         except InputError as exc:
             self._show_field_error(exc)
             return None
+
+    def _tick_for_scale(self) -> None:
+        """While the user has not chosen, tick the frameworks worth pricing at this load."""
+        self.scale_button.setVisible(not self._auto_frameworks)
+        if not self._auto_frameworks:
+            self.framework_note.setText("Your own choice of frameworks (kept).")
+            return
+        try:
+            peak = self.collect_workload().peak_rps()
+        except InputError:
+            return
+        wanted = set(default_frameworks(peak))
+        for fid, check in self.framework_boxes.items():
+            check.blockSignals(True)
+            check.setChecked(fid in wanted)
+            check.blockSignals(False)
+        self.framework_note.setText(
+            f"Chosen for {peak:,.1f} requests/s at peak; tick your own to change them."
+        )
+        self.framework_note.setToolTip(
+            "Below 2 requests/s: llama.cpp and vLLM. Below 100: vLLM, SGLang and llama.cpp. "
+            "Above: vLLM, TensorRT-LLM and SGLang (TGI is in maintenance mode since 2025-12)."
+        )
 
     def _live_overrides(self, inputs: CostInputs) -> dict[PriceKey, float]:
         """Saved prices, with what is being typed in the rate fields taking effect at once."""
@@ -434,6 +520,9 @@ class CostsView(QWidget):
                 )
             self.fx.setEnabled(reg.currency != "USD")
             self.eng_rate.edit.setPlaceholderText("bundled: the guide's rate")
+        self.region_note.setText(self._locale_note)
+        self.region_note.setVisible(not self._region_chosen)
+        self.model_box.set_currency(currency or "your currency")
 
     def collect_region_currency(self) -> str:
         """The currency of the chosen region (custom regions validated)."""
@@ -458,7 +547,125 @@ class CostsView(QWidget):
     def _on_combo_index_changed(self, _index: int) -> None:
         if self.sender() in (self.region, self.gpu) and not self._loading:
             self._refill_user_prices()
+        if self.sender() is self.region and not self._loading:
+            self._region_chosen = True
         self._recompute_unless_loading()
+
+    @Slot(bool)
+    def _on_framework_toggled(self, _checked: bool) -> None:
+        if not self._loading:
+            self._auto_frameworks = False  # the user's own choice from now on
+        self._recompute_unless_loading()
+
+    @Slot()
+    def _on_scale_clicked(self) -> None:
+        self._auto_frameworks = True
+        self.recompute()
+
+    @Slot()
+    def _on_model_box_changed(self) -> None:
+        self._recompute_unless_loading()
+
+    @Slot()
+    def _on_model_box_gguf_wanted(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Pick a GGUF model", "", "GGUF models (*.gguf);;All files (*)"
+        )
+        if name:
+            self.use_gguf(Path(name))
+
+    def use_gguf(self, path: Path) -> None:
+        """Read a GGUF file's header in the background and cost it as the model."""
+        self.model_box.gguf_failed(f"Reading {path.name}…")
+        self.ctx.runner.submit(
+            lambda: read_gguf(path),
+            lambda model: self._gguf_read(path, model.shape),
+            lambda exc: self.model_box.gguf_failed(str(exc)),
+        )
+
+    def _gguf_read(self, path: Path, shape: ModelShape | None) -> None:
+        if shape is None:  # read_gguf raises instead, but say so rather than assume it
+            self.model_box.gguf_failed(f"{path.name} cannot be sized.")
+        else:
+            self.model_box.add_gguf(path, shape)
+
+    def _load_runs(self) -> None:
+        self.ctx.runner.submit(kept_bench_runs, self._runs_loaded, self._job_failed)
+
+    def _runs_loaded(self, runs: list[BenchRun]) -> None:
+        self.model_box.set_runs(runs, set(self.framework_boxes))
+
+    @Slot(object)
+    def _on_bench_saved(self, _run: object) -> None:
+        self._load_runs()
+
+    @Slot(object)
+    def _on_pack_imported(self, _pack: object) -> None:
+        self.recompute()  # the bundled store now holds the pack's prices and rates
+
+    # remembering ----------------------------------------------------------------------
+    def _remembered_fields(self) -> dict[str, NumberField]:
+        """The number fields kept between sessions, by their settings name."""
+        return {
+            "load_rps": self.load_rps, "users": self.users, "rpm": self.rpm,
+            "qpd": self.qpd, "peak": self.peak,
+            "api_price": self.model_box.api_price, "kwh_price": self.model_box.kwh_price,
+            "stale_months": self.model_box.stale_months,
+        }  # fmt: skip
+
+    def _chosen(self) -> CostViewSettings:
+        numbers: dict[str, float] = {}
+        named = self._remembered_fields()
+        for key, field in named.items():
+            try:
+                value = field.value()
+            except InputError:
+                continue
+            if value is not None:
+                numbers[key] = value
+        frameworks = () if self._auto_frameworks else tuple(
+            f for f, c in self.framework_boxes.items() if c.isChecked()
+        )  # fmt: skip
+        region = str(self.region.currentData()) if self._region_chosen else ""
+        return CostViewSettings(region, self._kind(), numbers, frameworks)
+
+    def _remember(self) -> None:
+        """Keep the region, workload, frameworks and numbers (once the saved ones are in)."""
+        if not self._settings_loaded or self._loading:
+            return
+        chosen = self._chosen()
+        if chosen == self._saved:
+            return
+        self._saved = chosen
+        user = self.ctx.stores.user
+        self.ctx.runner.submit(
+            lambda: cost_files.save_view_settings(user, chosen),
+            lambda _r: None,
+            self._job_failed,
+            key="cost-settings",
+        )
+
+    def _saved_loaded(self, loaded: tuple[dict[PriceKey, float], CostViewSettings]) -> None:
+        overrides, chosen = loaded
+        self._saved = chosen
+        self._loading = True
+        if chosen.region and self.region.findData(chosen.region) >= 0:
+            self._region_chosen = True
+            self.region.setCurrentIndex(self.region.findData(chosen.region))
+        if chosen.workload_kind and self.workload_kind.findData(chosen.workload_kind) >= 0:
+            self.workload_kind.setCurrentIndex(self.workload_kind.findData(chosen.workload_kind))
+        named = self._remembered_fields()
+        for key, value in chosen.numbers.items():
+            if key in named:
+                named[key].set_text(f"{value:g}")
+        known = [f for f in chosen.frameworks if f in self.framework_boxes]
+        if known:
+            self._auto_frameworks = False
+            for fid, check in self.framework_boxes.items():
+                check.setChecked(fid in known)
+        self._loading = False
+        self._settings_loaded = True
+        self._overrides_loaded(overrides)
 
     @Slot()
     def _on_field_value_changed(self) -> None:
@@ -581,15 +788,20 @@ class CostsView(QWidget):
         )
 
     def _scenario_loaded(self, inputs: CostInputs) -> None:
+        self._region_chosen = True
         self.set_inputs(inputs)
         self.file_message.setText("Opened the scenario.")
 
     def settle_for_screenshot(self) -> None:
         """Show the Indian costs read in lakh, as a Bangalore team would."""
-        self.set_inputs(CostInputs(region="in"))
+        self._region_chosen = True
+        self.set_inputs(
+            CostInputs(region="in", workload=Workload(kind="users", users=50)),
+            auto_frameworks=True,
+        )
         self.lakh.setChecked(True)
 
     def shutdown(self) -> None:
         """Drop the chart items while Qt is still up (avoids a PySide6 crash at exit)."""
-        for chart in (self.results.cumulative, self.results.monthly):
+        for chart in (self.results.cumulative, self.results.monthly, self.results.per_million):
             chart.plot.clear()
