@@ -47,5 +47,15 @@ def open_stores() -> Stores:
     """Open both stores; raises StoreError when the bundled store is broken."""
     bundled = open_bundled()
     user = open_user()
-    notices = (user.notice,) if user.notice else ()
+    notices: tuple[str, ...] = (user.notice,) if user.notice else ()
+    user.trials()  # counts the saved trials that cannot be read (each is skipped, and logged)
+    if user.unreadable_trials:
+        notices += (unreadable_trials_sentence(user.unreadable_trials),)
     return Stores(bundled, user, notices)
+
+
+def unreadable_trials_sentence(count: int) -> str:
+    """The banner when saved trials were skipped as unreadable (they stay in the file)."""
+    if count == 1:
+        return "1 saved trial could not be read and is not shown."
+    return f"{count:,} saved trials could not be read and are not shown."
