@@ -141,3 +141,24 @@ def test_a_foreign_server_on_the_port_is_never_ready_and_nothing_is_saved(
         assert view.base_url is None
     assert user.trials() == []
     assert not wait_gone(str(folder))
+
+
+def test_unreadable_saved_trials_get_a_banner_and_the_rest_are_listed(
+    qtbot: Any, make_window: Any
+) -> None:
+    import sqlite3
+
+    from desktop_app import paths
+    from tests.faults.test_user_store_faults import _fill
+
+    path = paths.user_store_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _fill(path, trials=4)
+    with contextlib.closing(sqlite3.connect(path)) as conn, conn:
+        # Rows a newer version wrote: they cannot be read here, and stay in the file.
+        conn.execute("""UPDATE trial SET payload_json = '{"format": 99}' WHERE id IN (1, 3)""")
+    window = make_window()
+    assert "2 saved trials could not be read and are not shown." in window.banner.label.text()
+    view = window.show_view("launch")
+    assert view.chat.history.rowCount() == 2
+    assert "Something went wrong" not in view.status.text()
