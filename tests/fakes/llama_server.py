@@ -4,7 +4,8 @@
 containing "TOO LONG" gets what llama-server sends when the request does not fit the
 context after the stream has started: status 200, then an `error: {...}` line (the
 `server_sent_event(sink, "error", ...)` form); "TOO LONG/event" uses the standard
-`event: error` + `data: {...}` form instead. "CUT" ends the stream without its last event.
+`event: error` + `data: {...}` form instead. "CUT" ends the stream without its last event. GET `/health` says ready and `/props` names
+another model, so started on a port first it is the "foreign server" of tests/faults.
 """
 
 from __future__ import annotations
