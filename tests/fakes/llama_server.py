@@ -4,7 +4,9 @@
 containing "TOO LONG" gets what llama-server sends when the request does not fit the
 context after the stream has started: status 200, then an `error: {...}` line (the
 `server_sent_event(sink, "error", ...)` form); "TOO LONG/event" uses the standard
-`event: error` + `data: {...}` form instead. "CUT" ends the stream without its last event.
+`event: error` + `data: {...}` form instead. "CUT" ends the stream without its last
+event. GET `/health` says ready and `/props` names another model, so started on a port
+first it is the "foreign server" of tests/faults.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ CONTEXT_ERROR = {
     "n_ctx": 512,
 }
 WORDS = ["Hello", " there", " friend"]
+FOREIGN_MODEL = "/models/someone-elses-model.gguf"  # what its /props names
 TIMINGS = {
     "cache_n": 0,
     "prompt_n": 5,
@@ -40,6 +43,17 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def do_GET(self) -> None:
+        """Ready, as llama-server says it (/health), serving a model that is not ours."""
+        found = {"/health": {"status": "ok"}, "/props": {"model_path": FOREIGN_MODEL}}
+        data = found.get(self.path)
+        body = json.dumps(data if data is not None else {"error": "not found"}).encode()
+        self.send_response(200 if data is not None else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
@@ -78,9 +92,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serve() -> Iterator[str]:
-    """Run the test server on a free local port; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+def serve(port: int = 0) -> Iterator[str]:
+    """Run the test server on 127.0.0.1:`port` (0: a free one); yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

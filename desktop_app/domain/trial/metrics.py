@@ -7,6 +7,7 @@ server's own count. Nothing here reads a clock or the network: callers pass time
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -130,8 +131,11 @@ def compute_metrics(
 
 
 def _num(data: dict[str, Any], key: str) -> float | None:
+    """A figure the engine reported; null, another type, NaN, ±inf or < 0 are unknown."""
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not math.isfinite(value) or value < 0:
         return None
     return float(value)
 
@@ -145,10 +149,10 @@ def parse_llama_timings(
     timings: dict[str, Any] | None, usage: dict[str, Any] | None = None
 ) -> ServerFigures | None:
     """llama-server's `timings` (and OpenAI `usage`) as ServerFigures."""
-    if not timings and not usage:
+    t = timings if isinstance(timings, dict) else {}
+    u = usage if isinstance(usage, dict) else {}
+    if not t and not u:
         return None
-    t = timings or {}
-    u = usage or {}
     prompt_n = _int(t, "prompt_n")
     cache_n = _int(t, "cache_n")
     prompt_tokens = _int(u, "prompt_tokens")
@@ -163,7 +167,7 @@ def parse_llama_timings(
     if cached is None and isinstance(details, dict):
         cached = _int(details, "cached_tokens")
     return ServerFigures(
-        source="llama-server timings" if timings else "usage only",
+        source="llama-server timings" if t else "usage only",
         prompt_tokens=prompt_tokens,
         output_tokens=output,
         prompt_ms=prompt_ms,
@@ -183,7 +187,7 @@ def _ns_to_ms(data: dict[str, Any], key: str) -> float | None:
 
 def parse_ollama_final(final: dict[str, Any] | None) -> ServerFigures | None:
     """Ollama's final stream line (`done: true`; durations in nanoseconds) as ServerFigures."""
-    if not final or not final.get("done"):
+    if not isinstance(final, dict) or final.get("done") is not True:
         return None
     eval_count = _int(final, "eval_count")
     eval_ms = _ns_to_ms(final, "eval_duration")

@@ -101,19 +101,30 @@ def list_models(base_url: str, timeout_s: float = 5.0) -> list[OllamaModel]:
     except (httpx.HTTPError, ValueError) as exc:
         raise StreamError(f"Could not list Ollama's models ({exc}).") from None
     models: list[OllamaModel] = []
-    for item in data.get("models") or []:
-        details = item.get("details") or {}
+    found = data.get("models") if isinstance(data, dict) else None
+    for item in found if isinstance(found, list) else []:
+        item = item if isinstance(item, dict) else {}
+        name = _text(item.get("name")) or _text(item.get("model"))
+        if name is None:
+            continue  # null or a nameless entry: nothing to list
+        found_details = item.get("details")
+        details = found_details if isinstance(found_details, dict) else {}
         models.append(
             OllamaModel(
-                name=str(item.get("name") or item.get("model")),
+                name=name,
                 size_bytes=_int_or_none(item.get("size")),
-                parameter_size=details.get("parameter_size") or None,
-                quantization=details.get("quantization_level") or None,
-                family=details.get("family") or None,
-                modified_at=item.get("modified_at") or None,
+                parameter_size=_text(details.get("parameter_size")),
+                quantization=_text(details.get("quantization_level")),
+                family=_text(details.get("family")),
+                modified_at=_text(item.get("modified_at")),
             )
         )
     return models
+
+
+def _text(value: object) -> str | None:
+    """A non-empty string, or None (JSON null and other types count as unknown)."""
+    return value if isinstance(value, str) and value else None
 
 
 def pull(

@@ -18,7 +18,12 @@ from pathlib import Path
 
 from desktop_app import paths
 from desktop_app.services.engines.lifecycle import ExitStatus, ProcessOutcome, StopPolicy
-from desktop_app.services.engines.readiness import NotReadyError, wait_ready
+from desktop_app.services.engines.readiness import (
+    ForeignEngineError,
+    NotReadyError,
+    Ours,
+    wait_ready,
+)
 from desktop_app.services.engines.specs import LaunchSpec
 from desktop_app.services.engines.winjob import kill_with_app
 
@@ -135,7 +140,10 @@ class EngineProcess:
     def wait_ready(self, timeout_s: float = 60.0) -> float:
         """Wait for readiness; on failure stop the child and raise EngineError."""
         try:
-            took = wait_ready(self.spec.base_url, self.spec.engine, timeout_s, self.running)
+            took = wait_ready(
+                self.spec.base_url, self.spec.engine, timeout_s, self.running,
+                ours=Ours.started(self.spec, self.pid),
+            )  # fmt: skip
             if self.exited_within(0.0):  # something else answered on that port
                 raise NotReadyError("The engine stopped while starting.")
             return took
@@ -144,7 +152,8 @@ class EngineProcess:
                 self.stop()
                 raise EngineError(str(exc)) from None
             self.exited_within(2.0)
-            raise EngineError(str(self.outcome)) from None
+            foreign = isinstance(exc, ForeignEngineError)  # clearer than "port in use"
+            raise EngineError(str(exc) if foreign else str(self.outcome)) from None
 
     def stop(self) -> ProcessOutcome:
         """Stop with the shared policy (terminate, wait, kill, reap the group)."""

@@ -32,6 +32,14 @@ class LaunchSpec:
     notes: tuple[str, ...] = ()  # things the user should be told (port changed, exposed host)
 
     @property
+    def model(self) -> str | None:
+        """The model file llama-server is given (`-m`); None for Ollama."""
+        args = list(self.args)
+        if self.engine != "llama.cpp" or "-m" not in args[:-1]:
+            return None
+        return args[args.index("-m") + 1]
+
+    @property
     def argv(self) -> list[str]:
         """Program plus arguments, ready for Popen / QProcess."""
         return [self.program, *self.args]

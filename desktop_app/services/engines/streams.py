@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,7 +29,8 @@ from desktop_app.domain.trial.metrics import (
     parse_llama_timings,
     parse_ollama_final,
 )
-from desktop_app.services.engines.http import client
+from desktop_app.services.engines.cancel import Cancel
+from desktop_app.services.engines.http import stream_client
 
 TextSink = Callable[[str], None]
 MAX_LINE_CHARS = 1 << 22  # one stream line (4 MiB): an endless line ends the answer
@@ -80,19 +82,68 @@ def _broken(exc: Exception) -> StreamError:
     )
 
 
+class _CancelledError(Exception):
+    """The user cancelled while the read was blocked (its socket was shut down)."""
+
+
 @contextlib.contextmanager
-def _stream_errors(who: str, url: str, read_s: float) -> Iterator[None]:
+def _stream_errors(
+    who: str, url: str, read_s: float, cancel: threading.Event | None
+) -> Iterator[None]:
     """Turn httpx failures of a streamed request into one plain StreamError sentence."""
     try:
         yield
-    except httpx.ConnectError as exc:
-        raise StreamError(f"Could not reach {who} at {url} ({exc}).") from None
-    except httpx.TimeoutException:
-        raise StreamError(
-            f"{who[0].upper()}{who[1:]} sent nothing for {read_s:g} s; gave up."
-        ) from None
-    except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-        raise _broken(exc) from None
+    except httpx.HTTPError as exc:
+        if cancel is not None and cancel.is_set():
+            raise _CancelledError from None  # our own shutdown woke the read
+        if isinstance(exc, httpx.ConnectError):
+            raise StreamError(f"Could not reach {who} at {url} ({exc}).") from None
+        if isinstance(exc, httpx.TimeoutException):
+            raise StreamError(
+                f"{who[0].upper()}{who[1:]} sent nothing for {read_s:g} s; gave up."
+            ) from None
+        if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
+            raise _broken(exc) from None
+        raise
+
+
+class _Hangup:
+    """Keeps the socket of one streamed request, to shut it down from another thread.
+
+    httpx's `trace` request extension reports each new connection
+    ("connection.connect_tcp.complete", with the network stream); the stream client
+    opens a fresh connection per request, so every stream is seen here.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._socket: socket.socket | None = None
+        self._hung_up = False
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event != "connection.connect_tcp.complete":
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if not isinstance(sock, socket.socket):
+            return
+        with self._lock:
+            self._socket = sock
+            late = self._hung_up
+        if late:
+            _shut(sock)
+
+    def __call__(self) -> None:
+        with self._lock:
+            self._hung_up = True
+            sock = self._socket
+        if sock is not None:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _json_event(text: str, who: str, error_text: Callable[[Event], str]) -> Event | None:
@@ -103,7 +154,7 @@ def _json_event(text: str, who: str, error_text: Callable[[Event], str]) -> Even
         return None
     if not isinstance(obj, dict):
         return None
-    if "error" in obj:
+    if obj.get("error") is not None:  # `"error": null` is no error
         raise StreamError(f"{who} reported an error: {error_text(obj)}.")
     return obj
 
@@ -178,11 +229,45 @@ def read_events(
     who: str,
     not_found: Callable[[str], str] | None = None,
 ) -> Iterator[Event | None]:
-    """POST `body` and yield each event; a final None means 'cancelled'. Errors raise."""
+    """POST `body` and yield each event; a final None means 'cancelled'. Errors raise.
+
+    With a `Cancel`, setting it shuts the socket down, so even a server that sends no
+    byte at all lets go at once; a plain Event is seen between chunks only.
+    """
+    if cancel is not None and cancel.is_set():
+        yield None
+        return
+    hangup = _Hangup()
+    unhook = cancel.on_set(hangup) if isinstance(cancel, Cancel) else (lambda: None)
+    try:
+        yield from _events(url, body, read_s, cancel, parser, who, not_found, hangup.trace)
+    except _CancelledError:
+        yield None
+    finally:
+        unhook()
+
+
+def _events(
+    url: str,
+    body: dict[str, Any],
+    read_s: float,
+    cancel: threading.Event | None,
+    parser: LineParser,
+    who: str,
+    not_found: Callable[[str], str] | None,
+    trace: Callable[[str, dict[str, Any]], None],
+) -> Iterator[Event | None]:
+    def cancelled() -> bool:
+        return cancel is not None and cancel.is_set()
+
     with (
-        _stream_errors(who, url, read_s),
-        client().stream("POST", url, json=body, timeout=_timeout(read_s)) as resp,
+        _stream_errors(who, url, read_s, cancel),
+        stream_client().stream(
+            "POST", url, json=body, timeout=_timeout(read_s), extensions={"trace": trace}
+        ) as resp,
     ):
+        if cancelled():
+            raise _CancelledError
         if resp.status_code != 200:
             message = _error_text(resp)
             if resp.status_code == 404 and not_found is not None:
@@ -195,9 +280,8 @@ def read_events(
         last_event = time.monotonic()
         pending = ""
         for chunk in resp.iter_text():
-            if cancel is not None and cancel.is_set():
-                yield None
-                return
+            if cancelled():
+                raise _CancelledError
             *lines, pending = (pending + chunk).split("\n")
             for line in lines:
                 event = parser(line.rstrip("\r"))
@@ -213,6 +297,8 @@ def read_events(
                 )
             if len(pending) > MAX_LINE_CHARS:
                 raise StreamError(f"{who[0].upper()}{who[1:]} sent a line too long to read.")
+        if cancelled():  # the shutdown can also read as a clean end of the body
+            raise _CancelledError
         if pending.strip():
             event = parser(pending.rstrip("\r"))
             if event is not None:
@@ -220,6 +306,16 @@ def read_events(
 
 
 # --- taking text and figures out of events -------------------------------------------
+# An engine may send JSON null (or another type) for any field: a field that is not what
+# the protocol says counts as absent, so nothing crashes and its figure stays unknown.
+
+
+def _obj(value: object) -> Event:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
 class Extractor(Protocol):
@@ -247,12 +343,12 @@ class LlamaChatExtractor:
     _usage: Event | None = None
 
     def text(self, event: Event) -> str:
-        choices = event.get("choices") or []
-        delta = choices[0].get("delta", {}) if choices else {}
-        if choices and choices[0].get("finish_reason"):
+        choices = event.get("choices")
+        choice = _obj(choices[0]) if isinstance(choices, list) and choices else {}
+        if choice.get("finish_reason"):
             self._finished = True
         self._keep(event)
-        return str(delta.get("content") or "")
+        return _str(_obj(choice.get("delta")).get("content"))
 
     def _keep(self, event: Event) -> None:
         if isinstance(event.get("timings"), dict):
@@ -272,9 +368,9 @@ class LlamaCompletionExtractor(LlamaChatExtractor):
     """/completion events: `content`, and `stop: true` on the last (docs/engines.md §5.4)."""
 
     def text(self, event: Event) -> str:
-        self._finished = self._finished or bool(event.get("stop"))
+        self._finished = self._finished or event.get("stop") is True
         self._keep(event)
-        return str(event.get("content") or "")
+        return _str(event.get("content"))
 
 
 @dataclass
@@ -287,10 +383,9 @@ class OllamaChatExtractor:
     _final: Event | None = field(default=None)
 
     def text(self, event: Event) -> str:
-        if event.get("done"):
+        if event.get("done") is True:
             self._final = event
-        message = event.get("message") or {}
-        return str(message.get("content") or "") if isinstance(message, dict) else ""
+        return _str(_obj(event.get("message")).get("content"))
 
     def finished(self) -> bool:
         return self._final is not None

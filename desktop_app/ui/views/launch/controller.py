@@ -15,7 +15,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop_app.services.engines import ollama
-from desktop_app.services.engines.readiness import Readiness, probe
+from desktop_app.services.engines.readiness import (
+    Ours,
+    Readiness,
+    foreign_sentence,
+    probe_ours,
+)
 from desktop_app.services.trial import TrialPlan
 from desktop_app.ui.server_process import ProcessOutcome, ServerProcess
 from desktop_app.ui.workers import BackgroundRunner
@@ -55,7 +60,7 @@ class LaunchController(QObject):
         self.reused: ollama.RunningOllama | None = None
         self.ready_timeout_s = READY_TIMEOUT_S
         self._deadline = 0.0
-        self._timeout_message = ""
+        self._failure = ""
         self._probing = False
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
@@ -105,7 +110,7 @@ class LaunchController(QObject):
 
     def _got_plan(self, plan: TrialPlan) -> None:
         self.plan = plan
-        self._timeout_message = ""
+        self._failure = ""
         self.launching.emit(plan)
         self.server = ServerProcess(plan.spec, self)
         self.server.log_text.connect(self.log_text)
@@ -125,16 +130,17 @@ class LaunchController(QObject):
             return
         if time.monotonic() > self._deadline:
             self._poll.stop()
-            self._timeout_message = (
+            self._failure = (
                 f"The engine did not become ready within {self.ready_timeout_s:g} s; "
                 "it was stopped."
             )
             self.server.stop()
-            self._set(EngineState.FAILED, self._timeout_message)
+            self._set(EngineState.FAILED, self._failure)
             return
         url, engine = self.plan.spec.base_url, self.plan.engine
+        ours = Ours.started(self.plan.spec, self.server.pid)
         self._probing = True
-        self.runner.submit(lambda: probe(url, engine, 0.5), self._got_probe,
+        self.runner.submit(lambda: probe_ours(url, engine, ours, 0.5), self._got_probe,
                            self._when_probe_failed)  # fmt: skip
 
     def _when_probe_failed(self, exc: BaseException) -> None:
@@ -142,6 +148,13 @@ class LaunchController(QObject):
 
     def _got_probe(self, result: Readiness) -> None:
         self._probing = False
+        if result is Readiness.FOREIGN and self.plan is not None and self.server is not None:
+            # Never READY for another program's server: nothing is measured or saved.
+            self._poll.stop()
+            self._failure = foreign_sentence(self.plan.port)
+            self.server.stop()
+            self._set(EngineState.FAILED, self._failure)
+            return
         if not self.running() or not self._poll.isActive():
             return
         if result is Readiness.LOADING:
@@ -168,11 +181,28 @@ class LaunchController(QObject):
 
     @Slot(object)
     def _on_server_finished(self, outcome: ProcessOutcome) -> None:
+        starting = self.state in (EngineState.STARTING, EngineState.LOADING)
         self._poll.stop()
-        if outcome.failed:
+        if outcome.failed and starting and not self._failure and self.plan is not None:
+            # It ended before it was ready: if another program answers on the port (ours
+            # could not bind it), say that rather than a crash. One probe, off this thread.
+            url, engine = self.plan.spec.base_url, self.plan.engine
+            ours = Ours.started(self.plan.spec, self.server.pid if self.server else None)
+            self.runner.submit(
+                lambda: probe_ours(url, engine, ours, 0.5),
+                lambda seen: self._ended(outcome, seen),
+                lambda _exc: self._ended(outcome, None),
+            )
+            return
+        self._ended(outcome, None)
+
+    def _ended(self, outcome: ProcessOutcome, seen: Readiness | None) -> None:
+        if seen is Readiness.FOREIGN and self.plan is not None:
+            self._failure = foreign_sentence(self.plan.port)
+        if self._failure:
+            self._set(EngineState.FAILED, self._failure)  # we stopped it: hung, or not ours
+        elif outcome.failed:
             self._set(EngineState.FAILED, str(outcome))
-        elif self._timeout_message:
-            self._set(EngineState.FAILED, self._timeout_message)  # we stopped it: it hung
         else:
             self._set(EngineState.IDLE, str(outcome))
         self.finished.emit(outcome)

@@ -6,8 +6,6 @@ engine process is a ServerProcess (QProcess). Only engines the app started are s
 
 from __future__ import annotations
 
-import threading
-
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -23,7 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.trial.record import Trial, TrialSettings
+from desktop_app.errors import UserFacingError
 from desktop_app.services.engines import discovery, ollama
+from desktop_app.services.engines.cancel import Cancel
 from desktop_app.services.engines.clients import Answer, stream_llama, stream_ollama
 from desktop_app.services.engines.specs import (
     SpecError,
@@ -82,7 +82,7 @@ class LaunchView(QWidget):
         self.quantization: str | None = None
         self.engine_kind = "llama.cpp"
         self.engine_version: str | None = None
-        self._cancel = threading.Event()
+        self._cancel = Cancel()  # Stop shuts the answer's socket: never waits on a stall
         self._generating = False
         self._relay = _Relay(self)
         self._build()
@@ -408,7 +408,7 @@ class LaunchView(QWidget):
                 self.chat.show_error("Pick an installed Ollama model (or pull one) first.")
                 return
             self.chat.set_endpoint(self.base_url, self.model_name)
-        self._cancel = cancel = threading.Event()
+        self._cancel = cancel = Cancel()
         self._generating = True
         base, engine, model, api = self.base_url, self.engine_kind, self.model_name, self.api
         emit = self._relay.text.emit
@@ -467,7 +467,7 @@ class LaunchView(QWidget):
         self.ctx.runner.submit(
             lambda: store.add_trial(trial),
             self._got_saved_trial,
-            self._when_job_failed,
+            self._when_save_failed,
         )
 
     def _when_answer_failed(self, exc: BaseException) -> None:
@@ -486,7 +486,12 @@ class LaunchView(QWidget):
 
     # misc ---------------------------------------------------------------------------
     def _when_job_failed(self, exc: BaseException) -> None:
-        self.status.setText(f"Something went wrong: {exc}")
+        # A store or engine sentence ("Not saved: …") stands on its own.
+        plain = f"The last step failed ({exc}); details are in the log."
+        self.status.setText(str(exc) if isinstance(exc, UserFacingError) else plain)
+
+    def _when_save_failed(self, exc: BaseException) -> None:
+        self.chat.show_error(str(exc))  # the answer and its figures stay on screen
 
     @Slot(int)
     def _on_models_tab_changed(self, index: int) -> None:
