@@ -72,30 +72,59 @@ class WhyPanel(QScrollArea):
             label.setVisible(True)
             self.lines.append(label)
 
+        line(html.escape(rec.basis), rec.hardware.note or rec.basis, "font-style: italic;")
+        if rec.before_answers:
+            line(
+                "No question answered yet: this is based on the hardware alone.",
+                "Answer the four questions or tick a special need to narrow it down.",
+            )
+        for clash in rec.clashes:
+            line(f"⚠ {html.escape(clash)}", clash, warning_style())
         for note in rec.guide_notes:
             line(
                 f"⚠ {html.escape(note.text)}",
                 sources_tooltip(describe, note.text, note.evidence),
                 warning_style(),
             )
-        for i, r in enumerate(rec.ranking):
+        eligible = [r for r in rec.ranking if not r.excluded]
+        for i, r in enumerate(eligible):
             swatch = f"<span style='color:{theme.framework_colour(r.id)}'>■</span>"
             if i == 0:
                 head = f"Recommended: {r.name} ({r.score:.2f} / 5) — why it wins"
-            elif r.excluded:
-                head = f"{i + 1}. {r.name} — excluded"
             else:
                 head = f"{i + 1}. {r.name} ({r.score:.2f}) — why not first"
             line(f"{swatch} <b>{html.escape(head)}</b>", "\n".join(r.reasons), "margin-top: 6px;")
             if i >= 4:
                 continue  # the rest: headline only, details on hover
-            for text in (*r.exclusions, *r.flags):
+            place = r.placement
+            line(
+                f"• {html.escape(place.text)}",
+                sources_tooltip(describe, place.text, place.evidence),
+                indent=18,
+            )
+            for text in r.flags:
                 line(f"• {html.escape(text)}", text, indent=18)
             for d in r.deciders:
                 line(
                     f"• {html.escape(d.text)}",
                     sources_tooltip(describe, d.text, d.evidence),
                     indent=18,
+                )
+        out = [r for r in rec.ranking if r.excluded]
+        if out:
+            line(
+                "<b>Not for you, because…</b>",
+                "Ruled out by a hard constraint.",
+                "margin-top: 8px;",
+            )
+        for r in out:
+            swatch = f"<span style='color:{theme.framework_colour(r.id)}'>■</span>"
+            for j, c in enumerate(r.constraints):
+                lead = f"{swatch} <b>{html.escape(r.name)}</b>: " if j == 0 else ""
+                line(
+                    f"{lead}{html.escape(c.text)}",
+                    sources_tooltip(describe, c.text, c.evidence),
+                    indent=0 if j == 0 else 18,
                 )
         for label in self._pool[len(self.lines) :]:
             label.setVisible(False)
@@ -153,7 +182,9 @@ class CriteriaTable(QTableWidget):
                 )
         for row, fid in enumerate(self.framework_ids):
             place, r = ranked[fid]
-            rank_text = "excluded" if r.excluded else f"#{place}"
-            total = item(f"{r.score:.2f} ({rank_text})", "Weighted mean of this row (sliders).")
+            if r.excluded:
+                total = item("— (not for you)", r.placement.text)
+            else:
+                total = item(f"{r.score:.2f} (#{place})", "Weighted mean of this row (sliders).")
             total.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             self.setItem(row, len(CRITERIA) + 1, total)
