@@ -120,7 +120,7 @@ def test_hardware_prefilled_and_updated_on_profile_change(
         group + 1 + [n.removesuffix(" ◆") for n in view.ranking.excluded_names()].index("vLLM")
     )
     status, score = view.ranking.item(vllm_row, 3), view.ranking.item(vllm_row, 2)
-    assert status is not None and status.text() == "✗ not on this hardware"
+    assert status is not None and status.text() == "✗ hardware"
     assert score is not None and score.text() == "—"
     assert "Not native on Windows" in status.toolTip()
 
@@ -162,3 +162,9 @@ def test_why_panel_names_deciding_facts_and_the_tgi_disagreement(view: DecideVie
     hf_row = next(i for i, r in enumerate(view.matrix.rows) if r.id == "M5")
     pointed = view.matrix.cells[hf_row][1]
     assert pointed.text() == "Hugging Face TGI ⚠" and "2025-12-11" in pointed.toolTip()
+
+
+def test_decide_content_fits_1024_pixels(view: DecideView) -> None:
+    answer(view, budget="cluster", time="dedicated-team", users=500, hardware="nvidia")
+    view.needs["data-sovereignty"].setChecked(True)
+    assert view.minimumSizeHint().width() <= 1024

@@ -145,7 +145,7 @@ def guide_statements(
         if row_id in ticked:
             out.append(
                 GuideStatement(
-                    f"Matrix row {row_id} “{constraint}” → {_names(fws, names)}", fws, (row_id,)
+                    f"The matrix row “{constraint}” → {_names(fws, names)}", fws, (row_id,)
                 )
             )
 

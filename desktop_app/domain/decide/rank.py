@@ -243,7 +243,7 @@ def rank(
         flags: list[str] = []
         if fw.in_maintenance and not out:
             flags.append(f"⚠ {fw.name} is in maintenance mode: {fw.status}.")
-        if not out and fits[fid].score <= 3 and target.known and fits[fid].evidence:
+        if not out and fits[fid].reason.startswith("Limited support"):
             flags.append(f"⚠ {fits[fid].reason}")
         rival = second_id if fid == top_id else top_id
         ranking.append(

@@ -322,7 +322,7 @@ def score_setup(data: DecisionData, fw: Framework) -> CriterionScore:
         if hours is not None:
             value = 5 if hours <= 2 else 4 if hours <= 8 else 3 if hours <= 16 else 2
             value = 1 if hours > 40 else value
-            clash = f" (the guide disagrees with itself: {', '.join(fig.conflicts)})"
+            clash = " (the guide gives other figures elsewhere: see the sources)"
             return _s(
                 "setup",
                 fw,
@@ -377,7 +377,7 @@ def score_cost(data: DecisionData, fw: Framework) -> CriterionScore:
             "cost",
             fw,
             5,
-            f"Runs on CPU servers; the guide's matrix row {budget_row.id} calls it the "
+            f"Runs on CPU servers; the guide's matrix row “{budget_row.constraint}” calls it the "
             f"lowest infrastructure cost{cost} → 5/5.",
             *ev,
         )

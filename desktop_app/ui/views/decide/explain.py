@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.decide.rank import WEIGHT_MAX, Recommendation
 from desktop_app.domain.decide.scoring import CRITERIA
 from desktop_app.ui import theme
-from desktop_app.ui.views.decide.panels import item
+from desktop_app.ui.views.decide.panels import ON_LIGHT_FG, item
 from desktop_app.ui.widgets.page import warning_style
 
 SCORE_BG = {1: "#F8D7DA", 2: "#FCE8D5", 3: "#F2F2F2", 4: "#DFF0D8", 5: "#C8E6C9"}
@@ -64,8 +64,10 @@ class WhyPanel(QScrollArea):
                 self._layout.insertWidget(len(self._pool), label)
                 self._pool.append(label)
             label = self._pool[len(self.lines)]
-            label.setText(text)
-            label.setToolTip(tip)
+            if label.text() != text:  # unchanged lines cost no relayout on a slider drag
+                label.setText(text)
+            if label.toolTip() != tip:
+                label.setToolTip(tip)
             css = f"margin-left: {indent}px; {style}"
             if label.styleSheet() != css:  # restyling is the costly part of a refresh
                 label.setStyleSheet(css)
@@ -80,14 +82,21 @@ class WhyPanel(QScrollArea):
             )
         for clash in rec.clashes:
             line(f"⚠ {html.escape(clash)}", clash, warning_style())
-        for note in rec.guide_notes:
-            line(
-                f"⚠ {html.escape(note.text)}",
-                sources_tooltip(describe, note.text, note.evidence),
-                warning_style(),
-            )
+
+        def guide_notes() -> None:
+            for note in rec.guide_notes:
+                line(
+                    f"⚠ {html.escape(note.text)}",
+                    sources_tooltip(describe, note.text, note.evidence),
+                    warning_style(),
+                )
+
         eligible = [r for r in rec.ranking if not r.excluded]
+        if len(eligible) < 2:
+            guide_notes()
         for i, r in enumerate(eligible):
+            if i == 1:  # after why the first one wins: where the guide is overruled or unsure
+                guide_notes()
             swatch = f"<span style='color:{theme.framework_colour(r.id)}'>■</span>"
             if i == 0:
                 head = f"Recommended: {r.name} ({r.score:.2f} / 5) — why it wins"
@@ -167,6 +176,7 @@ class CriteriaTable(QTableWidget):
                 )
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 cell.setBackground(QBrush(QColor(SCORE_BG[max(1, min(5, round(s.value)))])))
+                cell.setForeground(QBrush(QColor(ON_LIGHT_FG)))
                 self.setItem(row, col, cell)
         self.show_totals(rec)
 

@@ -20,11 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.decide.rank import WEIGHT_MAX, Ranked, Recommendation
+from desktop_app.domain.decide.rules import STEP_EXPLICIT, STEP_GENERIC, STEP_WEIGHTS
 from desktop_app.domain.decide.scoring import CRITERIA
 from desktop_app.domain.sources.catalog import DecisionRow
 from desktop_app.ui import theme
 
 HIGHLIGHT_BG = "#DDEBFF"  # ticked matrix rows and the frameworks they point to
+ON_LIGHT_FG = "#1A1A1A"  # text on those light fills stays dark in dark mode too
 
 
 def item(text: str, tooltip: str = "") -> QTableWidgetItem:
@@ -97,6 +99,7 @@ class MatrixTable(QTableWidget):
             for col in range(3):
                 cell = self.cells[i][col]
                 cell.setBackground(QBrush(QColor(HIGHLIGHT_BG)) if ticked else QBrush())
+                cell.setForeground(QBrush(QColor(ON_LIGHT_FG)) if ticked else QBrush())
                 font = cell.font()
                 font.setBold(ticked)
                 cell.setFont(font)
@@ -217,9 +220,9 @@ class RankingTable(QTableWidget):
             status = self.item(i, 3)
             assert status is not None
             if r.flags:
-                status.setText("⚠ " + ("maintenance" if "maintenance" in r.flags[0] else "limits"))
+                status.setText("⚠ " + ("maintenance" if "maintenance" in r.flags[0] else "limited"))
             else:
-                status.setText("★ best fit" if i == 0 else r.placement.step)
+                status.setText("★ best fit" if i == 0 else STEP_WORDS.get(r.placement.step, ""))
         if out:
             head = self.item(self._group_row, 0)
             assert head is not None
@@ -259,8 +262,9 @@ class RankingTable(QTableWidget):
             else "Weighted mean of the criteria scores (1–5): the tie-breaker."
         )
         status.setToolTip(tip)
-        for cell in (rank, name, score, status):
+        for cell in (rank, score, status):
             cell.setForeground(QBrush())
+        name.setForeground(QBrush(QColor(ON_LIGHT_FG)) if r.id in pointed else QBrush())
 
     def names(self) -> list[str]:
         """Eligible framework names as shown, best first (◆ when a ticked row points to it)."""
@@ -274,11 +278,19 @@ class RankingTable(QTableWidget):
         return [_text(self.item(i, 1)) for i in range(self._group_row + 1, self.rowCount())]
 
 
+# The Status column's words for the step of the rule that placed a framework.
+STEP_WORDS = {
+    STEP_EXPLICIT: "your need",
+    STEP_GENERIC: "guide rows",
+    STEP_WEIGHTS: "weights",
+}
+
+
 def _why_out(kind: str) -> str:
     return {
-        "hardware": "✗ not on this hardware",
+        "hardware": "✗ hardware",
         "no-gpu": "✗ needs a GPU",
-        "archived": "✗ archived upstream",
+        "archived": "✗ archived",
     }.get(kind, "✗ ruled out")
 
 

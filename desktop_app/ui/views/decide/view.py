@@ -71,7 +71,7 @@ class DecideView(QWidget):
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self._questions())
         self.ranking = RankingTable()
-        top.addWidget(panel("Ranking", self.ranking, "◆ = pointed to by a ticked matrix row"))
+        top.addWidget(panel("Ranking", self.ranking, "◆ = a ticked row names it"))
         self.why = WhyPanel()
         top.addWidget(panel("Why", self.why, "hover a line for its sources"))
         top.setStretchFactor(0, 0)
