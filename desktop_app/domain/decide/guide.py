@@ -33,7 +33,7 @@ TIME_LABELS: Mapping[str, str] = {
     "dedicated-team": "Dedicated ML-infrastructure team",
 }
 HARDWARE_LABELS: Mapping[str, str] = {
-    "deployment": "The deployment target: not chosen yet",
+    "deployment": "Deployment: not set",
     "nvidia": "NVIDIA GPUs",
     "amd": "AMD or other non-NVIDIA GPUs",
     "apple": "Apple silicon",
