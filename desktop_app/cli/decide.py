@@ -1,4 +1,4 @@
-"""`infernav recommend`: the Decide view's ranking on the command line."""
+"""`infernav recommend` (alias `infernav decide`): the Decide view's ranking on the command line."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any) -> None:
-    """Add the recommend command."""
+    """Add the recommend command and its alias `decide`."""
     p = sub.add_parser(
         "recommend",
+        aliases=["decide"],
         help="rank the frameworks for your constraints (the guide's four questions)",
         description="Rank the eight frameworks for your budget, time, scale, hardware and "
         "special needs, with the reasons and their sources.",
@@ -28,8 +29,9 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--hardware",
         choices=HARDWARE,
-        default="auto",
-        help="auto = this machine's detected hardware (default)",
+        default="deployment",
+        help="where the model will be served; deployment = not chosen yet (default), "
+        "auto = this machine's detected hardware",
     )
     p.add_argument(
         "--need", choices=NEEDS, action="append", default=[], help="a special need (repeatable)"
@@ -100,7 +102,30 @@ def to_json(rec: Recommendation, notes: list[str], describe: Any) -> dict[str, A
             "hardware": a.hardware,
             "needs": sorted(a.needs),
         },
-        "hardware": {"class": rec.hardware.cls, "label": rec.hardware.label},
+        "hardware": {
+            "class": rec.hardware.cls,
+            "label": rec.hardware.label,
+            "basis": rec.basis,
+        },
+        "based_on_hardware_alone": rec.before_answers,
+        "rule": [
+            "hard constraints",
+            "explicit needs",
+            "generic rows",
+            "weighted criteria",
+        ],
+        "explicit_needs": [
+            {
+                "need": n.key,
+                "label": n.label,
+                "matrix_row": n.row,
+                "guide_points_to": list(n.guide_frameworks),
+                "points_to": list(n.frameworks),
+                "note": n.note,
+            }
+            for n in rec.needs
+        ],
+        "needs_disagree": list(rec.clashes),
         "matrix_rows_ticked": dict(rec.ticked_rows),
         "weights": dict(rec.weights),
         "ranking": [
@@ -108,8 +133,16 @@ def to_json(rec: Recommendation, notes: list[str], describe: Any) -> dict[str, A
                 "rank": i,
                 "id": r.id,
                 "name": r.name,
-                "score": r.score,
+                "score": None if r.excluded else r.score,
                 "excluded": r.excluded,
+                "decided_by": {
+                    "step": r.placement.step,
+                    "constraint": r.constraints[0].kind if r.constraints else None,
+                    "explicit_needs": list(r.placement.needs),
+                    "generic_rows": list(r.placement.generic),
+                    "text": r.placement.text,
+                    "sources": sources(r.placement.evidence),
+                },
                 "reasons": r.reasons,
                 "flags": list(r.flags),
                 "criteria": {
@@ -135,16 +168,25 @@ def to_json(rec: Recommendation, notes: list[str], describe: Any) -> dict[str, A
 
 
 def _print_text(rec: Recommendation, notes: list[str]) -> None:
-    print(f"Hardware: {rec.hardware.label}")
+    print(rec.basis)
+    if rec.before_answers:
+        print("No question answered yet: this is based on the hardware alone.")
     if rec.ticked_rows:
         print("Guide matrix rows that apply: " + ", ".join(sorted(rec.ticked_rows)))
     for note in notes:
         print(f"Note: {note}")
+    for clash in rec.clashes:
+        print(f"Note: {clash}")
     print()
-    for i, r in enumerate(rec.ranking, start=1):
-        mark = "  (excluded)" if r.excluded else ""
-        print(f"{i}. {r.name} — {r.score:.2f} / 5{mark}")
+    eligible = [r for r in rec.ranking if not r.excluded]
+    for i, r in enumerate(eligible, start=1):
+        print(f"{i}. {r.name} — {r.score:.2f} / 5 (decided by: {r.placement.step})")
         for reason in r.reasons[:4]:
             print(f"     - {reason}")
+    out = [r for r in rec.ranking if r.excluded]
+    if out:
+        print("\nNot for you, because…")
+        for r in out:
+            print(f"  ✗ {r.name}: {r.placement.text}")
     for d in rec.guide_notes:
         print(f"\n⚠ {d.text}")

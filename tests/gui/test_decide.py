@@ -80,29 +80,48 @@ def test_answers_tick_rows_and_lock_them(view: DecideView) -> None:
     assert "Recommended:" in view.headline.text() and "llama.cpp" in view.headline.text()
 
 
+def this_machine(view: DecideView) -> str:
+    return view.hardware.itemText(HARDWARE.index("auto"))
+
+
 def test_scenario_s2_on_the_detected_h100(window: MainWindow, view: DecideView) -> None:
     window.ctx.hardware.set_detected(detected_nvidia("NVIDIA H100 80GB HBM3", "9.0"))
-    assert view.hardware.itemText(0) == "Auto: NVIDIA H100 80GB HBM3"
+    assert this_machine(view) == "This machine: NVIDIA H100 80GB HBM3"
     answer(view, budget="cluster", time="dedicated-team", users=200, hardware="auto")
-    view.needs["data-sovereignty"].setChecked(True)
     assert first(view) == "TensorRT-LLM"
+    assert "this machine (NVIDIA H100 80GB HBM3)" in view.why.texts()[0]
+    # Data sovereignty is an explicit need: its row wins, and the guide's own Scenario 2
+    # choice is shown as the contradiction it is.
+    view.needs["data-sovereignty"].setChecked(True)
+    assert first(view) == "vLLM" and view.ranking.names()[1].startswith("TensorRT-LLM")
+    assert any("Data sovereignty: vLLM or TGI (matrix)" in t for t in view.why.texts())
 
 
 def test_hardware_prefilled_and_updated_on_profile_change(
     window: MainWindow, view: DecideView
 ) -> None:
-    assert view.hardware.currentData() == "auto"
+    # The hardware question is about the deployment target; this machine is one choice.
+    assert view.hardware.currentData() == "deployment"
+    assert "before any answer, based on the hardware alone" in view.headline.text().lower()
     window.ctx.hardware.set_active(
         detected_nvidia("NVIDIA GeForce RTX 4090", "8.9", os_name="Windows")
     )
-    assert view.hardware.itemText(0) == "Auto: NVIDIA GeForce RTX 4090"
-    answer(view, users=50)
-    names = view.ranking.names()
+    assert this_machine(view) == "This machine: NVIDIA GeForce RTX 4090"
+    answer(view, users=50, hardware="auto")
+    assert "Before any answer" not in view.headline.text()
     excluded = {r.name for r in view.recommendation.ranking if r.excluded}  # type: ignore[union-attr]
-    assert excluded == {"vLLM", "TensorRT-LLM"}
-    assert [n.removesuffix(" ◆") for n in names[-2:]] == ["vLLM", "TensorRT-LLM"]
-    status = view.ranking.item(7, 3)
-    assert status is not None and status.text() == "✗ excluded"
+    assert excluded == {"vLLM", "TensorRT-LLM", "Hugging Face TGI"}
+    # Excluded frameworks sit in their own group, without a score.
+    assert not excluded & {n.removesuffix(" ◆") for n in view.ranking.names()}
+    assert {n.removesuffix(" ◆") for n in view.ranking.excluded_names()} == excluded
+    group = view.ranking._group_row
+    assert view.ranking.item(group, 0).text() == "Not for you, because…"  # type: ignore[union-attr]
+    vllm_row = (
+        group + 1 + [n.removesuffix(" ◆") for n in view.ranking.excluded_names()].index("vLLM")
+    )
+    status, score = view.ranking.item(vllm_row, 3), view.ranking.item(vllm_row, 2)
+    assert status is not None and status.text() == "✗ hardware"
+    assert score is not None and score.text() == "—"
     assert "Not native on Windows" in status.toolTip()
 
 
@@ -126,15 +145,26 @@ def test_why_panel_names_deciding_facts_and_the_tgi_disagreement(view: DecideVie
     answer(view, hardware="nvidia")
     view.needs["hf-ecosystem"].setChecked(True)
     lines = view.why.texts()
-    assert lines[0].startswith("⚠ The guide points to Hugging Face TGI here, but current facts")
-    assert "2025-12-11" in lines[0]
-    assert any(t.startswith("■ Recommended: Hugging Face TGI") for t in lines)
+    assert lines[0] == "Hardware: the deployment target you chose, NVIDIA GPUs."
+    note = next(t for t in lines if t.startswith("⚠ You said Hugging Face ecosystem"))
+    assert "archived read-only on 2026-03-21" in note and "2025-12-11" in note
+    assert "maintainers recommend vLLM or SGLang" in note
+    assert any(t.startswith("■ Recommended: vLLM") for t in lines)
+    assert "You said Hugging Face ecosystem, and the guide points you to it." in " ".join(lines)
     runner_up = next(t for t in lines if t.startswith("■ 2. "))
-    assert "why not first" in runner_up
+    assert "SGLang" in runner_up and "why not first" in runner_up
     deciding = [lab for lab in view.why.lines if lab.text().startswith("• ")]
     assert len(deciding) >= 2
     assert all("Sources:" in lab.toolTip() or "default" in lab.toolTip() for lab in deciding[1:])
-    assert "⚠ maintenance" in [view.ranking.item(0, 3).text()]  # type: ignore[union-attr]
+    out = lines.index("Not for you, because…")
+    assert lines[out + 1].startswith("■ Hugging Face TGI: Its repository was archived")
+    assert not any("Hugging Face TGI (" in t for t in lines)  # no score for an excluded one
     hf_row = next(i for i, r in enumerate(view.matrix.rows) if r.id == "M5")
     pointed = view.matrix.cells[hf_row][1]
     assert pointed.text() == "Hugging Face TGI ⚠" and "2025-12-11" in pointed.toolTip()
+
+
+def test_decide_content_fits_1024_pixels(view: DecideView) -> None:
+    answer(view, budget="cluster", time="dedicated-team", users=500, hardware="nvidia")
+    view.needs["data-sovereignty"].setChecked(True)
+    assert view.minimumSizeHint().width() <= 1024

@@ -150,7 +150,9 @@ def test_planned_profile_reaches_hardware_compare_and_decide(
     assert "Planned hardware, not measured" in view.device_cards[2].values["Memory"].toolTip()
     assert "Planned: 2× A100 80GB (SXM4), planned" in compare.filter.text()
     assert compare_runs(compare, "TensorRT-LLM").startswith("✓")
-    assert decide.hardware.itemText(0) == "Auto: 2× A100 80GB (SXM4)"
+    assert decide.hardware.itemText(decide.hardware.count() - 1) == (
+        "This machine: 2× A100 80GB (SXM4)"
+    )
 
     view.plan_gpu.setCurrentText(CPU_ONLY)
     assert view.plan_count.value() == 32
@@ -159,7 +161,9 @@ def test_planned_profile_reaches_hardware_compare_and_decide(
     assert status["TensorRT-LLM"] == "✖ does not run"
     assert "Planned: CPU only, 32 cores, planned" in compare.filter.text()
     assert compare_runs(compare, "TensorRT-LLM").startswith("✗")
-    assert decide.hardware.itemText(0) == "Auto: CPU only (no GPU)"
+    assert (
+        decide.hardware.itemText(decide.hardware.count() - 1) == "This machine: CPU only (no GPU)"
+    )
 
     # Detection finishing while a plan is active must not replace the plan.
     view._on_detect_clicked()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 BUDGETS: tuple[str, ...] = ("no-gpu", "one-or-two-gpus", "cluster")
 TIMES: tuple[str, ...] = ("today", "week", "dedicated-team")
-HARDWARE: tuple[str, ...] = ("auto", "nvidia", "amd", "apple", "cpu")
+HARDWARE: tuple[str, ...] = ("deployment", "nvidia", "amd", "apple", "cpu", "auto")
 NEEDS: tuple[str, ...] = (
     "prototype",
     "hf-ecosystem",
@@ -33,11 +33,12 @@ TIME_LABELS: Mapping[str, str] = {
     "dedicated-team": "Dedicated ML-infrastructure team",
 }
 HARDWARE_LABELS: Mapping[str, str] = {
-    "auto": "The active hardware profile",
+    "deployment": "Deployment: not set",
     "nvidia": "NVIDIA GPUs",
     "amd": "AMD or other non-NVIDIA GPUs",
     "apple": "Apple silicon",
     "cpu": "CPU only",
+    "auto": "This machine",
 }
 NEED_LABELS: Mapping[str, str] = {
     "prototype": "Prototyping / learning",
@@ -58,7 +59,7 @@ class Answers:
     budget: str | None = None
     time: str | None = None
     users: int | None = None
-    hardware: str = "auto"
+    hardware: str = "deployment"  # where the model will be served; "auto" = this machine
     needs: frozenset[str] = field(default_factory=frozenset)
     rows: frozenset[str] = field(default_factory=frozenset)  # matrix rows ticked by hand
 
@@ -144,7 +145,7 @@ def guide_statements(
         if row_id in ticked:
             out.append(
                 GuideStatement(
-                    f"Matrix row {row_id} “{constraint}” → {_names(fws, names)}", fws, (row_id,)
+                    f"The matrix row “{constraint}” → {_names(fws, names)}", fws, (row_id,)
                 )
             )
 

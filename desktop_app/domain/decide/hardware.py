@@ -13,7 +13,7 @@ from desktop_app.domain.sources.frameworks import Fact, Framework
 class HardwareTarget:
     """The hardware the recommendation is for: a class plus, when known, the real profile."""
 
-    cls: str  # "nvidia" | "amd" | "apple" | "cpu"
+    cls: str  # "nvidia" | "amd" | "apple" | "cpu" | "any" (deployment hardware not chosen)
     label: str
     known: bool = True  # False: nothing detected yet, CPU-only assumed for eligibility
     os_name: str | None = None
@@ -36,7 +36,19 @@ def leading_number(text: str | None) -> float | None:
 
 
 def hardware_target(choice: str, profile: HardwareProfile | None) -> HardwareTarget:
-    """What "auto" means for this profile; an explicit choice keeps the class, not the OS."""
+    """What "auto" means for this profile; an explicit choice keeps the class, not the OS.
+
+    "deployment" (the default) is the server the model will run on, not yet described: no
+    hardware is assumed, so no framework is excluded for hardware.
+    """
+    if choice == "deployment":
+        return HardwareTarget(
+            "any",
+            "the deployment target (hardware not chosen yet)",
+            known=False,
+            note="The hardware question describes where the model will be served, not this "
+            "machine; pick it to check each framework's support.",
+        )
     if choice != "auto":
         labels = {"nvidia": "NVIDIA GPUs", "amd": "AMD GPUs", "apple": "Apple silicon"}
         return HardwareTarget(choice, labels.get(choice, "CPU only"))
@@ -114,6 +126,10 @@ def hardware_fit(fw: Framework, target: HardwareTarget) -> HardwareFit:
                 f"Not native on Windows: {win.short_value(70)}.",
                 (f"F:{fw.id}:windows_native",),
             )
+    if target.cls == "any":
+        return HardwareFit(
+            3, False, "The deployment hardware is not chosen yet, so support is not checked.", ()
+        )
     fit = _nvidia_fit(fw, target) if target.cls == "nvidia" else _platform_fit(fw, target)
     if target.os_name is None and support_level(fw.fact("windows_native")) == "no":
         # An explicit hardware choice says nothing about the OS: assume a Linux server.
@@ -135,8 +151,10 @@ def _platform_fit(fw: Framework, target: HardwareTarget) -> HardwareFit:
     if level == "no":
         return HardwareFit(1, True, f"Does not run on {what[target.cls]}: {fact.value}.", ev)
     if level == "unknown":
-        note = f" ({fact.note})" if fact.note else ""
-        return HardwareFit(1, False, f"Support for {what[target.cls]} is not documented{note}.", ev)
+        note = f": {fact.note}" if fact.note else ""
+        return HardwareFit(
+            1, False, f"Support for {what[target.cls]} is unknown: no source says{note}.", ev
+        )
     if level == "limited":
         return HardwareFit(
             2 if target.cls == "cpu" else 3,

@@ -1,14 +1,15 @@
-"""The recommendation: weighted criteria, hard constraints and the reasons behind the ranking.
+"""The recommendation: the decision rule (rules.py) with weighted criteria as the tie-breaker.
 
 Pure and deterministic: `recommend(data, answers, profile, weights)` takes the store's
 records, the user's answers and (optionally) the active hardware profile, and returns a
-complete ranking of the eight frameworks, eligible ones first.
+complete ranking of the eight frameworks, eligible ones first, each with the step of the
+rule that decided its place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from desktop_app.domain.decide.data import DecisionData
 from desktop_app.domain.decide.guide import Answers, GuideStatement, derived_rows, guide_statements
@@ -17,6 +18,16 @@ from desktop_app.domain.decide.hardware import (
     HardwareTarget,
     hardware_fit,
     hardware_target,
+)
+from desktop_app.domain.decide.rules import (
+    STEP_EXCLUDED,
+    Constraint,
+    Need,
+    Placement,
+    clashes,
+    explicit_needs,
+    hard_constraints,
+    place,
 )
 from desktop_app.domain.decide.scoring import (
     CRITERIA,
@@ -93,16 +104,19 @@ class Ranked:
 
     id: str
     name: str
-    score: float  # weighted mean of criteria scores, 1-5
+    score: float  # weighted mean of criteria scores, 1-5 (not shown for excluded ones)
     excluded: bool
     exclusions: tuple[str, ...]
     flags: tuple[str, ...]  # shown, never hidden: maintenance mode, platform notes
     deciders: tuple[Decider, ...]
+    placement: Placement = field(default_factory=lambda: Placement(STEP_EXCLUDED, ""))
+    constraints: tuple[Constraint, ...] = ()
 
     @property
     def reasons(self) -> list[str]:
         """Plain sentences: why it is excluded or flagged, then what decided its place."""
-        return [*self.exclusions, *self.flags, *(d.text for d in self.deciders)]
+        placed = () if self.excluded else (self.placement.text,)
+        return [*self.exclusions, *self.flags, *placed, *(d.text for d in self.deciders)]
 
 
 @dataclass(frozen=True)
@@ -119,6 +133,10 @@ class Recommendation:
     ranking: tuple[Ranked, ...]
     guide_notes: tuple[Decider, ...]  # where current facts disagree with the guide
     notes: tuple[str, ...]
+    needs: tuple[Need, ...] = ()  # the explicit needs, with where each points now
+    clashes: tuple[str, ...] = ()  # explicit needs that point to different frameworks
+    basis: str = ""  # which hardware the ranking used, in words
+    before_answers: bool = False  # no question answered yet: based on the hardware alone
 
     @property
     def top(self) -> Ranked:
@@ -210,30 +228,35 @@ def rank(
         else:  # every slider at zero: weigh the criteria equally rather than divide by zero
             totals[fw.id] = round(sum(vals.values()) / len(vals), 2)
 
-    order = {fw.id: i for i, fw in enumerate(data.frameworks)}
-    ranked_ids = sorted(
-        (fw.id for fw in data.frameworks),
-        key=lambda f: (fits[f].excluded, -totals[f], order[f]),
-    )
+    excluded = hard_constraints(data, answers, target, fits)
+    needs = explicit_needs(data, answers, excluded)
+    need_ev = {e for n in needs for e in n.evidence}
+    generic = [st for st in statements if not set(st.evidence) & need_ev]
+    ranked_ids, placements = place(data, excluded, needs, generic, totals)
     ranking: list[Ranked] = []
     top_id = ranked_ids[0]
     second_id = ranked_ids[1] if len(ranked_ids) > 1 else top_id
     for fid in ranked_ids:
         fw = next(f for f in data.frameworks if f.id == fid)
-        exclusions = (f"Excluded: {fits[fid].reason}",) if fits[fid].excluded else ()
+        out = excluded[fid]
+        exclusions = tuple(f"Excluded: {c.text}" for c in out)
         flags: list[str] = []
-        if fw.in_maintenance:
+        if fw.in_maintenance and not out:
             flags.append(f"⚠ {fw.name} is in maintenance mode: {fw.status}.")
+        if not out and fits[fid].reason.startswith("Limited support"):
+            flags.append(f"⚠ {fits[fid].reason}")
         rival = second_id if fid == top_id else top_id
         ranking.append(
             Ranked(
                 id=fid,
                 name=fw.name,
                 score=totals[fid],
-                excluded=fits[fid].excluded,
+                excluded=bool(out),
                 exclusions=exclusions,
                 flags=tuple(flags),
-                deciders=_deciders(fid, rival, fid == top_id, scores, w, names),
+                deciders=() if out else _deciders(fid, rival, fid == top_id, scores, w, names),
+                placement=placements[fid],
+                constraints=tuple(out),
             )
         )
     notes = [target.note] if target.note else []
@@ -248,9 +271,38 @@ def rank(
         statements=assessment.statements,
         scores=scores,
         ranking=tuple(ranking),
-        guide_notes=_guide_notes(data, statements, ranking, names),
+        guide_notes=_guide_notes(data, statements, ranking, names, needs),
         notes=tuple(notes),
+        needs=tuple(needs),
+        clashes=tuple(clashes(needs, names)),
+        basis=_basis(answers, target),
+        before_answers=_unanswered(answers),
     )
+
+
+def _unanswered(answers: Answers) -> bool:
+    return (
+        answers.budget is None
+        and answers.time is None
+        and answers.users is None
+        and not answers.needs
+        and not answers.rows
+    )
+
+
+def _basis(answers: Answers, target: HardwareTarget) -> str:
+    """Which hardware the ranking used, in words."""
+    if answers.hardware == "deployment":
+        return (
+            "Hardware: the deployment target, not chosen yet, so no framework is ruled out "
+            "for hardware. This machine is one of the choices."
+        )
+    if answers.hardware == "auto":
+        return (
+            f"Hardware: this machine ({target.label}), as you chose; the deployment target "
+            "may differ."
+        )
+    return f"Hardware: the deployment target you chose, {target.label}."
 
 
 def _cap_on_cpu(score: CriterionScore) -> CriterionScore:
@@ -301,41 +353,84 @@ def _deciders(
     return tuple(out)
 
 
+# Figures whose conflicts bite when the reader plans to rent GPUs (prices and overheads).
+_GPU_COST_FIGURES = frozenset({"G013", "G075", "G097"})
+
+
 def _guide_notes(
     data: DecisionData,
     statements: list[GuideStatement],
     ranking: list[Ranked],
     names: Mapping[str, str],
+    needs: list[Need],
 ) -> tuple[Decider, ...]:
-    """Where the guide points to a framework that current facts flag or exclude."""
+    """Where current facts overrule the guide, and where the guide disagrees with itself."""
     notes: list[Decider] = []
     named: dict[str, list[GuideStatement]] = {}
     for st in statements:
         for fid in st.frameworks:
             named.setdefault(fid, []).append(st)
+    out_ev = {r.id: [e for c in r.constraints for e in c.evidence] for r in ranking}
+    for need in needs:
+        if need.note:
+            dropped = [e for f in need.guide_frameworks for e in out_ev.get(f, [])]
+            ev = (*need.evidence, *dropped, *_conflicts_of(data, need.row))
+            notes.append(
+                Decider("need", f"You said {need.label}: {need.note}.", tuple(dict.fromkeys(ev)))
+            )
+    redirected = {f for n in needs if n.note for f in n.guide_frameworks}
     for r in ranking:
-        if r.id not in named:
+        if r.id not in named or r.id in redirected:
             continue
         cited = [e for st in named[r.id] for e in st.evidence]
         fw = next(f for f in data.frameworks if f.id == r.id)
-        if fw.in_maintenance:
-            conflict = next((c for c in data.conflicts if f"F:{r.id}:status" in c.figure_ids), None)
-            ev = (f"F:{r.id}:status", *((conflict.id,) if conflict else ()), *cited)
+        if r.excluded:
+            found: list[str] = [e for c in r.constraints for e in c.evidence]
+            if any(c.kind == "archived" for c in r.constraints):
+                found += [c.id for c in data.conflicts if f"F:{r.id}:status" in c.figure_ids]
+            notes.append(
+                Decider(
+                    r.constraints[0].kind,
+                    f"The guide points to {fw.name} here, but current facts rule it out: "
+                    f"{_lower(r.constraints[0].text)}",
+                    tuple(dict.fromkeys((*found, *cited))),
+                )
+            )
+        elif fw.in_maintenance:
             notes.append(
                 Decider(
                     "health",
                     f"The guide points to {fw.name} here, but current facts disagree: it has "
                     f"been in {fw.status}. It is flagged, not hidden.",
-                    tuple(dict.fromkeys(ev)),
+                    tuple(dict.fromkeys((f"F:{r.id}:status", *cited))),
                 )
             )
-        if r.excluded:
+    ticked = {e for st in statements for e in st.evidence} | {n.row for n in needs if n.row}
+    gpu_budget = _rents_gpus(statements)
+    shown = {e for n in notes for e in n.evidence}
+    for c in data.conflicts:
+        rows_hit = any(f in ticked for f in c.figure_ids if f[:1] == "M")
+        cost_hit = gpu_budget and bool(_GPU_COST_FIGURES & set(c.figure_ids))
+        if (rows_hit or cost_hit) and c.id not in shown:
             notes.append(
-                Decider(
-                    "hardware",
-                    f"The guide points to {fw.name} here, but it is excluded for this "
-                    f"hardware: {r.exclusions[0].removeprefix('Excluded: ')}",
-                    tuple(dict.fromkeys(cited)),
-                )
+                Decider("conflict", f"The guide disagrees with itself: {c.title}.", (c.id,))
             )
     return tuple(notes)
+
+
+def _rents_gpus(statements: list[GuideStatement]) -> bool:
+    """True when the answers include a GPU budget (the guide's Question 1 with GPUs)."""
+    return any(e in ("G104", "G105") for st in statements for e in st.evidence)
+
+
+def _conflicts_of(data: DecisionData, row: str | None) -> list[str]:
+    """Conflicts about a row that current facts settle (a framework's status)."""
+    return [
+        c.id
+        for c in data.conflicts
+        if row is not None and row in c.figure_ids and any(f.startswith("F:") for f in c.figure_ids)
+    ]
+
+
+def _lower(text: str) -> str:
+    return text[:1].lower() + text[1:]

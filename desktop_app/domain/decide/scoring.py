@@ -290,8 +290,28 @@ _HOURS = {"minutes": 1 / 60, "hours": 1, "days": 8, "weeks": 40, "months": 160}
 
 
 def score_setup(data: DecisionData, fw: Framework) -> CriterionScore:
-    """Working hours to get it running (8 h a day, 40 h a week); install paths otherwise."""
+    """Working hours to get it running (8 h a day, 40 h a week); install paths otherwise.
+
+    A current workflow fact (`setup_workflow`) that drops the guide's build step wins over the
+    guide's older setup time, which stays beside it in the explanation.
+    """
     fig = fw.setup_time
+    current = fw.facts.get("setup_workflow")
+    if current is not None and (current.value or "").startswith("no engine build"):
+        now = _install_path_score(fw)
+        if now is not None:
+            value, text, attribute = now
+            guide = f"; the guide's {fig.display_value()} is the older workflow" if fig else ""
+            return _s(
+                "setup",
+                fw,
+                value,
+                f"Current releases need no engine build ({current.short_value(60)}), so it "
+                f"installs like the others, from {text} → {value}/5{guide}.",
+                f"F:{fw.id}:setup_workflow",
+                f"F:{fw.id}:{attribute}",
+                *((fig.id,) if fig else ()),
+            )
     if fig is not None:
         hours: float | None = None
         if fig.high is not None and fig.unit in _HOURS:
@@ -302,7 +322,7 @@ def score_setup(data: DecisionData, fw: Framework) -> CriterionScore:
         if hours is not None:
             value = 5 if hours <= 2 else 4 if hours <= 8 else 3 if hours <= 16 else 2
             value = 1 if hours > 40 else value
-            clash = f" (the guide disagrees with itself: {', '.join(fig.conflicts)})"
+            clash = " (the guide gives other figures elsewhere: see the sources)"
             return _s(
                 "setup",
                 fw,
@@ -311,6 +331,21 @@ def score_setup(data: DecisionData, fw: Framework) -> CriterionScore:
                 fig.id,
                 *fig.conflicts,
             )
+    found = _install_path_score(fw)
+    if found is not None:
+        value, text, attribute = found
+        return _s(
+            "setup",
+            fw,
+            value,
+            f"No setup-time figure; installs from {text} → {value}/5.",
+            f"F:{fw.id}:{attribute}",
+        )
+    return _s("setup", fw, 2, "No setup-time figure and no documented install path → 2/5.")
+
+
+def _install_path_score(fw: Framework) -> tuple[int, str, str] | None:
+    """The easiest documented install path: (score, words, fact attribute), or None."""
     for attribute, value, text in (
         ("install_binary", 4, "prebuilt binaries or an installer"),
         ("install_pip", 3, "a pip package"),
@@ -320,14 +355,8 @@ def score_setup(data: DecisionData, fw: Framework) -> CriterionScore:
         if fact is not None and fact.value:
             if "nightly" in fact.value:
                 value, text = 2, "nightly wheels only"
-            return _s(
-                "setup",
-                fw,
-                value,
-                f"No setup-time figure; installs from {text} ({fact.short_value(40)}) → {value}/5.",
-                f"F:{fw.id}:{attribute}",
-            )
-    return _s("setup", fw, 2, "No setup-time figure and no documented install path → 2/5.")
+            return value, f"{text} ({fact.short_value(40)})", attribute
+    return None
 
 
 def score_cost(data: DecisionData, fw: Framework) -> CriterionScore:
@@ -348,7 +377,7 @@ def score_cost(data: DecisionData, fw: Framework) -> CriterionScore:
             "cost",
             fw,
             5,
-            f"Runs on CPU servers; the guide's matrix row {budget_row.id} calls it the "
+            f"Runs on CPU servers; the guide's matrix row “{budget_row.constraint}” calls it the "
             f"lowest infrastructure cost{cost} → 5/5.",
             *ev,
         )

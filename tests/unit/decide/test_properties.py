@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,8 +69,12 @@ def test_every_answer_and_machine_gives_a_complete_ordered_ranking(
     flags = [r.excluded for r in rec.ranking]
     # An excluded framework never ranks above an eligible one.
     assert flags == sorted(flags)
-    eligible = [r.score for r in rec.ranking if not r.excluded]
-    assert eligible == sorted(eligible, reverse=True)
+    # Within each step of the rule the weighted score breaks ties, best first.
+    eligible = [r for r in rec.ranking if not r.excluded]
+    for a_, b_ in itertools.pairwise(eligible):
+        key_a = (len(a_.placement.needs), len(a_.placement.generic))
+        key_b = (len(b_.placement.needs), len(b_.placement.generic))
+        assert key_a > key_b or (key_a == key_b and a_.score >= b_.score)
     for r in rec.ranking:
         assert 1 <= r.score <= 5
         assert r.reasons or r is rec.ranking[0]
@@ -85,3 +91,64 @@ def test_every_answer_and_machine_gives_a_complete_ordered_ranking(
 @given(answers)
 def test_same_answers_same_ranking(a: Answers) -> None:
     assert recommend(DATA, a).ranking == recommend(DATA, a).ranking
+
+
+# ------------------------------------------------------------------ the decision rule
+
+USERS = (None, 5, 50, 500)
+EVERY_COMBINATION = [
+    Answers(budget=b, time=t, users=u, hardware=h, needs=frozenset({n}))
+    for b in (None, *BUDGETS)
+    for t in (None, *TIMES)
+    for u in USERS
+    for h in HARDWARE
+    for n in NEEDS
+]
+
+
+def test_the_explicit_need_ranks_first_unless_a_hard_constraint_excludes_it() -> None:
+    """Every combination of the four questions with each special need (2,304 of them)."""
+    names = {fw.id: fw.name for fw in DATA.frameworks}
+    assert len(EVERY_COMBINATION) == 4 * 4 * 4 * len(HARDWARE) * len(NEEDS)
+    for a in EVERY_COMBINATION:
+        rec = recommend(DATA, a)
+        (need,) = [n for n in rec.needs if n.key.startswith("need:")]
+        why = " ".join([*rec.clashes, *(d.text for d in rec.guide_notes)])
+        out = {r.id: r for r in rec.ranking if r.excluded}
+        for fid in need.guide_frameworks:
+            if fid in out:  # the Why panel names the constraint that excluded it
+                said = out[fid].constraints[0].text.rstrip(".")[:40].lower()
+                assert names[fid] in why and said in why.lower(), (a, why)
+        if not need.frameworks:
+            continue
+        top = rec.top
+        assert not top.excluded, a
+        if top.id not in need.frameworks:
+            # Only another explicit need ("can't afford GPUs") may take first place, and then
+            # the Why says the two needs point to different frameworks.
+            assert rec.clashes and top.placement.needs, a
+            assert set(need.frameworks) & {r.id for r in rec.ranking[:3]}, a
+        # An excluded framework never ranks: all of them come after every eligible one.
+        flags = [r.excluded for r in rec.ranking]
+        assert flags == sorted(flags), a
+        assert all(r.placement.step == "hard constraint" for r in out.values()), a
+
+
+def test_cant_afford_gpus_never_ranks_gpu_only_serving() -> None:
+    for a in EVERY_COMBINATION:
+        if a.budget != "no-gpu":
+            continue
+        rec = recommend(DATA, a)
+        trt = next(r for r in rec.ranking if r.id == "tensorrt-llm")
+        assert trt.excluded, a
+        assert any("can't afford GPUs" in c.text for c in trt.constraints) or (
+            trt.constraints[0].kind == "hardware"
+        ), a
+
+
+def test_an_archived_framework_is_never_recommended_for_new_work() -> None:
+    for a in EVERY_COMBINATION[::7]:
+        rec = recommend(DATA, a)
+        tgi = next(r for r in rec.ranking if r.id == "tgi")
+        assert tgi.excluded and any(c.kind == "archived" for c in tgi.constraints), a
+        assert "2026-03-21" in " ".join(c.text for c in tgi.constraints)

@@ -10,7 +10,7 @@ from desktop_app.domain.decide.hardware import hardware_target
 from desktop_app.domain.decide.rank import Recommendation, default_weights, recommend
 from desktop_app.domain.decide.scoring import CRITERION_IDS
 from desktop_app.storage.bundled.store import BundledStore
-from tests.fakes.profiles import apple_silicon, planned_gpu
+from tests.fakes.profiles import apple_silicon, planned_cpu_only, planned_gpu
 
 
 @pytest.fixture(scope="module")
@@ -46,11 +46,18 @@ def test_s2_singapore_h100_dedicated_team_gets_tensorrt_llm(data: DecisionData) 
         hardware="auto",
         needs=frozenset({"data-sovereignty"}),
     )
-    rec = recommend(data, answers, planned_gpu("NVIDIA H100 80GB HBM3", "9.0", count=3))
-    assert rec.top.id == "tensorrt-llm"
+    h100 = planned_gpu("NVIDIA H100 80GB HBM3", "9.0", count=3)
+    rec = recommend(data, answers, h100)
     assert rec.hardware.label == "3× NVIDIA H100 80GB HBM3"
     assert {"M4", "M8"} <= set(rec.ticked_rows)
     assert "supported-GPU list" in rec.scores["hardware", "tensorrt-llm"].explanation
+    # Data sovereignty is an explicit need: its row (vLLM or TGI) comes first, TGI is
+    # archived, and the guide's own Scenario 2 (TensorRT-LLM) is shown as a contradiction.
+    assert rec.top.id == "vllm" and ids(rec)[1] == "tensorrt-llm"
+    assert any("C14" in n.evidence for n in rec.guide_notes)
+    # Without that tick, Scenario 2's answers give the guide's choice.
+    plain = recommend(data, Answers(budget="cluster", time="dedicated-team", users=200), h100)
+    assert plain.top.id == "tensorrt-llm"
 
 
 def test_s3_san_francisco_a100_ship_in_a_week_gets_vllm(data: DecisionData) -> None:
@@ -70,10 +77,10 @@ MATRIX_CASES = [
     ("M2", Answers(needs=frozenset({"prototype"})), {"ollama"}),
     ("M3", Answers(users=50, hardware="nvidia"), {"vllm"}),
     ("M4", Answers(users=150, hardware="nvidia", time="dedicated-team"), {"tensorrt-llm"}),
-    ("M5", Answers(needs=frozenset({"hf-ecosystem"}), hardware="nvidia"), {"tgi"}),
+    ("M5", Answers(needs=frozenset({"hf-ecosystem"}), hardware="nvidia"), {"vllm", "sglang"}),
     ("M6", Answers(needs=frozenset({"agentic"}), hardware="nvidia"), {"sglang"}),
     ("M7", Answers(needs=frozenset({"tight-budget"})), {"llama.cpp"}),
-    ("M8", Answers(needs=frozenset({"data-sovereignty"}), hardware="nvidia"), {"vllm", "tgi"}),
+    ("M8", Answers(needs=frozenset({"data-sovereignty"}), hardware="nvidia"), {"vllm"}),
 ]
 
 
@@ -91,7 +98,8 @@ def test_each_matrix_row_is_ticked_and_its_framework_wins(
 
 def test_matrix_rows_come_from_the_store(data: DecisionData) -> None:
     rows = {r.id: set(r.frameworks) for r in data.matrix}
-    assert rows == {case[0]: case[2] for case in MATRIX_CASES}
+    guide = {case[0]: case[2] for case in MATRIX_CASES} | {"M5": {"tgi"}, "M8": {"vllm", "tgi"}}
+    assert rows == guide
 
 
 def test_a_row_ticked_by_hand_counts_like_an_answer(data: DecisionData) -> None:
@@ -102,11 +110,14 @@ def test_a_row_ticked_by_hand_counts_like_an_answer(data: DecisionData) -> None:
 
 def test_hugging_face_row_says_where_current_facts_disagree(data: DecisionData) -> None:
     rec = recommend(data, Answers(needs=frozenset({"hf-ecosystem"}), hardware="nvidia"))
-    tgi = rec.top
-    assert tgi.id == "tgi" and not tgi.excluded
-    assert any("maintenance mode" in f for f in tgi.flags)
+    tgi = next(r for r in rec.ranking if r.id == "tgi")
+    assert tgi.excluded and tgi.placement.step == "hard constraint"
+    assert "2026-03-21" in tgi.reasons[0] and "2025-12-11" in tgi.reasons[0]
+    # The need points to the alternatives Hugging Face itself recommends.
+    assert [r.id for r in rec.ranking[:2]] == ["vllm", "sglang"]
     note = rec.guide_notes[0]
-    assert "current facts disagree" in note.text and "2025-12-11" in note.text
+    assert note.text.startswith("You said Hugging Face ecosystem: the guide names Hugging Face TGI")
+    assert "maintainers recommend vLLM or SGLang" in note.text
     assert "F:tgi:status" in note.evidence and "C9" in note.evidence
     assert "vLLM" in data.evidence_tooltip("F:tgi:status")
 
@@ -177,32 +188,46 @@ def test_tensorrt_is_excluded_off_nvidia_and_ranks_last(data: DecisionData, hw: 
     rec = recommend(data, Answers(hardware=hw, users=500, budget="cluster"))
     trt = next(r for r in rec.ranking if r.id == "tensorrt-llm")
     assert trt.excluded and trt.reasons[0].startswith("Excluded:")
-    assert ids(rec)[-1] == "tensorrt-llm"
+    assert "tensorrt-llm" not in eligible(rec) and trt.placement.step == "hard constraint"
 
 
 def test_windows_excludes_vllm_and_tensorrt_not_others(data: DecisionData) -> None:
     win = planned_gpu("NVIDIA GeForce RTX 4090", "8.9", os_name="Windows")
-    rec = recommend(data, Answers(users=50), win)
-    excluded = {r.id for r in rec.ranking if r.excluded}
+    rec = recommend(data, Answers(users=50, hardware="auto"), win)
+    excluded = {r.id for r in rec.ranking if r.excluded and r.constraints[0].kind == "hardware"}
     assert excluded == {"vllm", "tensorrt-llm"}
     vllm = next(r for r in rec.ranking if r.id == "vllm")
     assert "Not native on Windows" in vllm.reasons[0]
     assert rec.top.id not in excluded
-    assert any("vLLM" in n.text and "excluded" in n.text for n in rec.guide_notes)
+    assert any("vLLM" in n.text and "rule it out" in n.text for n in rec.guide_notes)
 
 
 def test_old_gpu_below_minimum_compute_capability_is_excluded(data: DecisionData) -> None:
-    rec = recommend(data, Answers(), planned_gpu("Tesla V100", "7.0"))
+    rec = recommend(data, Answers(hardware="auto"), planned_gpu("Tesla V100", "7.0"))
     excluded = {r.id for r in rec.ranking if r.excluded}
     assert {"vllm", "tensorrt-llm", "sglang"} <= excluded
     assert "lmdeploy" not in excluded and "ollama" not in excluded
 
 
 def test_unknown_hardware_assumes_cpu_only_without_inventing_answers(data: DecisionData) -> None:
-    rec = recommend(data, Answers())
+    rec = recommend(data, Answers(hardware="auto"))
     assert rec.hardware.label == "unknown hardware" and not rec.ticked_rows
     assert rec.notes and "unknown" in rec.notes[0]
     assert next(r for r in rec.ranking if r.id == "tensorrt-llm").excluded
+
+
+def test_hardware_defaults_to_the_deployment_target_not_this_laptop(data: DecisionData) -> None:
+    laptop = planned_cpu_only(8)
+    rec = recommend(data, Answers(needs=frozenset({"prototype"})), laptop)
+    assert rec.top.id == "ollama"  # "Start with Ollama" stays Ollama on a laptop without GPU
+    assert rec.basis.startswith("Hardware: the deployment target, not chosen yet")
+    assert not any(r.excluded and r.constraints[0].kind == "hardware" for r in rec.ranking)
+    here = recommend(data, Answers(hardware="auto"), laptop)
+    assert here.basis.startswith("Hardware: this machine (")
+    assert next(r for r in here.ranking if r.id == "tensorrt-llm").excluded
+    # Before any answer the verdict says it rests on the hardware alone.
+    assert recommend(data, Answers()).before_answers
+    assert not recommend(data, Answers(users=3)).before_answers
 
 
 def test_apple_profile_is_read_as_apple(data: DecisionData) -> None:

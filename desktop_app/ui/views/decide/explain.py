@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.decide.rank import WEIGHT_MAX, Recommendation
 from desktop_app.domain.decide.scoring import CRITERIA
 from desktop_app.ui import theme
-from desktop_app.ui.views.decide.panels import item
+from desktop_app.ui.views.decide.panels import ON_LIGHT_FG, item
 from desktop_app.ui.widgets.page import warning_style
 
 SCORE_BG = {1: "#F8D7DA", 2: "#FCE8D5", 3: "#F2F2F2", 4: "#DFF0D8", 5: "#C8E6C9"}
@@ -64,38 +64,76 @@ class WhyPanel(QScrollArea):
                 self._layout.insertWidget(len(self._pool), label)
                 self._pool.append(label)
             label = self._pool[len(self.lines)]
-            label.setText(text)
-            label.setToolTip(tip)
+            if label.text() != text:  # unchanged lines cost no relayout on a slider drag
+                label.setText(text)
+            if label.toolTip() != tip:
+                label.setToolTip(tip)
             css = f"margin-left: {indent}px; {style}"
             if label.styleSheet() != css:  # restyling is the costly part of a refresh
                 label.setStyleSheet(css)
             label.setVisible(True)
             self.lines.append(label)
 
-        for note in rec.guide_notes:
+        line(html.escape(rec.basis), rec.hardware.note or rec.basis, "font-style: italic;")
+        if rec.before_answers:
             line(
-                f"⚠ {html.escape(note.text)}",
-                sources_tooltip(describe, note.text, note.evidence),
-                warning_style(),
+                "No question answered yet: this is based on the hardware alone.",
+                "Answer the four questions or tick a special need to narrow it down.",
             )
-        for i, r in enumerate(rec.ranking):
+        for clash in rec.clashes:
+            line(f"⚠ {html.escape(clash)}", clash, warning_style())
+
+        def guide_notes() -> None:
+            for note in rec.guide_notes:
+                line(
+                    f"⚠ {html.escape(note.text)}",
+                    sources_tooltip(describe, note.text, note.evidence),
+                    warning_style(),
+                )
+
+        eligible = [r for r in rec.ranking if not r.excluded]
+        if len(eligible) < 2:
+            guide_notes()
+        for i, r in enumerate(eligible):
+            if i == 1:  # after why the first one wins: where the guide is overruled or unsure
+                guide_notes()
             swatch = f"<span style='color:{theme.framework_colour(r.id)}'>■</span>"
             if i == 0:
                 head = f"Recommended: {r.name} ({r.score:.2f} / 5) — why it wins"
-            elif r.excluded:
-                head = f"{i + 1}. {r.name} — excluded"
             else:
                 head = f"{i + 1}. {r.name} ({r.score:.2f}) — why not first"
             line(f"{swatch} <b>{html.escape(head)}</b>", "\n".join(r.reasons), "margin-top: 6px;")
             if i >= 4:
                 continue  # the rest: headline only, details on hover
-            for text in (*r.exclusions, *r.flags):
+            place = r.placement
+            line(
+                f"• {html.escape(place.text)}",
+                sources_tooltip(describe, place.text, place.evidence),
+                indent=18,
+            )
+            for text in r.flags:
                 line(f"• {html.escape(text)}", text, indent=18)
             for d in r.deciders:
                 line(
                     f"• {html.escape(d.text)}",
                     sources_tooltip(describe, d.text, d.evidence),
                     indent=18,
+                )
+        out = [r for r in rec.ranking if r.excluded]
+        if out:
+            line(
+                "<b>Not for you, because…</b>",
+                "Ruled out by a hard constraint.",
+                "margin-top: 8px;",
+            )
+        for r in out:
+            swatch = f"<span style='color:{theme.framework_colour(r.id)}'>■</span>"
+            for j, c in enumerate(r.constraints):
+                lead = f"{swatch} <b>{html.escape(r.name)}</b>: " if j == 0 else ""
+                line(
+                    f"{lead}{html.escape(c.text)}",
+                    sources_tooltip(describe, c.text, c.evidence),
+                    indent=0 if j == 0 else 18,
                 )
         for label in self._pool[len(self.lines) :]:
             label.setVisible(False)
@@ -138,6 +176,7 @@ class CriteriaTable(QTableWidget):
                 )
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 cell.setBackground(QBrush(QColor(SCORE_BG[max(1, min(5, round(s.value)))])))
+                cell.setForeground(QBrush(QColor(ON_LIGHT_FG)))
                 self.setItem(row, col, cell)
         self.show_totals(rec)
 
@@ -153,7 +192,9 @@ class CriteriaTable(QTableWidget):
                 )
         for row, fid in enumerate(self.framework_ids):
             place, r = ranked[fid]
-            rank_text = "excluded" if r.excluded else f"#{place}"
-            total = item(f"{r.score:.2f} ({rank_text})", "Weighted mean of this row (sliders).")
+            if r.excluded:
+                total = item("— (not for you)", r.placement.text)
+            else:
+                total = item(f"{r.score:.2f} (#{place})", "Weighted mean of this row (sliders).")
             total.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             self.setItem(row, len(CRITERIA) + 1, total)

@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.domain.decide.rank import WEIGHT_MAX, Recommendation
+from desktop_app.domain.decide.rank import WEIGHT_MAX, Ranked, Recommendation
+from desktop_app.domain.decide.rules import STEP_EXPLICIT, STEP_GENERIC, STEP_WEIGHTS
 from desktop_app.domain.decide.scoring import CRITERIA
 from desktop_app.domain.sources.catalog import DecisionRow
 from desktop_app.ui import theme
 
 HIGHLIGHT_BG = "#DDEBFF"  # ticked matrix rows and the frameworks they point to
+ON_LIGHT_FG = "#1A1A1A"  # text on those light fills stays dark in dark mode too
 
 
 def item(text: str, tooltip: str = "") -> QTableWidgetItem:
@@ -97,6 +99,7 @@ class MatrixTable(QTableWidget):
             for col in range(3):
                 cell = self.cells[i][col]
                 cell.setBackground(QBrush(QColor(HIGHLIGHT_BG)) if ticked else QBrush())
+                cell.setForeground(QBrush(QColor(ON_LIGHT_FG)) if ticked else QBrush())
                 font = cell.font()
                 font.setBold(ticked)
                 cell.setFont(font)
@@ -194,44 +197,101 @@ class RankingTable(QTableWidget):
         for col in (0, 1, 2):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self._group_row = -1
 
     def show_ranking(self, rec: Recommendation, pointed: set[str]) -> None:
-        """Fill the table from a recommendation; `pointed` are the ticked rows' frameworks."""
-        if self.rowCount() != len(rec.ranking):
+        """Fill the table: eligible frameworks best first, then "Not for you, because…".
+
+        `pointed` are the ticked rows' frameworks. Excluded frameworks get no score.
+        """
+        eligible = [r for r in rec.ranking if not r.excluded]
+        out = [r for r in rec.ranking if r.excluded]
+        rows = len(eligible) + (len(out) + 1 if out else 0)
+        if self.rowCount() != rows:
             # Items are made once and updated in place: a slider drag refreshes many times.
-            self.setRowCount(len(rec.ranking))
-            for i in range(len(rec.ranking)):
+            self.clearSpans()
+            self.setRowCount(rows)
+            for i in range(rows):
                 for col in range(4):
                     self.setItem(i, col, item(""))
-        for i, r in enumerate(rec.ranking):
-            rank, name, score, status = (self.item(i, col) for col in range(4))
-            assert rank is not None and name is not None and score is not None
+        self._group_row = len(eligible) if out else -1
+        for i, r in enumerate(eligible):
+            self._fill(i, str(i + 1), r, pointed, f"{r.score:.2f}")
+            status = self.item(i, 3)
             assert status is not None
-            tip = "\n".join(r.reasons)
-            rank.setText(str(i + 1))
-            name.setText(f"{r.name}{' ◆' if r.id in pointed else ''}")
-            name.setToolTip(tip)
-            name.setData(Qt.ItemDataRole.DecorationRole, QColor(theme.framework_colour(r.id)))
-            font = name.font()
-            font.setBold(i == 0 and not r.excluded)
-            name.setFont(font)
-            name.setBackground(QBrush(QColor(HIGHLIGHT_BG)) if r.id in pointed else QBrush())
-            score.setText(f"{r.score:.2f}")
-            score.setToolTip("Weighted mean of the criteria scores (1–5).")
-            if r.excluded:
-                status.setText("✗ excluded")
-            elif r.flags:
-                status.setText("⚠ maintenance")
+            if r.flags:
+                status.setText("⚠ " + ("maintenance" if "maintenance" in r.flags[0] else "limited"))
             else:
-                status.setText("★ best fit" if i == 0 else "eligible")
-            status.setToolTip(tip)
-            fg = QBrush(QColor(theme.MUTED_FG)) if r.excluded else QBrush()
-            for cell in (rank, name, score, status):
-                cell.setForeground(fg)
+                status.setText("★ best fit" if i == 0 else STEP_WORDS.get(r.placement.step, ""))
+        if out:
+            head = self.item(self._group_row, 0)
+            assert head is not None
+            head.setText("Not for you, because…")
+            head.setToolTip("Ruled out by a hard constraint: no score, never ranked.")
+            font = head.font()
+            font.setBold(True)
+            head.setFont(font)
+            self.setSpan(self._group_row, 0, 1, 4)
+            for j, r in enumerate(out, start=self._group_row + 1):
+                self._fill(j, "✗", r, pointed, "—")
+                status = self.item(j, 3)
+                assert status is not None
+                status.setText(_why_out(r.constraints[0].kind))
+                for col in range(4):
+                    cell = self.item(j, col)
+                    if cell is not None:
+                        cell.setForeground(QBrush(QColor(theme.MUTED_FG)))
+
+    def _fill(self, row: int, place: str, r: Ranked, pointed: set[str], score_text: str) -> None:
+        rank, name, score, status = (self.item(row, col) for col in range(4))
+        assert rank is not None and name is not None and score is not None
+        assert status is not None
+        tip = "\n".join(r.reasons)
+        rank.setText(place)
+        name.setText(f"{r.name}{' ◆' if r.id in pointed else ''}")
+        name.setToolTip(tip)
+        name.setData(Qt.ItemDataRole.DecorationRole, QColor(theme.framework_colour(r.id)))
+        font = name.font()
+        font.setBold(place == "1")
+        name.setFont(font)
+        name.setBackground(QBrush(QColor(HIGHLIGHT_BG)) if r.id in pointed else QBrush())
+        score.setText(score_text)
+        score.setToolTip(
+            "Excluded by a hard constraint: no score."
+            if r.excluded
+            else "Weighted mean of the criteria scores (1–5): the tie-breaker."
+        )
+        status.setToolTip(tip)
+        for cell in (rank, score, status):
+            cell.setForeground(QBrush())
+        name.setForeground(QBrush(QColor(ON_LIGHT_FG)) if r.id in pointed else QBrush())
 
     def names(self) -> list[str]:
-        """Framework names as shown, best first (with ◆ when a ticked row points to it)."""
-        return [_text(self.item(i, 1)) for i in range(self.rowCount())]
+        """Eligible framework names as shown, best first (◆ when a ticked row points to it)."""
+        end = self._group_row if self._group_row >= 0 else self.rowCount()
+        return [_text(self.item(i, 1)) for i in range(end)]
+
+    def excluded_names(self) -> list[str]:
+        """The names in the "Not for you, because…" group."""
+        if self._group_row < 0:
+            return []
+        return [_text(self.item(i, 1)) for i in range(self._group_row + 1, self.rowCount())]
+
+
+# The Status column's words for the step of the rule that placed a framework.
+STEP_WORDS = {
+    STEP_EXPLICIT: "your need",
+    STEP_GENERIC: "guide rows",
+    STEP_WEIGHTS: "weights",
+}
+
+
+def _why_out(kind: str) -> str:
+    return {
+        "hardware": "✗ hardware",
+        "no-gpu": "✗ needs a GPU",
+        "archived": "✗ archived",
+    }.get(kind, "✗ ruled out")
 
 
 def panel(title: str, body: QWidget, hint: str = "") -> QWidget:

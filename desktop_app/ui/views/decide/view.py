@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -69,13 +71,13 @@ class DecideView(QWidget):
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self._questions())
         self.ranking = RankingTable()
-        top.addWidget(panel("Ranking", self.ranking, "◆ = pointed to by a ticked matrix row"))
+        top.addWidget(panel("Ranking", self.ranking, "◆ = a ticked row names it"))
         self.why = WhyPanel()
         top.addWidget(panel("Why", self.why, "hover a line for its sources"))
         top.setStretchFactor(0, 0)
         top.setStretchFactor(1, 2)
         top.setStretchFactor(2, 3)
-        top.setSizes([330, 430, 480])
+        top.setSizes([300, 330, 390])
 
         self.tabs = QTabWidget()
         warnings = {
@@ -107,8 +109,8 @@ class DecideView(QWidget):
 
     def _questions(self) -> QWidget:
         box = QGroupBox("The guide's four questions")
-        box.setMinimumWidth(330)
-        box.setMaximumWidth(360)
+        box.setMinimumWidth(290)
+        box.setMaximumWidth(340)
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.budget = self._combo(BUDGETS, BUDGET_LABELS)
@@ -123,12 +125,18 @@ class DecideView(QWidget):
         self.hardware = QComboBox()
         for key in HARDWARE:
             self.hardware.addItem(HARDWARE_LABELS[key], key)
+        self.hardware.setItemData(
+            0,
+            "Where the model will be served, usually not this laptop. Pick its hardware to "
+            "check each framework's support.",
+            Qt.ItemDataRole.ToolTipRole,
+        )
         self.hardware.currentIndexChanged.connect(self._on_answer_changed)
         for label, field, tip in (
             ("Budget", self.budget, "Question 1: what's your budget reality?"),
             ("Time", self.time, "Question 2: how much time do you have?"),
             ("Scale", self.users, "Question 3: what scale are you actually targeting?"),
-            ("Hardware", self.hardware, "Question 4: what's your hardware situation?"),
+            ("Hardware", self.hardware, "Question 4: what hardware will serve the model?"),
         ):
             field.setToolTip(f"{tip}\n{field.toolTip()}".strip())
             if isinstance(field, QComboBox):  # long choices must not squeeze the labels
@@ -191,15 +199,21 @@ class DecideView(QWidget):
             self.criteria.show_totals(rec)
         top = rec.top
         colour = theme.framework_colour(top.id)
-        verdict = (
-            f"Recommended: <span style='color:{colour}'>■</span> <b>{top.name}</b>"
-            f" — {top.score:.2f} / 5"
-            if not top.excluded
-            else "No framework fits this hardware"
-        )
+        if top.excluded:
+            verdict = "No framework fits these constraints"
+        elif rec.before_answers:
+            verdict = (
+                f"Before any answer, based on the hardware alone: start with "
+                f"<span style='color:{colour}'>■</span> <b>{top.name}</b>"
+            )
+        else:
+            verdict = (
+                f"Recommended: <span style='color:{colour}'>■</span> <b>{top.name}</b>"
+                f" — {top.score:.2f} / 5"
+            )
         self.headline.setText(
             f"{verdict} <span style='font-size:15px; color:{theme.MUTED_FG}'>"
-            f"for {rec.hardware.label}</span>"
+            f"for {html.escape(rec.hardware.label)}</span>"
         )
         notes = list(rec.notes)
         self.note.setText("\n".join(notes))
@@ -214,10 +228,12 @@ class DecideView(QWidget):
     def _update_hardware_label(self, profile: HardwareProfile | None) -> None:
         target = hardware_target("auto", profile)
         label = "detecting… (CPU only assumed)" if profile is None else target.label
-        self.hardware.setItemText(0, f"Auto: {label}")
+        index = HARDWARE.index("auto")
+        self.hardware.setItemText(index, f"This machine: {label}")
         self.hardware.setItemData(
-            0,
-            "The active hardware profile (detected, or planned in Hardware).",
+            index,
+            "The active hardware profile (detected, or planned in Hardware): use it when "
+            "this machine is where the model will be served.",
             Qt.ItemDataRole.ToolTipRole,
         )
 
