@@ -525,6 +525,7 @@ def estimate(shape: ModelShape, s: FitSettings, profile: HardwareProfile | None)
 class SortOrder(StrEnum):
     """How the Models table is sorted; the value is the label the sort box shows."""
 
+    USABLE = "Best that runs at a usable speed here"
     BEST_FIT = "Best quality that fits"
     NAME = "Model name"
     TOTAL_MEMORY = "Total memory"
@@ -547,7 +548,7 @@ def sort_results(
 ) -> list[FitResult]:
     """`results` in `order`; with BEST_FIT the first `pinned` (opened files) stay on top."""
     match order:
-        case SortOrder.BEST_FIT:
+        case SortOrder.USABLE | SortOrder.BEST_FIT:
             return [*results[:pinned], *sorted(results[pinned:], key=best_quality_key)]
         case SortOrder.NAME:
             return sorted(results, key=lambda r: (r.shape.name.lower(), -_quality(r)))
