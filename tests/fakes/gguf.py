@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import string
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import gguf
@@ -66,6 +67,32 @@ def _vocab() -> tuple[list[str], list[float], list[int]]:
     return tokens, scores, [int(t) for t in types]
 
 
+def _add_vocab(
+    w: gguf.GGUFWriter, tokens: list[str], scores: list[float], types: list[int]
+) -> None:
+    """The SPM vocabulary of _vocab() with <unk>, <s> and </s> as ids 0-2."""
+    w.add_tokenizer_model("llama")
+    w.add_token_list(tokens)
+    w.add_token_scores(scores)
+    w.add_token_types(types)
+    w.add_unk_token_id(0)
+    w.add_bos_token_id(1)
+    w.add_eos_token_id(2)
+
+
+def _tensor_writer(w: gguf.GGUFWriter, rng: np.random.Generator) -> Callable[..., None]:
+    """tensor(name, *numpy_shape, ones=False): adds an F32 tensor of small random values."""
+
+    def tensor(name: str, *shape: int, ones: bool = False) -> None:
+        if ones:
+            data = np.ones(shape, dtype=np.float32)
+        else:
+            data = (rng.standard_normal(shape) * 0.2).astype(np.float32)
+        w.add_tensor(name, data)
+
+    return tensor
+
+
 def write_tiny_gguf(
     path: Path,
     seed: int = 0,
@@ -102,24 +129,13 @@ def write_tiny_gguf(
     w.add_layer_norm_rms_eps(1e-5)
     w.add_vocab_size(n_vocab)
     w.add_file_type(file_type)
-    w.add_tokenizer_model("llama")
-    w.add_token_list(tokens)
-    w.add_token_scores(scores)
-    w.add_token_types(types)
-    w.add_unk_token_id(0)
-    w.add_bos_token_id(1)
-    w.add_eos_token_id(2)
+    _add_vocab(w, tokens, scores, types)
     w.add_add_bos_token(True)
     w.add_add_eos_token(False)
     if chat_template is not None:
         w.add_chat_template(chat_template)
 
-    def tensor(name: str, *shape: int, ones: bool = False) -> None:
-        if ones:
-            data = np.ones(shape, dtype=np.float32)
-        else:
-            data = (rng.standard_normal(shape) * 0.2).astype(np.float32)
-        w.add_tensor(name, data)
+    tensor = _tensor_writer(w, rng)
 
     tensor("token_embd.weight", n_vocab, n_embd)
     tensor("output_norm.weight", n_embd, ones=True)
@@ -211,21 +227,10 @@ def write_tiny_moe_gguf(
         w.add_feed_forward_length(n_ff_exp)
     if arch == "gpt-oss":
         w.add_sliding_window(sliding_window)
-    w.add_tokenizer_model("llama")
-    w.add_token_list(tokens)
-    w.add_token_scores(scores)
-    w.add_token_types(types)
-    w.add_unk_token_id(0)
-    w.add_bos_token_id(1)
-    w.add_eos_token_id(2)
+    _add_vocab(w, tokens, scores, types)
     w.add_chat_template(CHATML)
 
-    def tensor(name: str, *shape: int, ones: bool = False) -> None:
-        if ones:
-            data = np.ones(shape, dtype=np.float32)
-        else:
-            data = (rng.standard_normal(shape) * 0.2).astype(np.float32)
-        w.add_tensor(name, data)
+    tensor = _tensor_writer(w, rng)
 
     q_dim, kv_dim = n_head * head_dim, n_head_kv * head_dim
     tensor("token_embd.weight", n_vocab, n_embd)
