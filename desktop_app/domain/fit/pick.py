@@ -160,7 +160,8 @@ def plain_summary(r: FitResult, max_gpu_ctx: int | None) -> str:
             return f"Runs on the CPU only: this machine {where}."
         case Verdict.DOES_NOT_FIT:
             have = format_bytes(b.vram_bytes + (b.ram_bytes or 0))
-            return f"Does not fit: it needs {format_bytes(r.total_bytes)}, this machine has {have} in all."
+            need = format_bytes(r.total_bytes)
+            return f"Does not fit: it needs {need}, this machine has {have} in all."
         case Verdict.RAM_UNKNOWN:
             return "Cannot tell: this plan does not say how much system RAM it has."
         case _:
