@@ -26,6 +26,12 @@ def register(sub: Any) -> None:
     p.add_argument("--ctx", type=int, default=4096, help="context length per slot (4096)")
     p.add_argument("--kv-type", choices=KV_CHOICES, default="f16", help="KV-cache type (f16)")
     p.add_argument("--parallel", type=int, default=1, help="parallel slots (1)")
+    p.add_argument(
+        "--no-cpu-moe",
+        action="store_true",
+        help="for mixture-of-experts models too big for the GPU, offload whole layers instead "
+        "of keeping some experts in system RAM (llama.cpp --n-cpu-moe)",
+    )
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=fit)
 
@@ -40,8 +46,12 @@ def _archs() -> dict[str, Any]:
 
 def fit(args: argparse.Namespace) -> int:
     """Run the estimate and print it."""
-    from desktop_app.domain.fit.estimate import FitSettings, catalogue_shape, estimate
-    from desktop_app.domain.fit.quant import QUANTS
+    from desktop_app.domain.fit.estimate import (
+        FitSettings,
+        catalogue_quants,
+        catalogue_shape,
+        estimate,
+    )
     from desktop_app.domain.fit.text import describe
     from desktop_app.errors import UserError
 
@@ -51,7 +61,9 @@ def fit(args: argparse.Namespace) -> int:
         raise UserError(f"--ctx must be between 1 and 10,000,000 tokens, not {args.ctx}")
     if args.parallel < 1 or args.parallel > 1024:
         raise UserError(f"--parallel must be between 1 and 1024, not {args.parallel}")
-    settings = FitSettings(ctx=args.ctx, parallel=args.parallel, kv_type=args.kv_type)
+    settings = FitSettings(
+        ctx=args.ctx, parallel=args.parallel, kv_type=args.kv_type, moe_offload=not args.no_cpu_moe
+    )
     if args.gguf is not None and not args.gguf.strip():
         raise UserError("--gguf needs the path of a .gguf file, not an empty string")
     if args.model is not None and not args.model.strip():
@@ -72,10 +84,14 @@ def fit(args: argparse.Namespace) -> int:
         arch = archs.get(args.model.lower())
         if arch is None:
             raise UserError(f"unknown model id {args.model!r}; `infernav fit --list` shows them")
-        quant = (args.quant or "Q4_K_M").upper()
+        offered = catalogue_quants(arch)
+        quant = (args.quant or ("Q4_K_M" if "Q4_K_M" in offered else offered[0])).upper()
         quant = {"AWQ": "AWQ-INT4", "GPTQ": "GPTQ-INT4", "BF16": "F16"}.get(quant, quant)
-        if quant not in QUANTS:
-            raise UserError(f"unknown quantization {args.quant!r}; choose one of {_quant_list()}")
+        if quant not in offered:
+            raise UserError(
+                f"unknown quantization {args.quant!r} for {args.model}; choose one of "
+                f"{', '.join(offered)}"
+            )
         shape = catalogue_shape(arch, quant)
     from desktop_app.services.hardware.probe import probe_hardware
 
@@ -94,13 +110,20 @@ def _quant_list() -> str:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from desktop_app.domain.fit.estimate import catalogue_quants
     from desktop_app.domain.fit.quant import QUANTS
 
     archs = _archs()
     if args.json:
         out = {
             "models": [
-                {"id": k, "name": a.model, "params_b": a.params_b, "layers": a.layers}
+                {
+                    "id": k,
+                    "name": a.model,
+                    "params_b": a.params_b,
+                    "layers": a.layers,
+                    "quants": catalogue_quants(a),
+                }
                 for k, a in archs.items()
             ],
             "quants": list(QUANTS),
@@ -110,5 +133,5 @@ def _list(args: argparse.Namespace) -> int:
     width = max(len(k) for k in archs)
     for k, a in archs.items():
         print(f"{k:<{width}}  {a.model} ({a.params_b:g} B parameters, {a.layers} layers)")
-    print(f"\nquantizations: {_quant_list()}")
+    print(f"\nquantizations: {_quant_list()} (gpt-oss: MXFP4 only)")
     return 0

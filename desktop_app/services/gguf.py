@@ -23,8 +23,8 @@ from typing import Any, BinaryIO
 
 import gguf
 
-from desktop_app.domain.fit.archs import SWA_PATTERNS
-from desktop_app.domain.fit.estimate import FitSettings, ModelShape, estimate
+from desktop_app.domain.fit.archs import FIXED_WINDOWS, SWA_PATTERNS
+from desktop_app.domain.fit.estimate import FitSettings, ModelShape, active_params, estimate
 from desktop_app.domain.fit.quant import GGML_TYPES, TensorSpec, layout_from_tensors
 from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.storage.user.settings import GGUF_FOLDERS
@@ -68,6 +68,9 @@ _LIMITS = {  # plausible ranges of the fit-shape metadata
     "feed_forward_length": 1 << 22,
     "context_length": 1 << 26,
     "attention.sliding_window": 1 << 26,
+    "expert_count": 1 << 14,
+    "expert_used_count": 1 << 14,
+    "attention.kv_lora_rank": 1 << 16,
 }
 
 
@@ -316,8 +319,12 @@ def _shape(
             raise GgufError(f"{path.name} has an implausible {field} ({value:,}).")
     head_k = key("attention.key_length") or n_embd // heads
     embd = next((t for t in tensors if t.name == "token_embd.weight"), None)
-    swa = key("attention.sliding_window") or 0
-    pattern = SWA_PATTERNS.get(arch, 0) if swa else 0
+    window, pattern, swa_layers = _sliding(fields, arch, layers)
+    experts, used = key("expert_count") or 0, key("expert_used_count") or 0
+    # MLA (DeepSeek V2/V3, as converted since 2025): key_length is kv_lora_rank + rope dims
+    # with one KV head, and llama.cpp keeps no V cache (llama-kv-cache.cpp: has_v = !is_mla).
+    mla = key("attention.key_length_mla") is not None and key("attention.kv_lora_rank")
+    share = used / experts if 0 < used < experts else 1.0
     return ModelShape(
         name=name,
         quant=quant,
@@ -328,15 +335,42 @@ def _shape(
         head_dim_k=head_k,
         head_dim_v=key("attention.value_length") or head_k,
         vocab=embd.shape[1] if embd is not None and len(embd.shape) > 1 else 0,
-        ffn=key("feed_forward_length") or 4 * n_embd,
+        ffn=(key("expert_feed_forward_length") or 0) * used
+        or key("feed_forward_length")
+        or 4 * n_embd,
         max_ctx=key("context_length") or 4096,
         weights=layout_from_tensors(tensors),
         params=sum(t.n_elements for t in tensors),
-        sliding_window=swa if pattern else 0,
+        sliding_window=window,
         swa_pattern=pattern,
+        swa_layers=swa_layers,
         family="gguf",
         source=f"GGUF header: {path}",
+        experts=experts,
+        experts_used=used,
+        kv_has_v=not mla,
+        active_params=active_params(tensors, share),
+        arch=arch,
     )
+
+
+def _sliding(fields: dict[str, Any], arch: str, layers: int) -> tuple[int, int, tuple[bool, ...]]:
+    """(window, pattern, per-layer flags) as llama.cpp reads them for `arch`.
+
+    The window is `{arch}.attention.sliding_window` (Llama 4: its fixed 8192-token chunk);
+    the layers come from `{arch}.attention.sliding_window_pattern` (a period, or one flag per
+    layer) or else llama.cpp's built-in period for the architecture. None: (0, 0, ()).
+    """
+    window = _int(fields, f"{arch}.attention.sliding_window") or FIXED_WINDOWS.get(arch, 0)
+    if not window:
+        return 0, 0, ()
+    raw = fields.get(f"{arch}.attention.sliding_window_pattern")
+    if isinstance(raw, list) and len(raw) == layers and all(isinstance(v, bool | int) for v in raw):
+        flags = tuple(bool(v) for v in raw)
+        return (window, 0, flags) if any(flags) else (0, 0, ())
+    pattern = _number(raw) if raw is not None else None
+    pattern = pattern if pattern and 0 < pattern <= layers else SWA_PATTERNS.get(arch, 0)
+    return (window, pattern, ()) if pattern else (0, 0, ())
 
 
 def inspect_gguf(path: Path | str) -> GgufModel:

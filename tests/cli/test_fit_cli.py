@@ -153,3 +153,21 @@ def test_fit_list_and_unknown_ids() -> None:
     assert out.returncode == 2 and "unknown quantization" in out.stderr
     out = infernav("fit", "--model", "llama-3.1-8b", "--ctx", "0")
     assert out.returncode == 2 and "--ctx must be" in out.stderr
+
+
+def test_fit_a_moe_model_on_a_small_gpu_keeps_experts_in_ram(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from desktop_app.domain.hardware.plan import find_gpu
+    from desktop_app.services.stores import open_bundled
+
+    laptop = find_gpu(open_bundled().gpus(), "RTX 4060 Laptop")
+    assert laptop is not None
+    box = with_ram(planned_gpu_profile(laptop), 32)
+    data = fit_on(box, monkeypatch, capsys, "--model", "qwen3-30b-a3b")
+    assert data["verdict"] == "partial_offload" and data["n_cpu_moe"] > 0
+    assert (data["experts"], data["experts_used"]) == (128, 8)
+    layers = fit_on(box, monkeypatch, capsys, "--model", "qwen3-30b-a3b", "--no-cpu-moe")
+    assert layers["n_cpu_moe"] == 0 and layers["gpu_layers"] < layers["layers"]
+    gpt = fit_on(box, monkeypatch, capsys, "--model", "gpt-oss-20b")
+    assert gpt["quant"] == "MXFP4" and gpt["active_params"] < gpt["params"] / 4
+    out = infernav("fit", "--model", "gpt-oss-20b", "--quant", "Q4_K_M")
+    assert out.returncode == 2 and "choose one of MXFP4" in out.stderr

@@ -10,7 +10,7 @@ import pytest
 from benchmarks.llama_server_memory import find_server, measure
 from desktop_app.domain.fit.estimate import MIB, FitSettings, estimate
 from desktop_app.services.gguf import read_gguf
-from tests.fakes.gguf import write_tiny_gguf
+from tests.fakes.gguf import MOE_ARCHS, write_tiny_gguf, write_tiny_moe_gguf
 
 needs_server = pytest.mark.skipif(
     not os.environ.get("INFERNAV_TEST_LLAMA_SERVER"),
@@ -56,3 +56,31 @@ def test_server_log_parser_reads_real_lines() -> None:
     mem = parse_log(text)
     assert (mem.weights_mib, mem.repack_mib, mem.kv_mib) == (235.16, 12.66, 27.0)
     assert mem.kv_caches == [(4096, 3), (1024, 15)] and mem.compute_mib == 22.77
+
+
+@pytest.mark.engine
+@needs_server
+@pytest.mark.parametrize("arch", MOE_ARCHS)
+@pytest.mark.parametrize(("ctx", "parallel", "kv_type"), [(4096, 1, "f16"), (8192, 2, "q8_0")])
+def test_moe_sliding_window_and_mla_match_the_server_log(
+    tmp_path: Path, arch: str, ctx: int, parallel: int, kv_type: str
+) -> None:
+    """qwen3moe experts, gpt-oss's sliding window and DeepSeek's MLA cache, as allocated."""
+    server = find_server()
+    assert server is not None
+    model = write_tiny_moe_gguf(tmp_path / f"{arch}.gguf", arch)
+    mem = measure(server, model, ctx=ctx, parallel=parallel, kv_type=kv_type)
+    shape = read_gguf(model).shape
+    assert shape is not None and shape.is_moe
+    r = estimate(shape, FitSettings(ctx=ctx // parallel, parallel=parallel, kv_type=kv_type), None)
+    assert r.weights_bytes / MIB == pytest.approx(mem.weights_mib, rel=0.01)
+    assert r.kv.bytes / MIB == pytest.approx(mem.kv_mib, rel=0.01)
+    if arch == "gpt-oss":  # two caches: full layers and the windowed ones
+        assert sorted(mem.kv_caches) == sorted(
+            [(r.kv.cells_per_seq, r.kv.full_layers), (r.kv.swa_cells_per_seq, r.kv.swa_layers)]
+        )
+        assert r.kv.swa_layers == shape.layers // 2
+    else:
+        assert mem.kv_caches == [(r.kv.cells_per_seq, shape.layers)]
+    # the compute buffer is an estimate; MoE routing and MLA need more than dense layers
+    assert r.compute_bytes / MIB == pytest.approx(mem.compute_mib, rel=0.5)

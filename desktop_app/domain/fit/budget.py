@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop_app.domain.fit.quant import WeightsLayout
 from desktop_app.domain.hardware.profile import HardwareProfile
 
 MIB = 1024**2
@@ -19,8 +18,13 @@ GPU_RESERVE = {"NVIDIA": 457 * MIB, "AMD": 457 * MIB, "Apple": 512 * MIB}
 # System RAM bandwidth is not in the profile: assume dual-channel DDR4-3200 (51.2 GB/s).
 CPU_BANDWIDTH_ASSUMED_GBPS = 51.2
 CPU_BANDWIDTH_NOTE = "assumed: dual-channel DDR4-3200 = 51.2 GB/s (not measured)"
-# Share of the bandwidth bound real decoders reach (llmfit uses 0.55).
+# Share of the bandwidth bound real decoders reach on one device (llmfit uses 0.55; a
+# published RTX 5090 run of gpt-oss-20b reaches 0.52, benchmarks/fit_accuracy.py).
 REALISTIC_SHARE = 0.55
+# Split between GPU and system RAM (layers or --n-cpu-moe experts), every block hands its
+# activations across, which the bound does not see: fitted to two published --n-cpu-moe runs
+# (llmfit PRs #755 and #775: RTX 2080 + 102 GB/s DDR4, 0.38 and 0.38 of the bound).
+SPLIT_SHARE = 0.40
 # Apple GPUs may use about 75% of unified memory (canitrun.dev heuristic, unverified).
 APPLE_GPU_SHARE = 0.75
 
@@ -66,40 +70,51 @@ def budget_for(profile: HardwareProfile) -> Budget:
     )
 
 
+@dataclass(frozen=True)
+class TokenReads:
+    """Bytes one decoded token reads from GPU memory and from system RAM."""
+
+    gpu_weights: float
+    cpu_weights: float
+    gpu_kv: float
+    cpu_kv: float
+
+
 def decode_speed(
-    w: WeightsLayout,
-    kv_per_layer: tuple[int, ...],
-    n_l: int,
-    n_gpu: int,
-    budget: Budget | None,
+    reads: TokenReads, n_gpu: int, n_l: int, budget: Budget | None, cpu_moe: int = 0
 ) -> tuple[float | None, float | None, float | None, str]:
-    """Decode tokens/s bound: bytes read per token ÷ bandwidth, per side; slower side adds up."""
+    """Decode tokens/s bound: bytes read per token ÷ bandwidth, per side; slower side adds up.
+
+    Returns (bound at empty context, bound at full context, realistic estimate, how).
+    """
     if budget is None:
         return None, None, None, "unknown until the hardware is detected"
-    gpu_blocks = range(n_l - (n_gpu - 1), n_l) if n_gpu else range(0)
-    gpu_w = (w.output if n_gpu else 0) + sum(w.layers[i] for i in gpu_blocks)
-    gpu_kv = sum(kv_per_layer[i] for i in gpu_blocks)
-    cpu_w = w.read_per_token - gpu_w
-    cpu_kv = sum(kv_per_layer) - gpu_kv
     gbw = budget.gpu_bandwidth_gbps
     cbw = budget.cpu_bandwidth_gbps
     if n_gpu and gbw is None:
         return None, None, None, "unknown: the GPU's memory bandwidth is not known"
 
     def seconds(with_kv: bool) -> float:
-        t = (gpu_w + (gpu_kv if with_kv else 0)) / (gbw * 1e9) if n_gpu and gbw else 0.0
-        return t + (cpu_w + (cpu_kv if with_kv else 0)) / (cbw * 1e9)
+        gpu = reads.gpu_weights + (reads.gpu_kv if with_kv else 0)
+        cpu = reads.cpu_weights + (reads.cpu_kv if with_kv else 0)
+        t = gpu / (gbw * 1e9) if n_gpu and gbw else 0.0
+        return t + cpu / (cbw * 1e9)
 
     t0, t1 = seconds(False), seconds(True)
     up, up_full = 1 / t0, 1 / t1
-    if n_gpu == n_l + 1:
-        note = f"GPU bandwidth {gbw:g} GB/s ÷ {gpu_w / GIB:.2f} GiB read per token"
+    cpu_share = reads.cpu_weights / (cbw * 1e9) / t0
+    if n_gpu == n_l + 1 and not cpu_moe:
+        note = f"GPU bandwidth {gbw:g} GB/s ÷ {reads.gpu_weights / GIB:.2f} GiB read per token"
     elif n_gpu:
-        cpu_share = cpu_w / (cbw * 1e9) / t0
+        where = "the experts in system RAM" if cpu_moe else "the CPU side"
         note = (
-            f"partial offload: the CPU side is slower and takes {cpu_share:.0%} of each token "
+            f"partial offload: {where} is slower and takes {cpu_share:.0%} of each token "
             f"(GPU {gbw:g} GB/s, RAM {CPU_BANDWIDTH_NOTE})"
         )
     else:
-        note = f"CPU only: RAM bandwidth {CPU_BANDWIDTH_NOTE} ÷ {cpu_w / GIB:.2f} GiB per token"
-    return up, up_full, up * REALISTIC_SHARE, note
+        note = (
+            f"CPU only: RAM bandwidth {CPU_BANDWIDTH_NOTE} ÷ "
+            f"{reads.cpu_weights / GIB:.2f} GiB per token"
+        )
+    split = bool(n_gpu) and (n_gpu < n_l + 1 or cpu_moe > 0)
+    return up, up_full, up * (SPLIT_SHARE if split else REALISTIC_SHARE), note

@@ -87,6 +87,8 @@ QUANTS: dict[str, Quant] = {
         Quant("Q4_0", "Q4_0", "gguf", 55, "Q4_0"),
         Quant("Q3_K_M", "Q3_K_M", "gguf", 40, "Q3_K"),
         Quant("Q2_K", "Q2_K", "gguf", 20, "Q2_K"),
+        # gpt-oss ships its experts in MXFP4 (ggml-org/gpt-oss-*-GGUF): the only GGUF it has.
+        Quant("MXFP4", "MXFP4 experts, Q8_0 elsewhere (gpt-oss)", "gguf", 58, "MXFP4"),
         Quant("FP8", "FP8 (W8A8, GPU frameworks)", "gpu", 88),
         Quant("AWQ-INT4", "AWQ int4, group 128 (GPU frameworks)", "gpu", 58),
         Quant("GPTQ-INT4", "GPTQ int4, group 128 (GPU frameworks)", "gpu", 57),
@@ -136,6 +138,7 @@ class WeightsLayout:
     tied_embeddings: bool
     cpu_repack: int = 0  # Q4_0/Q4_K/IQ4_NL bytes llama.cpp copies into a CPU_REPACK buffer
     types: dict[str, int] = field(default_factory=dict)  # bytes per ggml type
+    experts: tuple[int, ...] = ()  # bytes of the routed expert tensors (*_exps) per block
 
     @property
     def file_bytes(self) -> int:
@@ -145,8 +148,12 @@ class WeightsLayout:
 
     @property
     def read_per_token(self) -> int:
-        """Bytes read to decode one token: every matrix except the embedding lookup."""
+        """Bytes read to decode one token by a dense model: every matrix but the embedding."""
         return sum(self.layers) + self.output
+
+    def expert_bytes(self, il: int) -> int:
+        """Routed-expert bytes of block `il` (0 for a dense block)."""
+        return self.experts[il] if il < len(self.experts) else 0
 
 
 def layout_from_tensors(tensors: Iterable[TensorSpec]) -> WeightsLayout:
@@ -154,6 +161,7 @@ def layout_from_tensors(tensors: Iterable[TensorSpec]) -> WeightsLayout:
     tensors = list(tensors)
     n_layers = max((t.layer for t in tensors if t.layer is not None), default=-1) + 1
     layers = [0] * n_layers
+    experts = [0] * n_layers
     token_embd = output = repack = 0
     has_output = any(t.name == "output.weight" for t in tensors)
     types: dict[str, int] = {}
@@ -161,6 +169,8 @@ def layout_from_tensors(tensors: Iterable[TensorSpec]) -> WeightsLayout:
         types[t.ggml_type] = types.get(t.ggml_type, 0) + t.nbytes
         if t.layer is not None:
             layers[t.layer] += t.nbytes
+            if "_exps" in t.name:
+                experts[t.layer] += t.nbytes
             if t.ggml_type in ("Q4_0", "Q4_K", "IQ4_NL") and len(t.shape) >= 2:
                 repack += t.nbytes
         elif t.name.startswith("token_embd"):
@@ -169,7 +179,9 @@ def layout_from_tensors(tensors: Iterable[TensorSpec]) -> WeightsLayout:
             output += t.nbytes
     if not has_output:
         output += token_embd
-    return WeightsLayout(tuple(layers), token_embd, output, not has_output, repack, types)
+    return WeightsLayout(
+        tuple(layers), token_embd, output, not has_output, repack, types, tuple(experts)
+    )
 
 
 def use_more_bits(i_layer: int, n_layers: int) -> bool:
@@ -207,6 +219,7 @@ class QuantContext:
     n_layers: int
     n_gqa: int  # attention heads / KV heads
     is_70b_class: bool  # llama.cpp's LLM_TYPE_70B (80-layer llama/qwen2)
+    n_expert: int = 0  # {arch}.expert_count (Mixtral's 8 experts get more bits in attention)
 
 
 def tensor_type(quant: str, t: TensorSpec, ctx: QuantContext, tied: bool) -> str:
@@ -216,6 +229,8 @@ def tensor_type(quant: str, t: TensorSpec, ctx: QuantContext, tied: bool) -> str
     base = QUANTS[quant].base_type
     if base in ("F16", "F32", "BF16"):
         return base
+    if base == "MXFP4":  # gpt-oss as converted: experts MXFP4, the other matrices Q8_0
+        return "MXFP4" if "_exps" in t.name else "Q8_0"
     name, row = t.name, t.shape[0]
     is_output = name == "output.weight" or (tied and name == "token_embd.weight")
     if is_output:
@@ -233,6 +248,10 @@ def tensor_type(quant: str, t: TensorSpec, ctx: QuantContext, tied: bool) -> str
             new = "Q6_K"
         if ctx.is_70b_class and new in ("Q3_K", "Q4_K"):
             new = "Q5_K"
+        if ctx.n_expert == 8:  # llama-quant.cpp: "for the 8-expert model ... ~128MB"
+            new = "Q8_0"
+    elif "attn_k.weight" in name and ctx.n_expert == 8:
+        new = "Q8_0"
     elif "ffn_down" in name:
         if quant == "Q2_K":
             new = "Q3_K"
@@ -241,7 +260,9 @@ def tensor_type(quant: str, t: TensorSpec, ctx: QuantContext, tied: bool) -> str
         elif quant in ("Q4_K_M", "Q5_K_M") and use_more_bits(i, ctx.n_layers):
             new = "Q6_K"
     elif "attn_output.weight" in name:
-        if quant in ("Q2_K", "Q3_K_M"):
+        if ctx.n_expert == 8 and quant in ("Q2_K", "Q3_K_M", "Q4_K_M"):
+            new = "Q5_K"
+        elif quant in ("Q2_K", "Q3_K_M"):
             new = "Q3_K" if quant == "Q2_K" else "Q4_K"
     elif "attn_qkv.weight" in name:
         new = {"Q3_K_M": "Q4_K", "Q4_K_M": "Q5_K", "Q5_K_M": "Q6_K"}.get(quant, new)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop_app.domain.fit.budget import CPU_BANDWIDTH_NOTE, REALISTIC_SHARE
+from desktop_app.domain.fit.budget import CPU_BANDWIDTH_NOTE
 from desktop_app.domain.fit.estimate import FitResult
 from desktop_app.domain.units import format_bytes, format_speed
 
@@ -68,11 +68,27 @@ def verdict_lines(r: FitResult) -> list[str]:
 
 def speed_lines(r: FitResult) -> list[str]:
     """The decode-speed bound and its realistic share, labelled as estimates."""
+    share = (
+        f"{r.decode_estimate / r.decode_upper:.0%} of the bound: "
+        + (
+            "split runs lose time handing over between GPU and CPU"
+            if r.gpu_layers and (r.cpu_moe_layers or r.gpu_layers < r.layers)
+            else "llmfit's factor"
+        )
+        if r.decode_estimate and r.decode_upper
+        else "no bound"
+    )
+    moe = (
+        f"  mixture of experts: reads {r.shape.experts_used} of {r.shape.experts} experts per "
+        "token, so the active weights set the speed"
+        if r.shape.is_moe
+        else ""
+    )
     return [
         f"Decode speed upper bound {format_speed(r.decode_upper)} (empty context), "
         f"{format_speed(r.decode_upper_full_ctx)} at full context",
-        f"  realistic estimate {format_speed(r.decode_estimate)} "
-        f"({REALISTIC_SHARE:.0%} of the bound, llmfit's factor)",
+        f"  realistic estimate {format_speed(r.decode_estimate)} ({share})",
+        *([moe] if moe else []),
         f"  {r.speed_note}",
         f"  CPU memory bandwidth: {CPU_BANDWIDTH_NOTE}",
     ]

@@ -92,4 +92,6 @@ def find_gpu(gpus: list[Gpu], name: str) -> Gpu | None:
     if exact:
         return exact[0]
     partial = [g for g in gpus if wanted and wanted in g.name.casefold()]
+    if len(partial) > 1:  # "RTX 4090" means the desktop card, not "RTX 4090 Laptop GPU"
+        partial = [g for g in partial if g.name.casefold().endswith(wanted)]
     return partial[0] if len(partial) == 1 else None

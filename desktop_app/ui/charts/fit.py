@@ -35,7 +35,7 @@ class MemoryBarChart:
         self.result: FitResult | None = None
         plot = self.panel.plot
         plot.getAxis("left").setTicks([[(y, label) for _, y, label in DEVICES]])
-        plot.setYRange(-0.6, 2.3, padding=0)
+        plot.setYRange(-0.6, 2.7, padding=0)
         self.panel.legend.setColumnCount(3)
         self.bars: dict[str, pg.BarGraphItem] = {}
         for part, colour in PART_COLOURS.items():

@@ -116,9 +116,9 @@ def test_eight_frameworks_with_tgi_in_maintenance(bundled_store: BundledStore) -
 
 
 def test_catalogues_are_loaded(bundled_store: BundledStore) -> None:
-    assert len(bundled_store.gpus()) == 15
+    assert len(bundled_store.gpus()) == 35
     assert len(bundled_store.cloud_prices()) == 34
-    assert len(bundled_store.model_archs()) == 17
+    assert len(bundled_store.model_archs()) == 39
     assert len(bundled_store.benchmarks()) == 20
     assert len(bundled_store.decision_matrix()) == 8
     assert len(bundled_store.scenarios()) == 7

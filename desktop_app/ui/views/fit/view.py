@@ -1,41 +1,70 @@
-"""Models: can I run it? Catalogue models × quantizations coloured by fit, plus local GGUF files."""
+"""Models: can I run it? One row per model with its best choice here, plain words first.
+
+Each row is the quantization to pick on this hardware (expand it for the others), coloured
+by fit, with the realistic decode speed (the bandwidth bound on hover). The default order is
+"best that runs at a usable speed here". The GPU can be this machine's, one from the GPU
+list, or an amount of GPU memory the user types. Opened GGUF files stay on top.
+
+Hook for a "Run this model" action (the Launch/download feature): call
+`enable_run_action("Run this model →")`; every row that runs here then gets a button in the
+last column, and a click emits `run_requested(model_id, quant)` where `model_id` is the
+catalogue id (`infernav fit --model` spelling) or, for an opened file, its path.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, assert_never
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSlider,
     QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_app.domain.fit.archs import slug
 from desktop_app.domain.fit.estimate import (
+    GIB,
     FitResult,
     FitSettings,
     ModelShape,
     SortOrder,
+    catalogue_quants,
     catalogue_shape,
     estimate,
-    sort_results,
+)
+from desktop_app.domain.fit.pick import (
+    FAMILIES,
+    SIZES,
+    USABLE_NOTE,
+    ModelChoice,
+    group_models,
+    matches,
+    moe_words,
+    plain_summary,
+    speed_words,
 )
 from desktop_app.domain.fit.quant import QUANTS
 from desktop_app.domain.fit.text import (
@@ -47,7 +76,9 @@ from desktop_app.domain.fit.text import (
     weights_lines,
 )
 from desktop_app.domain.fit.verdict import Verdict
-from desktop_app.domain.hardware.profile import HardwareProfile
+from desktop_app.domain.hardware.plan import planned_gpu_profile
+from desktop_app.domain.hardware.profile import GpuDevice, HardwareProfile
+from desktop_app.domain.sources.catalog import Gpu
 from desktop_app.domain.units import format_bytes, format_speed
 from desktop_app.ui import theme
 from desktop_app.ui.charts.fit import MemoryBarChart
@@ -58,16 +89,22 @@ if TYPE_CHECKING:  # the reader (and numpy behind gguf) is imported when a file 
 
 CTX_STEPS = (512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072)
 DEFAULT_CTX_INDEX = 3
-COLUMNS = ("Model", "Quant", "Weights", "KV cache", "Total", "Verdict", "Decode max")
+COLUMNS = ("Model", "Quant", "Memory", "Runs here", "Speed (realistic)", "")
+COL_MODEL, COL_QUANT, COL_MEMORY, COL_VERDICT, COL_SPEED, COL_ACTION = range(6)
 FORMATS = (
     ("GGUF (llama.cpp, Ollama)", "gguf"),
     ("GPU formats (AWQ, GPTQ, FP8)", "gpu"),
     ("All formats", "all"),
 )
+THIS_MACHINE = "This machine"
+OWN_MEMORY = "Enter GPU memory…"
+ROLE_RESULT = Qt.ItemDataRole.UserRole
 
 
 class ModelsView(QWidget):
-    """The fit table for the active hardware, a memory bar and speed for the selected row."""
+    """One row per model for the chosen hardware; the selected row explained below."""
+
+    run_requested = Signal(str, str)  # (model id or GGUF path, quantization)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,20 +112,60 @@ class ModelsView(QWidget):
         self.catalogue: list[ModelShape] = []
         self.local: list[ModelShape] = []
         self.results: list[FitResult] = []
+        self.choices: list[ModelChoice] = []
+        self._ids: dict[str, str] = {}  # model name -> catalogue id
         self._selected_key: tuple[str, str, str] | None = None
         self._sized = False
+        self._run_label = ""
+        self._generation = 0
+        self._gpus: list[Gpu] = [g for g in ctx.stores.bundled.gpus() if g.memory_gb]
 
         title = QLabel("<b>Models: can I run it?</b>")
         title.setStyleSheet("font-size: 20px;")
         self.hardware_label = QLabel()
         self.hardware_label.setWordWrap(True)
 
+        # ---- find: search, family, size, formats, sort
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search models (e.g. qwen, 8b, gemma)…")
+        self.search.setClearButtonEnabled(True)
+        self.family_combo = QComboBox()
+        self.family_combo.addItems(["All families", *[f for f, _ in FAMILIES], "Other"])
+        self.size_combo = QComboBox()
+        self.size_combo.addItems([label for label, _, _ in SIZES])
+        self.format_combo = QComboBox()
+        for text, _key in FORMATS:
+            self.format_combo.addItem(text)
+        self.sort_combo = QComboBox()
+        for order in SortOrder:
+            self.sort_combo.addItem(order.value, order)
+        self.sort_combo.setToolTip(f"Sort order; {USABLE_NOTE}")
+
+        # ---- machine and settings
+        self.gpu_combo = QComboBox()
+        self.gpu_combo.addItem(THIS_MACHINE)
+        for g in self._gpus:
+            self.gpu_combo.addItem(f"{g.name} ({g.memory_gb:g} GB)", g.name)
+        self.gpu_combo.addItem(OWN_MEMORY)
+        self.gpu_combo.setToolTip(
+            "Check the fit on another GPU: pick one from the list (each with its source in "
+            "Sources) or enter how much GPU memory you have"
+        )
+        self.gpu_combo.setMaximumWidth(260)
+        self.vram_spin = QDoubleSpinBox()
+        self.vram_spin.setRange(1, 1024)
+        self.vram_spin.setDecimals(0)
+        self.vram_spin.setValue(12)
+        self.vram_spin.setSuffix(" GB")
+        self.vram_spin.setToolTip("Your GPU's memory (VRAM). Its speed is unknown this way.")
+        self.vram_spin.setVisible(False)
         self.ctx_slider = QSlider(Qt.Orientation.Horizontal)
         self.ctx_slider.setRange(0, len(CTX_STEPS) - 1)
         self.ctx_slider.setValue(DEFAULT_CTX_INDEX)
-        self.ctx_slider.setMinimumWidth(160)
+        self.ctx_slider.setMinimumWidth(110)
         self.ctx_slider.setToolTip("Context length per slot (tokens)")
         self.ctx_label = QLabel()
+        self.ctx_label.setMinimumWidth(95)
         self.kv_combo = QComboBox()
         self.kv_combo.addItems(["f16", "q8_0", "q4_0"])
         self.kv_combo.setToolTip(
@@ -98,12 +175,12 @@ class ModelsView(QWidget):
         self.parallel_spin = QSpinBox()
         self.parallel_spin.setRange(1, 64)
         self.parallel_spin.setToolTip("Parallel slots: each gets the full context")
-        self.format_combo = QComboBox()
-        for text, _key in FORMATS:
-            self.format_combo.addItem(text)
-        self.sort_combo = QComboBox()
-        for order in SortOrder:
-            self.sort_combo.addItem(order.value, order)
+        self.moe_check = QCheckBox("Experts in RAM when needed")
+        self.moe_check.setChecked(True)
+        self.moe_check.setToolTip(
+            "Mixture-of-experts models too big for the GPU: keep some experts in system RAM "
+            "and the rest on the GPU (llama.cpp --n-cpu-moe), instead of whole layers"
+        )
         self.open_file_button = QPushButton("Open GGUF file…")
         self.open_folder_button = QPushButton("Open folder…")
         self.message_label = QLabel()
@@ -114,54 +191,96 @@ class ModelsView(QWidget):
             "border-radius: 4px;"
         )
 
-        controls = QHBoxLayout()
+        find = QHBoxLayout()
+        find.addWidget(self.search, 2)
+        combo: QWidget
+        for combo in (self.family_combo, self.size_combo, self.format_combo):
+            find.addWidget(combo)
+        find.addWidget(QLabel("Sort:"))
+        find.addWidget(self.sort_combo)
+        machine_row = QHBoxLayout()
+        widget: QWidget
         for widget in (
+            QLabel("GPU:"),
+            self.gpu_combo,
+            self.vram_spin,
             QLabel("Context:"),
             self.ctx_slider,
             self.ctx_label,
+        ):
+            machine_row.addWidget(widget)
+        machine_row.addStretch(1)
+        settings_row = QHBoxLayout()
+        for widget in (
             QLabel("KV cache:"),
             self.kv_combo,
             QLabel("Slots:"),
             self.parallel_spin,
-            QLabel("Formats:"),
-            self.format_combo,
-            QLabel("Sort:"),
-            self.sort_combo,
+            self.moe_check,
         ):
-            controls.addWidget(widget)
-        controls.addStretch(1)
-        controls.addWidget(self.open_file_button)
-        controls.addWidget(self.open_folder_button)
+            settings_row.addWidget(widget)
+        settings_row.addStretch(1)
+        settings_row.addWidget(self.open_file_button)
+        settings_row.addWidget(self.open_folder_button)
 
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
+        self.status_label = QLabel("Sizing the model catalogue…")
+        self.status_label.setWordWrap(True)
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(len(COLUMNS))
+        self.tree.setHeaderLabels(COLUMNS)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_MODEL, QHeaderView.ResizeMode.Stretch)
         for col in range(1, len(COLUMNS)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.setColumnHidden(COL_ACTION, True)
 
         self.chart = MemoryBarChart()
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.plain = QLabel()
+        self.plain.setWordWrap(True)
+        self.plain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_button = QToolButton()
+        self.details_button.setText("Details")
+        self.details_button.setCheckable(True)
+        self.details_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.details = QLabel()
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.details.setVisible(False)
+        text_box = QWidget()
+        text_layout = QVBoxLayout(text_box)
+        text_layout.setContentsMargins(0, 0, 0, 0)
+        for part in (self.summary, self.plain, self.details_button, self.details):
+            text_layout.addWidget(part)
+        text_layout.addStretch(1)
         details_scroll = QScrollArea()
-        details_scroll.setWidget(self.details)
+        details_scroll.setWidget(text_box)
         details_scroll.setWidgetResizable(True)
         details_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        details_scroll.setMinimumWidth(420)
+        details_scroll.setMinimumWidth(300)
         below = QWidget()
         below_layout = QHBoxLayout(below)
         below_layout.setContentsMargins(0, 0, 0, 0)
-        below_layout.addWidget(self.chart.panel, 5)
         below_layout.addWidget(details_scroll, 6)
-        self.chart.panel.setMinimumHeight(220)
+        below_layout.addWidget(self.chart.panel, 5)
+        self.chart.panel.setMinimumHeight(200)
+        self.chart.panel.setMinimumWidth(280)
+        table_box = QWidget()
+        table_layout = QVBoxLayout(table_box)
+        table_layout.setContentsMargins(0, 0, 0, 0)
+        table_layout.addWidget(self.status_label)
+        table_layout.addWidget(self.tree, 1)
         splitter = self._splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table)
+        splitter.addWidget(table_box)
         splitter.addWidget(below)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -169,25 +288,41 @@ class ModelsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(self.hardware_label)
-        layout.addLayout(controls)
+        layout.addLayout(find)
+        layout.addLayout(machine_row)
+        layout.addLayout(settings_row)
         layout.addWidget(self.message_label)
         layout.addWidget(splitter, 1)
 
-        self.ctx_slider.valueChanged.connect(self._on_settings_changed)
-        self.kv_combo.currentIndexChanged.connect(self._on_settings_changed)
-        self.parallel_spin.valueChanged.connect(self._on_settings_changed)
-        self.format_combo.currentIndexChanged.connect(self._on_settings_changed)
-        self.sort_combo.currentIndexChanged.connect(self._on_settings_changed)
-        self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
+        for signal in (
+            self.ctx_slider.valueChanged,
+            self.kv_combo.currentIndexChanged,
+            self.parallel_spin.valueChanged,
+            self.format_combo.currentIndexChanged,
+            self.moe_check.toggled,
+            self.vram_spin.valueChanged,
+        ):
+            signal.connect(self._on_settings_changed)
+        for signal in (
+            self.search.textChanged,
+            self.family_combo.currentIndexChanged,
+            self.size_combo.currentIndexChanged,
+            self.sort_combo.currentIndexChanged,
+        ):
+            signal.connect(self._on_filter_changed)
+        self.gpu_combo.currentIndexChanged.connect(self._on_gpu_changed)
+        self.tree.itemSelectionChanged.connect(self._on_tree_selection_changed)
+        self.details_button.toggled.connect(self._on_details_toggled)
         self.open_file_button.clicked.connect(self._on_open_file_clicked)
         self.open_folder_button.clicked.connect(self._on_open_folder_clicked)
         ctx.hardware.profile_changed.connect(self._on_hardware_profile_changed)
 
         self._update_ctx_label()
-        self._show_hardware(ctx.hardware.profile)
+        self._show_hardware(self.profile())
         archs = ctx.stores.bundled.model_archs()
+        self._ids = {a.model: slug(a.model) for a in archs}
         ctx.runner.submit(
-            lambda: [catalogue_shape(a, q) for a in archs for q in QUANTS],
+            lambda: [catalogue_shape(a, q) for a in archs for q in catalogue_quants(a)],
             self._on_catalogue_built,
             self._on_catalogue_failed,
         )
@@ -201,11 +336,12 @@ class ModelsView(QWidget):
             self._splitter.setSizes([height * 3 // 5, height * 2 // 5])
 
     def settle_for_screenshot(self) -> None:
-        """Wait for the catalogue job so a screenshot shows the filled table."""
+        """Wait for the catalogue and fit jobs so a screenshot shows the filled table."""
         from PySide6.QtCore import QCoreApplication
 
-        self.ctx.runner.wait(20_000)
-        QCoreApplication.processEvents()
+        for _ in range(3):
+            self.ctx.runner.wait(20_000)
+            QCoreApplication.processEvents()
 
     # ------------------------------------------------------------------ state
     def settings(self) -> FitSettings:
@@ -214,93 +350,223 @@ class ModelsView(QWidget):
             ctx=CTX_STEPS[self.ctx_slider.value()],
             parallel=self.parallel_spin.value(),
             kv_type=self.kv_combo.currentText(),
+            moe_offload=self.moe_check.isChecked(),
         )
+
+    def profile(self) -> HardwareProfile | None:
+        """The hardware the verdicts are for: this machine, or the GPU picked or entered."""
+        base = self.ctx.hardware.profile
+        choice = self.gpu_combo.currentText()
+        if choice == THIS_MACHINE:
+            return base
+        if choice == OWN_MEMORY:
+            gib = self.vram_spin.value()
+            gpu = GpuDevice(
+                0, f"your GPU ({gib:g} GB)", "NVIDIA", "entered by you",
+                memory_total_bytes=int(gib * GIB),
+            )  # fmt: skip
+            plan: HardwareProfile | None = None
+        else:
+            found = next((g for g in self._gpus if g.name == self.gpu_combo.currentData()), None)
+            if found is None:
+                return base
+            plan = planned_gpu_profile(found)
+            gpu = plan.gpus[0]
+        if base is None and plan is not None:
+            return plan
+        if base is None:
+            return None
+        label = f"{base.label} with {gpu.name}"
+        return replace(base, label=label, planned=True, gpus=(gpu,), apple=None)
 
     def _format(self) -> str:
         return FORMATS[self.format_combo.currentIndex()][1]
 
     def refresh(self) -> None:
-        """Recompute every row for the current settings and hardware, keeping the selection."""
+        """Recompute every estimate in the background for the current settings and hardware."""
         s = self.settings()
-        profile = self.ctx.hardware.profile
+        profile = self.profile()
         fmt = self._format()
-        shapes = [sh for sh in self.catalogue if fmt in ("all", sh.family)]
-        results = [estimate(sh, s, profile) for sh in [*self.local, *shapes]]
-        order = SortOrder(self.sort_combo.currentData())
-        self.results = sort_results(results, order, pinned=len(self.local))
-        self._fill_table()
+        shapes = [*self.local, *[sh for sh in self.catalogue if fmt in ("all", sh.family)]]
+        self._generation += 1
+        generation = self._generation
+        self.ctx.runner.submit(
+            lambda: [estimate(sh, s, profile) for sh in shapes],
+            lambda results: self._on_estimated(generation, results),
+            self._on_catalogue_failed,
+            key="models-fit",
+        )
 
-    def _fill_table(self) -> None:
-        self.table.blockSignals(True)
-        self.table.setRowCount(len(self.results))
-        selected_row = 0
-        for row, r in enumerate(self.results):
-            if _key(r) == self._selected_key:
-                selected_row = row
-            local = r.shape.source.startswith("GGUF header")
-            cells = (
-                (
-                    ("File · " if local else "") + _short(r.shape.name),
-                    [r.shape.name, r.shape.source],
-                ),
-                (r.shape.quant, [QUANTS[r.shape.quant].label if r.shape.quant in QUANTS else ""]),
-                (format_bytes(r.weights_bytes), weights_lines(r)),
-                (format_bytes(r.kv.bytes), kv_lines(r)),
-                (format_bytes(r.total_bytes), [*other_lines(r), *verdict_lines(r)]),
-                (_short_verdict(r), verdict_lines(r)),
-                (format_speed(r.decode_upper), speed_lines(r)),
-            )
-            colour = verdict_colour(r.verdict)
-            for col, (text, tip) in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip("\n".join(line for line in tip if line))
-                if colour:
-                    item.setBackground(QColor(colour))
-                    item.setForeground(QColor("#111111"))
-                if 2 <= col != 5:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.table.setItem(row, col, item)
-        if self.results:
-            self.table.selectRow(selected_row)
-            first_cell = self.table.item(selected_row, 0)
-            if first_cell is not None:
-                self.table.scrollToItem(first_cell)
-        self.table.blockSignals(False)
+    def _on_estimated(self, generation: int, results: list[FitResult]) -> None:
+        if generation != self._generation:
+            return  # a newer setting is already being estimated
+        self.results = results
+        self._regroup()
+
+    def _regroup(self) -> None:
+        order = SortOrder(self.sort_combo.currentData())
+        text = self.search.text().strip()
+        family, size = self.family_combo.currentText(), self.size_combo.currentText()
+        local_sources = {s.source for s in self.local}
+        shown = [
+            r
+            for r in self.results
+            if r.shape.source in local_sources or matches(r, text, family, size)
+        ]
+        pinned = sum(1 for r in shown if r.shape.source in local_sources)
+        self.choices = group_models(shown, order, pinned=pinned)
+        self._fill_tree()
+
+    def _fill_tree(self) -> None:
+        self.tree.blockSignals(True)
+        self.tree.clear()
+        select: QTreeWidgetItem | None = None
+        for choice in self.choices:
+            top = self._item(choice.best, top=True)
+            self.tree.addTopLevelItem(top)
+            if _key(choice.best) == self._selected_key:
+                select = top
+            for other in choice.others:
+                child = self._item(other, top=False)
+                top.addChild(child)
+                if _key(other) == self._selected_key:
+                    select = child
+                    top.setExpanded(True)
+            self._add_action(top, choice.best)
+        if select is None and self.tree.topLevelItemCount():
+            select = self.tree.topLevelItem(0)
+        if select is not None:
+            select.setSelected(True)
+            self.tree.setCurrentItem(select)
+            self.tree.scrollToItem(select)
+        self.tree.blockSignals(False)
+        n = len(self.choices)
+        self.status_label.setText(
+            f"{n} model{'s' if n != 1 else ''}: each row shows the quantization to pick here "
+            f"(expand for the others). Sorted by {self.sort_combo.currentText().lower()}; "
+            f"{USABLE_NOTE}."
+            if n
+            else "No model matches the search and filters."
+        )
         self._show_selected()
+
+    def _item(self, r: FitResult, *, top: bool) -> QTreeWidgetItem:
+        local = r.shape.source.startswith("GGUF header")
+        name = ("File · " if local else "") + _short(r.shape.name)
+        quant_label = QUANTS[r.shape.quant].label if r.shape.quant in QUANTS else r.shape.quant
+        cells = (
+            (name if top else "", [r.shape.name, _source_words(r.shape.source)]),
+            (r.shape.quant, [quant_label]),
+            (
+                format_bytes(r.total_bytes),
+                [
+                    f"Total {format_bytes(r.total_bytes)}",
+                    weights_lines(r)[0],
+                    kv_lines(r)[0],
+                    *other_lines(r),
+                ],
+            ),
+            (_short_verdict(r), verdict_lines(r)),
+            (format_speed(r.decode_estimate), speed_lines(r)),
+        )
+        item = QTreeWidgetItem([text for text, _ in cells])
+        item.setData(COL_MODEL, ROLE_RESULT, r)
+        colour = verdict_colour(r.verdict)
+        for col, (_text, tip) in enumerate(cells):
+            item.setToolTip(col, "\n".join(line for line in tip if line))
+            if colour:
+                item.setBackground(col, QColor(colour))
+                item.setForeground(col, QColor("#111111"))
+            if col in (COL_MEMORY, COL_SPEED):
+                item.setTextAlignment(
+                    col, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                )
+        return item
+
+    def _add_action(self, item: QTreeWidgetItem, r: FitResult) -> None:
+        if not self._run_label or not r.verdict.runs:
+            return
+        button = QPushButton(self._run_label)
+        button.setFlat(True)
+        model_id = self._model_id(r)
+        button.clicked.connect(lambda: self.run_requested.emit(model_id, r.shape.quant))
+        self.tree.setItemWidget(item, COL_ACTION, button)
+
+    def _model_id(self, r: FitResult) -> str:
+        if r.shape.source.startswith("GGUF header: "):
+            return r.shape.source.removeprefix("GGUF header: ")
+        return self._ids.get(r.shape.name, slug(r.shape.name))
+
+    def enable_run_action(self, label: str = "Run this model →") -> None:
+        """Show a button on every row that runs here; a click emits `run_requested`."""
+        self._run_label = label
+        self.tree.setColumnHidden(COL_ACTION, not label)
+        self._fill_tree()
+
+    def top_items(self) -> list[QTreeWidgetItem]:
+        """The model rows, in the order shown."""
+        items = (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount()))
+        return [item for item in items if item is not None]
+
+    def row_texts(self, column: int = COL_MODEL) -> list[str]:
+        """The model rows' texts in one column, in the order shown."""
+        return [item.text(column) for item in self.top_items()]
 
     def selected_result(self) -> FitResult | None:
         """The estimate of the selected row."""
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self.results):
+        items = self.tree.selectedItems()
+        if not items:
             return None
-        return self.results[rows[0].row()]
+        data = items[0].data(COL_MODEL, ROLE_RESULT)
+        return data if isinstance(data, FitResult) else None
+
+    def select(self, name: str, quant: str) -> None:
+        """Select the row of one model at one quantization (expanding its model)."""
+        for top in self.top_items():
+            children = (top.child(c) for c in range(top.childCount()))
+            for item in (top, *[c for c in children if c is not None]):
+                r = item.data(COL_MODEL, ROLE_RESULT)
+                if (
+                    isinstance(r, FitResult)
+                    and _short(r.shape.name) == name
+                    and r.shape.quant == quant
+                ):
+                    top.setExpanded(item is not top)
+                    self.tree.setCurrentItem(item)
+                    return
+        raise KeyError(f"{name} {quant} is not shown")
+
+    def _max_gpu_ctx(self, r: FitResult) -> int | None:
+        if r.verdict is not Verdict.FITS_GPU:
+            return None
+        profile, s = self.profile(), r.settings
+        best = None
+        for ctx in CTX_STEPS:
+            if ctx < s.ctx or ctx > r.shape.max_ctx:
+                continue
+            if estimate(r.shape, replace(s, ctx=ctx), profile).verdict is not Verdict.FITS_GPU:
+                break
+            best = ctx
+        return best
 
     def _show_selected(self) -> None:
         r = self.selected_result()
         self.chart.show(r)
         if r is None:
+            self.summary.setText("")
+            self.plain.setText("")
             self.details.setText("")
             return
-        lines = describe(r)
-        head = f"<b>{html.escape(lines[0])}</b><br>"
-        verdict = f"<b style='font-size:15px'>{html.escape(r.verdict_text)}</b>"
-        if r.decode_upper is None:
-            speed = f"<br><b>Decode speed:</b> unknown ({html.escape(r.speed_note)})"
-        else:
-            speed = (
-                f"<br><b>Decode speed:</b> up to {format_speed(r.decode_upper)} "
-                f"(bandwidth bound); about {format_speed(r.decode_estimate)} realistic "
-                f"<i>(estimate)</i>"
-            )
-            if 0 < r.gpu_layers < r.layers:
-                speed += "<br><b>The CPU side is slower and sets the pace.</b>"
-        body = "<br>".join(
-            html.escape(line.strip()) for line in lines[1:] if not line.startswith("  source")
-        )
-        self.details.setText(f"{head}{verdict}{speed}<br><br>{body}")
-        self.details.setToolTip("\n".join(lines))
+        lines = [
+            f"{_short(r.shape.name)} at {r.shape.quant}: needs {format_bytes(r.total_bytes)} "
+            f"for a {r.settings.ctx:,}-token context.",
+            f"Speed: {speed_words(r)}; up to {format_speed(r.decode_upper)} at best.",
+            moe_words(r),
+            _source_words(r.shape.source),
+        ]
+        self.summary.setText(html.escape(plain_summary(r, self._max_gpu_ctx(r))))
+        self.plain.setText("<br>".join(html.escape(line) for line in lines if line))
+        self.details.setText("<br>".join(html.escape(line) for line in describe(r)))
 
     def _show_hardware(self, profile: HardwareProfile | None) -> None:
         if profile is None:
@@ -318,7 +584,7 @@ class ModelsView(QWidget):
             f"Hardware ({kind}): <b>{html.escape(profile.label)}</b> — "
             f"GPU: {html.escape(gpus or 'none')}; "
             f"RAM available: {format_bytes(mem)}. Colours: green fits on the GPU, yellow "
-            "partial offload, blue CPU only, red does not fit."
+            "split between GPU and RAM, blue CPU only, red does not fit."
         )
 
     def _update_ctx_label(self) -> None:
@@ -360,14 +626,31 @@ class ModelsView(QWidget):
         self.refresh()
 
     @Slot()
-    def _on_table_selection_changed(self) -> None:
+    def _on_filter_changed(self) -> None:
+        self._regroup()
+
+    @Slot()
+    def _on_gpu_changed(self) -> None:
+        self.vram_spin.setVisible(self.gpu_combo.currentText() == OWN_MEMORY)
+        self._show_hardware(self.profile())
+        self.refresh()
+
+    @Slot(bool)
+    def _on_details_toggled(self, shown: bool) -> None:
+        self.details.setVisible(shown)
+        self.details_button.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+
+    @Slot()
+    def _on_tree_selection_changed(self) -> None:
         r = self.selected_result()
         self._selected_key = _key(r) if r else None
         self._show_selected()
 
     @Slot(object)
-    def _on_hardware_profile_changed(self, profile: HardwareProfile) -> None:
-        self._show_hardware(profile)
+    def _on_hardware_profile_changed(self, _profile: HardwareProfile) -> None:
+        self._show_hardware(self.profile())
         self.refresh()
 
     def _on_catalogue_built(self, shapes: list[ModelShape]) -> None:
@@ -441,7 +724,20 @@ def _short(name: str) -> str:
     return re.sub(r"\(.*?\)", "", name).strip()
 
 
+def _source_words(source: str) -> str:
+    """Where the figures come from, in plain words (the full text is in the Details)."""
+    if source.startswith("GGUF header: "):
+        return f"From the file's own header: {source.removeprefix('GGUF header: ')}"
+    retrieved = re.search(r"retrieved ([\d-]+|unknown)", source)
+    url = re.search(r"huggingface\.co/[\w.-]+/[\w.-]+", source)
+    where = f"the model's published configuration ({url[0]})" if url else "the model catalogue"
+    when = f", as of {retrieved[1]}" if retrieved else ""
+    return f"Source: {where}{when}."
+
+
 def _short_verdict(r: FitResult) -> str:
+    if r.verdict is Verdict.PARTIAL_OFFLOAD and r.cpu_moe_layers:
+        return f"split: experts of {r.cpu_moe_layers} blocks in RAM"
     if r.verdict is Verdict.PARTIAL_OFFLOAD:
-        return f"partial: {r.gpu_layers}/{r.layers} layers"
+        return f"split: {r.gpu_layers}/{r.layers} layers on GPU"
     return r.verdict_text
