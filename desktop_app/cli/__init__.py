@@ -39,6 +39,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop_app.cli.trial",
     "desktop_app.cli.deploy",
     "desktop_app.cli.bench",
+    "desktop_app.cli.download",
 )
 
 

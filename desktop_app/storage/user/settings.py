@@ -66,3 +66,7 @@ COMPARE_FRAMEWORKS: Setting[list[str]] = Setting("compare.frameworks", [], _is_s
 def engine_binary(engine: str) -> Setting[str]:
     """The binary the user picked for an engine ("" when none): launch.binary.<engine>."""
     return Setting(f"launch.binary.{engine}", "", _is_str)
+
+
+# Where model downloads come from: "" is Hugging Face, otherwise a mirror's address (issue 14).
+MODEL_MIRROR: Setting[str] = Setting("download.mirror", "", _is_str)
