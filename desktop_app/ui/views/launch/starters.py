@@ -79,11 +79,11 @@ class StarterPanel(QWidget):
         self._relay.progress.connect(self._on_download_progress)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        intro = QLabel(
-            "No model yet? Pick one of these and click Download & run: the app downloads "
-            "it into its models folder, checks it and starts it."
+        intro = QLabel("No model yet? Pick one and click Download & run.")
+        intro.setToolTip(
+            "The app downloads it into its models folder, checks its size and SHA-256, "
+            "and starts it."
         )
-        intro.setWordWrap(True)
         lay.addWidget(intro)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -93,6 +93,7 @@ class StarterPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._on_table_selection_changed)
+        self.table.setMinimumHeight(125)
         lay.addWidget(self.table, 1)
         buttons = QHBoxLayout()
         self.run_button = QPushButton("Download && run")
@@ -115,9 +116,12 @@ class StarterPanel(QWidget):
         for b in (self.run_button, self.pause_button, self.cancel_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        for b in (self.page_button, self.licence_button, folder):
-            buttons.addWidget(b)
         lay.addLayout(buttons)
+        links = QHBoxLayout()
+        for b in (self.page_button, self.licence_button, folder):
+            links.addWidget(b)
+        links.addStretch(1)
+        lay.addLayout(links)
         self.bar = QProgressBar()
         self.bar.setRange(0, 1000)
         self.bar.hide()  # only while a download runs: never an idle 0%

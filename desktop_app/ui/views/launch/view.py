@@ -57,9 +57,8 @@ DOWNLOAD_PAGES = {
     "ollama": "https://ollama.com/download",
 }
 LINUX_LLAMA_HINT = (
-    "On Linux: install llama.cpp from your distribution's packages where it has one, or "
-    "download a release from https://github.com/ggml-org/llama.cpp/releases and pick its "
-    "llama-server (Homebrew works too)."
+    "Install your distribution's llama.cpp package, or a release from "
+    "https://github.com/ggml-org/llama.cpp/releases (its llama-server); Homebrew works too."
 )
 
 
@@ -128,9 +127,8 @@ class LaunchView(QWidget):
         outer = QVBoxLayout(self)
         heading = QLabel(
             "<h2>Chat with a model on this machine</h2>"
-            "Pick or download a model, click Start, and ask it something: its real speed "
-            "shows beside the answer. Engines listen on 127.0.0.1 only unless you choose "
-            "otherwise, and the app stops every engine it started when it closes."
+            "Pick or download a model, click Start, ask it something. Engines listen on "
+            "127.0.0.1 only unless you choose otherwise; the app stops those it started."
         )
         heading.setWordWrap(True)
         outer.addWidget(heading)
@@ -145,6 +143,7 @@ class LaunchView(QWidget):
         self.models.starters.run_requested.connect(self._on_starter_run_requested)
         lay.addWidget(self.models, 3)
         lay.addWidget(self._options_box())
+        self.chat = ChatPanel()
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(MAX_LOG_LINES)
@@ -153,25 +152,28 @@ class LaunchView(QWidget):
         self.log.setMinimumHeight(90)
         log_box = QGroupBox("Engine log")
         QVBoxLayout(log_box).addWidget(self.log)
-        lay.addWidget(log_box, 1)
+        side_layout = self.chat.side.layout()
+        assert side_layout is not None
+        side_layout.addWidget(log_box)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(left)
         scroll.setMinimumWidth(300)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         splitter.addWidget(scroll)
-        self.chat = ChatPanel()
         self.chat.send_requested.connect(self._on_chat_send_requested)
         self.chat.stop_requested.connect(self._on_chat_stop_requested)
         splitter.addWidget(self.chat)
         side = QScrollArea()
         side.setWidgetResizable(True)
         side.setWidget(self.chat.side)
-        side.setMinimumWidth(240)
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side.setMinimumWidth(280)
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)  # the conversation takes the room
         splitter.setStretchFactor(2, 0)
-        splitter.setSizes([470, 560, 330])
+        splitter.setSizes([455, 365, 345])
         self.splitter = splitter
         outer.addWidget(splitter, 1)
 
@@ -198,17 +200,21 @@ class LaunchView(QWidget):
             buttons.addWidget(pick)
             buttons.addWidget(page)
             buttons.addStretch(1)
+            if engine == "ollama":
+                buttons.addWidget(self._look_again_button())
             grid.addWidget(name, 2 * row, 0)
             grid.addWidget(label, 2 * row, 1)
             grid.addLayout(buttons, 2 * row + 1, 1)
             self.engine_labels[engine] = label
             self.page_buttons[engine] = page
+        grid.setColumnStretch(1, 1)
+        return box
+
+    def _look_again_button(self) -> QPushButton:
         self.look_again = QPushButton("Look again")
         self.look_again.setToolTip("Look for the engines again (after installing one).")
         self.look_again.clicked.connect(self.refresh_engines)
-        grid.addWidget(self.look_again, 0, 2, Qt.AlignmentFlag.AlignTop)
-        grid.setColumnStretch(1, 1)
-        return box
+        return self.look_again
 
     def _on_page_clicked(self, engine: str) -> None:
         QDesktopServices.openUrl(QUrl(DOWNLOAD_PAGES[engine]))
@@ -228,7 +234,7 @@ class LaunchView(QWidget):
             box.ready_bar,
         )
         self.start_button, self.stop_button = box.start_button, box.stop_button
-        self.start_reason = box.start_reason
+        self.start_reason, self.options_more = box.start_reason, box.more
         self.start_button.clicked.connect(self._on_start_clicked)
         self.stop_button.clicked.connect(self._on_stop_clicked)
         return box
@@ -397,6 +403,7 @@ class LaunchView(QWidget):
             self.start_engine()
         except SpecError as exc:
             self.options_error.setText(str(exc))
+            self.options_more.setChecked(True)  # the field it is about is in view
 
     def start_engine(self) -> None:
         """Start (or reuse) the engine for the selected model; raises SpecError on bad input."""
