@@ -136,3 +136,20 @@ def test_a_bad_mirror_address_is_refused_at_the_field(window) -> None:  # type: 
     assert not starters.mirror_error.isHidden()
     assert starters.mirror_edit.text() == "mirror.lan"  # kept for fixing
     assert window.ctx.stores.user.get_setting(MODEL_MIRROR) == ""
+
+
+def test_run_this_model_in_models_selects_its_starter_in_launch(window) -> None:  # type: ignore[no-untyped-def]
+    models = window.show_view("models")
+    table = models.table
+    row = next(
+        r for r in range(table.rowCount()) if table.item(r, 0).text().startswith("Qwen2.5-0.5B")
+    )
+    table.selectRow(row)
+    models.run_button.click()
+    launch = window.current_view() if hasattr(window, "current_view") else None
+    view = window.show_view("launch")
+    assert launch in (None, view)
+    starters = view.models.starters
+    assert view.models.gguf_stack.currentWidget() is starters
+    assert starters.selected().id == "qwen2.5-0.5b-instruct"
+    assert "click Download & run" in starters.message.text()

@@ -106,6 +106,9 @@ class ModelsView(QWidget):
             self.sort_combo.addItem(order.value, order)
         self.open_file_button = QPushButton("Open GGUF file…")
         self.open_folder_button = QPushButton("Open folder…")
+        # Issue 14: Launch with this model selected (or its starter download offered).
+        self.run_button = QPushButton("Run this model")
+        self.run_button.clicked.connect(self._on_run_clicked)
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self.message_label.setVisible(False)
@@ -132,6 +135,7 @@ class ModelsView(QWidget):
         controls.addStretch(1)
         controls.addWidget(self.open_file_button)
         controls.addWidget(self.open_folder_button)
+        controls.addWidget(self.run_button)
 
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -409,6 +413,11 @@ class ModelsView(QWidget):
             self.open_gguf(name)
 
     @Slot()
+    def _on_run_clicked(self) -> None:
+        r, window = self.selected_result(), self.window()
+        if r is not None and hasattr(window, "show_view"):
+            window.show_view("launch").run_model(r.shape.name)
+
     def _on_open_folder_clicked(self) -> None:
         name = QFileDialog.getExistingDirectory(self, "Open a folder of GGUF models")
         if name:

@@ -373,8 +373,13 @@ class LaunchView(QWidget):
         if starters.select_arch(str(model)) or starters.select(str(model)):
             picked = starters.selected()
             assert picked is not None
-            return f"{picked.name} is selected: click Download & run."
-        return f"{model} is not among the starter models; pick one or add your own file."
+            here = starters.downloaded_path(picked)
+            text = f"{picked.name} is selected: click {'Run' if here else 'Download & run'}."
+        else:
+            text = f"{model} is not among the starter models; pick one or add your own file."
+        starters.message.setStyleSheet("")
+        starters.message.setText(text)
+        return text
 
     def _on_pick_binary_clicked(self, engine: str) -> None:
         path, _ = QFileDialog.getOpenFileName(
