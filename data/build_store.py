@@ -32,6 +32,7 @@ SOURCE_FILES = (
     "guide_figures.csv",
     "model_arch.csv",
     "scenarios.csv",
+    "starter_models.csv",
 )
 GPU_FIGURES = {
     "memory_gb": ("memory", "GB"),
@@ -462,6 +463,28 @@ def build(data_dir: Path, out: Path) -> None:
                     monthly_cost=_num(r["monthly_cost"]),
                     currency=r["currency"],
                     outcome="; ".join(x for x in (r["outcome_notes"], r["note"]) if x),
+                    source=r["source"],
+                    source_type=r["source_type"],
+                    retrieved=r["retrieved"],
+                )
+            )
+        for seq, r in enumerate(_rows(data_dir, "starter_models.csv")):
+            session.add(
+                m.StarterModelRow(
+                    id=r["id"],
+                    seq=seq,
+                    name=r["name"],
+                    repo=r["repo"],
+                    filename=r["filename"],
+                    revision=r["revision"] or "main",
+                    size_bytes=None if r["size_bytes"] == "unknown" else _int(r["size_bytes"]),
+                    sha256=r["sha256"].strip().lower() or "unknown",
+                    licence=r["licence"],
+                    licence_url=r["licence_url"],
+                    suits=r["suits"],
+                    arch_model=r["arch_model"],
+                    quantization=r["quantization"],
+                    note=r["note"],
                     source=r["source"],
                     source_type=r["source_type"],
                     retrieved=r["retrieved"],

@@ -41,6 +41,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "desktop_app.cli.bench",
     "desktop_app.cli.engines",
     "desktop_app.cli.report",
+    "desktop_app.cli.download",
 )
 
 

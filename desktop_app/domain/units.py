@@ -87,3 +87,24 @@ def format_number(value: float, unit: str = "") -> str:
     if abs(value) >= 100:
         return f"{value:,.0f}"
     return f"{value:,.4g}"
+
+
+def format_byte_rate(bytes_per_s: float | None) -> str:
+    """A transfer speed in binary units per second ("12.3 MiB/s"), or "unknown"."""
+    if bytes_per_s is None or not math.isfinite(bytes_per_s) or bytes_per_s < 0:
+        return UNKNOWN
+    return f"{format_bytes(bytes_per_s)}/s"
+
+
+def format_time_left(seconds: float | None) -> str:
+    """A wait in words ("45 s", "3 min 20 s", "1 h 5 min"), or "unknown"."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return UNKNOWN
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, secs = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"

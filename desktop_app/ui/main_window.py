@@ -31,7 +31,14 @@ from desktop_app.errors import StoreError
 from desktop_app.services.stores import Stores, open_stores
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext, pack_applied
-from desktop_app.ui.views import VIEWS, FollowsPresentationMode, StopsOnClose, ViewSpec
+from desktop_app.ui.views import (
+    VIEWS,
+    FollowsPresentationMode,
+    OffersRun,
+    RunsModel,
+    StopsOnClose,
+    ViewSpec,
+)
 from desktop_app.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:
@@ -241,10 +248,19 @@ class MainWindow(QMainWindow):
             spec: ViewSpec = next(v for v in VIEWS if v.key == key)
             widget = spec.factory()(self.ctx)
             self.views[key] = widget
+            if isinstance(widget, OffersRun):
+                widget.enable_run_action()
+                widget.run_requested.connect(self._on_run_requested)
             if self.presentation:
                 self._tell_view(widget, True)
             self.stack.addWidget(widget)
         return self.views[key]
+
+    @Slot(str, str)
+    def _on_run_requested(self, model: str, _quant: str) -> None:
+        launch = self.show_view("launch")
+        if isinstance(launch, RunsModel):
+            self.statusBar().showMessage(launch.run_model(model), 8000)
 
     def show_view(self, key: str) -> QWidget:
         """Switch to a view by key."""

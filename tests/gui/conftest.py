@@ -136,3 +136,6 @@ def make_window(qtbot: Any) -> Iterator[Callable[..., MainWindow]]:
 def window(make_window: Callable[..., MainWindow]) -> MainWindow:
     """A loaded main window that detected the fixed test machine."""
     return make_window()
+
+
+from tests.fakes.hf_fixture import gemma_gguf, gemma_store, hf_server  # noqa: E402,F401  (download tests)

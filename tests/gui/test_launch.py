@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import httpx
 import pytest
+
+from PySide6.QtGui import QDesktopServices
 
 from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.services.engines.specs import free_port
@@ -75,11 +78,46 @@ def test_engines_and_gguf_files_are_listed(window, llama_bin: Path, models: Path
 def test_a_missing_engine_says_how_to_get_it(window, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.setattr("desktop_app.services.engines.discovery.usual_places", lambda e: [])
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
     view = _launch(window)
     assert "ollama.com/download" in view.engine_labels["ollama"].text()
-    assert "github.com/ggml-org/llama.cpp" in view.engine_labels["llama.cpp"].text()
-    view.start_button.click()
-    assert "llama-server is not available" in view.options_error.text()
+    llama_hint = view.engine_labels["llama.cpp"].text()
+    assert "github.com/ggml-org/llama.cpp" in llama_hint
+    if sys.platform.startswith("linux"):  # the Linux ways first, Homebrew last
+        assert llama_hint.index("distribution") < llama_hint.index("Homebrew")
+    # Start waits, saying why, instead of failing on a click.
+    assert not view.start_button.isEnabled()
+    assert "Start needs llama-server" in view.start_reason.text()
+    view.models.tabs.setCurrentIndex(1)
+    assert "Start needs Ollama" in view.start_reason.text()
+    assert not view.models.pull_button.isEnabled()
+    assert "Pull needs a running Ollama" in view.models.pull_message.text()
+    assert view.models.pull_bar.isHidden()  # no idle 0% bar
+    # Every download page is a button that opens the browser.
+    for engine in ("llama.cpp", "ollama"):
+        assert not view.page_buttons[engine].isHidden()
+        view.page_buttons[engine].click()
+    assert opened == ["https://github.com/ggml-org/llama.cpp/releases",
+                      "https://ollama.com/download"]  # fmt: skip
+
+
+def test_look_again_finds_an_engine_installed_meanwhile(  # type: ignore[no-untyped-def]
+    window, llama_bin: Path, models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setattr("desktop_app.services.engines.discovery.usual_places", lambda e: [])
+    window.ctx.stores.user.set_setting(GGUF_FOLDERS, [str(models)])
+    view = window.show_view("launch")
+    assert not view.start_button.isEnabled()
+    bin_dir = models.parent / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "llama-server").symlink_to(llama_bin)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    view.look_again.click()
+    assert view.engine_labels["llama.cpp"].text().startswith("0.5.0-dev")
+    assert view.start_button.isEnabled() and view.start_reason.text() == ""
+    assert view.page_buttons["llama.cpp"].isHidden()
 
 
 def test_bad_options_are_refused_at_the_field(window, llama_bin: Path, models: Path) -> None:  # type: ignore[no-untyped-def]

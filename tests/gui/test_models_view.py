@@ -169,8 +169,7 @@ def test_pick_a_gpu_from_the_list_or_enter_its_memory(window) -> None:  # type: 
 def test_run_action_hook_emits_the_model_id_and_quant(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     view = window.show_view("models")
     window.ctx.hardware.set_active(machine(12, 32))
-    assert view.tree.isColumnHidden(5)  # no action until the Launch feature asks for one
-    view.enable_run_action("Run this model →")
+    assert not view.tree.isColumnHidden(5)  # the main window asks for the run action
     top = item_of(view, "Llama-3.1-8B")
     button = view.tree.itemWidget(top, 5)
     assert button is not None and button.text() == "Run this model →"

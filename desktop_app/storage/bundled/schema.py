@@ -206,3 +206,23 @@ class ScenarioRow(_Sourced, Base):
     monthly_cost: Mapped[float | None] = mapped_column(Float)
     currency: Mapped[str] = mapped_column(String(10))
     outcome: Mapped[str] = mapped_column(Text)
+
+
+class StarterModelRow(_Sourced, Base):
+    """A starter model the app offers to download (data/starter_models.csv)."""
+
+    __tablename__ = "starter_model"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(Text)
+    repo: Mapped[str] = mapped_column(Text)
+    filename: Mapped[str] = mapped_column(Text)
+    revision: Mapped[str] = mapped_column(String(80))
+    size_bytes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    licence: Mapped[str] = mapped_column(Text)
+    licence_url: Mapped[str] = mapped_column(Text)
+    suits: Mapped[str] = mapped_column(Text)
+    arch_model: Mapped[str] = mapped_column(String(80), default="")
+    quantization: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from desktop_app.domain.download.starter import StarterModel
 from desktop_app.domain.sources.catalog import (
     Benchmark,
     CloudPrice,
@@ -146,6 +147,10 @@ class BundledStore:
                 _native(Scenario, c)
                 for c in s.scalars(select(m.ScenarioRow).order_by(m.ScenarioRow.id))
             ]
+            self._starters = [
+                _native(StarterModel, r)
+                for r in s.scalars(select(m.StarterModelRow).order_by(m.StarterModelRow.seq))
+            ]
 
     def apply_pack(self, pack: PackContents) -> None:
         """Overlay a checked data pack: its rows replace those with the same id, add the rest."""
@@ -211,3 +216,11 @@ class BundledStore:
     def scenarios(self) -> list[Scenario]:
         """The guide's scenarios and examples."""
         return list(self._scenarios)
+
+    def starter_models(self) -> list[StarterModel]:
+        """The curated models the app offers to download, in catalogue order."""
+        return list(self._starters)
+
+    def starter_model(self, model_id: str) -> StarterModel | None:
+        """One starter model by id (None when there is no such id)."""
+        return next((x for x in self._starters if x.id == model_id), None)

@@ -81,3 +81,6 @@ COST_REGION: Setting[str] = Setting("cost.region", "", _is_str)
 COST_WORKLOAD_KIND: Setting[str] = Setting("cost.workload_kind", "", _is_str)
 COST_NUMBERS: Setting[dict[str, float]] = Setting("cost.numbers", {}, _is_number_dict)
 COST_FRAMEWORKS: Setting[list[str]] = Setting("cost.frameworks", [], _is_str_list)
+
+# Where model downloads come from: "" is Hugging Face, otherwise a mirror's address (issue 14).
+MODEL_MIRROR: Setting[str] = Setting("download.mirror", "", _is_str)

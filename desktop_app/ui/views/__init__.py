@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.ui.context import AppContext
@@ -36,6 +37,24 @@ class SettlesForScreenshot(Protocol):
 
     def settle_for_screenshot(self) -> None:
         """Bring the view to its final look now."""
+
+
+@runtime_checkable
+class OffersRun(Protocol):
+    """A view whose rows can ask to run a model here (Models' "Run this model →")."""
+
+    run_requested: SignalInstance  # (catalogue model id or GGUF path, quantization)
+
+    def enable_run_action(self, label: str = ...) -> None:
+        """Show the run button on every row that runs here."""
+
+
+@runtime_checkable
+class RunsModel(Protocol):
+    """A view that can show a model ready to run (Launch)."""
+
+    def run_model(self, model: str) -> str:
+        """Select `model` (catalogue id, name or GGUF path); say what is shown, in words."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The Launch view's right-hand side: chat, per-answer metrics, code snippets, history."""
+"""The Launch view's conversation (its main area) and, beside it, the per-answer metrics,
+code snippets and trial history (`ChatPanel.side`, placed by the view)."""
 
 from __future__ import annotations
 
@@ -98,11 +99,17 @@ class ChatPanel(QWidget):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        chat_box = QGroupBox("Quick trial")
+        self.side = QWidget()  # metrics, code and history: the view puts it beside the chat
+        side = QVBoxLayout(self.side)
+        side.setContentsMargins(0, 0, 0, 0)
+        chat_box = QGroupBox("Chat")
         chat = QVBoxLayout(chat_box)
         self.transcript = QPlainTextEdit()
         self.transcript.setReadOnly(True)
-        self.transcript.setPlaceholderText("Start an engine, then ask it something.")
+        self.transcript.setPlaceholderText(
+            "Pick a model on the left (or download a starter model), click Start, then ask "
+            "it something here."
+        )
         self.transcript.setMinimumHeight(140)
         chat.addWidget(self.transcript, 1)
         row = QHBoxLayout()
@@ -116,10 +123,11 @@ class ChatPanel(QWidget):
         self.max_tokens.setSuffix(" tokens")
         self.send_button = QPushButton("Send")
         self.send_button.clicked.connect(self._on_send_clicked)
-        self.stop_button = QPushButton("Stop generation")
+        self.stop_button = QPushButton("Stop answer")
         self.stop_button.clicked.connect(self._on_stop_clicked)
-        row.addWidget(self.prompt, 1)
+        chat.addWidget(self.prompt)
         row.addWidget(self.max_tokens)
+        row.addStretch(1)
         row.addWidget(self.send_button)
         row.addWidget(self.stop_button)
         chat.addLayout(row)
@@ -127,15 +135,14 @@ class ChatPanel(QWidget):
         self.chat_error.setWordWrap(True)
         self.chat_error.setStyleSheet("color: #B00020;")
         chat.addWidget(self.chat_error)
-        layout.addWidget(chat_box, 3)
+        layout.addWidget(chat_box, 1)
 
-        metrics_box = QGroupBox("This answer: measured here vs. what the engine says")
+        metrics_box = QGroupBox("This answer: measured here and as the engine says")
         mlay = QVBoxLayout(metrics_box)
         self.metrics = QTableWidget(len(ROWS), 2)
         self.metrics.setHorizontalHeaderLabels(["Measured here", "Engine says"])
         self.metrics.setVerticalHeaderLabels([label for label, _ in ROWS])
-        self.metrics.horizontalHeader().setStretchLastSection(True)
-        self.metrics.horizontalHeader().setDefaultSectionSize(170)
+        self.metrics.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.metrics.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.metrics.setMinimumHeight(190)
         self._cells: dict[tuple[int, int], QTableWidgetItem] = {}
@@ -156,7 +163,7 @@ class ChatPanel(QWidget):
         published.addWidget(self.published_title)
         published.addWidget(self.published, 1)
         mlay.addLayout(published)
-        layout.addWidget(metrics_box, 2)
+        side.addWidget(metrics_box)
 
         code_box = QGroupBox("Use it from your code")
         grid = QGridLayout(code_box)
@@ -183,7 +190,7 @@ class ChatPanel(QWidget):
             button.clicked.connect(lambda _=False, k=key: self._on_copy_clicked(k))
             self.copy_buttons[key] = button
             grid.addWidget(button, row_i, 2, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(code_box, 2)
+        side.addWidget(code_box)
 
         history_box = QGroupBox("Trial history (saved on this machine)")
         hlay = QVBoxLayout(history_box)
@@ -196,8 +203,9 @@ class ChatPanel(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the model name
         self.history.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.history.verticalHeader().hide()
+        self.history.setMinimumHeight(120)
         hlay.addWidget(self.history)
-        layout.addWidget(history_box, 2)
+        side.addWidget(history_box, 1)
         self.set_ready(False)
 
     # state --------------------------------------------------------------------------

@@ -1,11 +1,13 @@
-"""The Launch view's model picker: GGUF files in the user's folders, and Ollama's models."""
+"""The Launch view's model picker: GGUF files (or the starter models while there are none),
+and Ollama's models."""
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -15,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -22,11 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app import paths
 from desktop_app.domain.units import format_bytes
 from desktop_app.services import gguf
 from desktop_app.services.engines import ollama
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.views.launch.starters import StarterPanel
 
 FIT_TIP = (
     "Fit verdict for the active hardware profile, from the Models view's estimate; "
@@ -42,7 +47,9 @@ def _item(text: str, tip: str = "") -> QTableWidgetItem:
 
 
 class ModelsPanel(QWidget):
-    """Two tabs: llama.cpp GGUF files, Ollama models (with pull)."""
+    """Two tabs: llama.cpp GGUF files (or starter models to download), Ollama models (pull)."""
+
+    selection_changed = Signal()  # the GGUF or Ollama model picked changed (or the list did)
 
     def __init__(self, ctx: AppContext, relay: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -63,8 +70,14 @@ class ModelsPanel(QWidget):
 
     # GGUF ---------------------------------------------------------------------------
     def _gguf_tab(self) -> QWidget:
+        self.gguf_stack = QStackedWidget()
+        self.starters = StarterPanel(self.ctx)
+        self.starters.add_folder_requested.connect(self._on_add_folder_clicked)
+        self.gguf_stack.addWidget(self.starters)
         tab = QWidget()
+        self.gguf_stack.addWidget(tab)
         lay = QVBoxLayout(tab)
+        lay.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         self.folder_list = QListWidget()
         self.folder_list.setMaximumHeight(60)
@@ -85,12 +98,40 @@ class ModelsPanel(QWidget):
         self.gguf_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.gguf_table.horizontalHeader().setStretchLastSection(True)
         self.gguf_table.verticalHeader().hide()
+        self.gguf_table.itemSelectionChanged.connect(self.selection_changed)
         lay.addWidget(self.gguf_table)
+        note_row = QHBoxLayout()
         self.gguf_note = QLabel("Add a folder that holds .gguf model files.")
         self.gguf_note.setStyleSheet(f"color: {theme.MUTED_FG};")
         self.gguf_note.setWordWrap(True)
-        lay.addWidget(self.gguf_note)
-        return tab
+        more = QPushButton("Starter models…")
+        more.setToolTip("Download one of the curated small models.")
+        more.clicked.connect(self.show_starters)
+        note_row.addWidget(self.gguf_note, 1)
+        note_row.addWidget(more)
+        lay.addLayout(note_row)
+        return self.gguf_stack
+
+    @Slot()
+    def show_starters(self) -> None:
+        """Show the starter models in the GGUF tab."""
+        self.tabs.setCurrentIndex(0)
+        self.gguf_stack.setCurrentWidget(self.starters)
+        self.selection_changed.emit()
+
+    def show_files(self) -> None:
+        """Show the GGUF files found in the folders."""
+        self.gguf_stack.setCurrentIndex(1)
+        self.selection_changed.emit()
+
+    def select_path(self, path: Path) -> bool:
+        """Select the GGUF file at `path` in the files list; False when it is not listed."""
+        for r, g in enumerate(self.ggufs):
+            if g.path.resolve() == path.resolve():
+                self.show_files()
+                self.gguf_table.selectRow(r)
+                return True
+        return False
 
     @Slot()
     def _on_add_folder_clicked(self) -> None:
@@ -118,8 +159,10 @@ class ModelsPanel(QWidget):
         store, profile = self.ctx.stores.user, self.ctx.hardware.profile
 
         def job() -> tuple[list[str], list[gguf.GgufModel]]:
+            # The models folder, where downloads land, is always looked at.
+            downloads = str(paths.models_dir())
             folders = gguf.folders(store)
-            return folders, gguf.scan(folders, profile)
+            return folders, gguf.scan([downloads, *folders], profile)
 
         self.ctx.runner.submit(job, self._on_scan_done, self._on_scan_failed)
 
@@ -147,9 +190,21 @@ class ModelsPanel(QWidget):
             self.gguf_note.setText("No .gguf files in these folders.")
         elif self.ggufs:
             self.gguf_note.setText(f"{len(self.ggufs)} model file(s). Pick one, then Start.")
+        # No files yet: the tab offers the starter models instead of an empty list.
+        if (
+            self.ggufs
+            and self.gguf_stack.currentWidget() is self.starters
+            and (self.starters.downloading is None)
+        ):
+            self.gguf_stack.setCurrentIndex(1)
+        elif not self.ggufs:
+            self.gguf_stack.setCurrentWidget(self.starters)
+        self.selection_changed.emit()
 
     def selected_gguf(self) -> gguf.GgufModel | None:
-        """The GGUF row the user picked."""
+        """The GGUF row the user picked (None while the starter models are shown)."""
+        if self.gguf_stack.currentWidget() is self.starters:
+            return None
         rows = {i.row() for i in self.gguf_table.selectedItems()}
         if not rows:
             return None
@@ -169,6 +224,7 @@ class ModelsPanel(QWidget):
         self.ollama_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.ollama_table.horizontalHeader().setStretchLastSection(True)
         self.ollama_table.verticalHeader().hide()
+        self.ollama_table.itemSelectionChanged.connect(self.selection_changed)
         lay.addWidget(self.ollama_table)
         row = QHBoxLayout()
         self.pull_name = QLineEdit()
@@ -185,6 +241,7 @@ class ModelsPanel(QWidget):
         self.pull_bar = QProgressBar()
         self.pull_bar.setRange(0, 1000)
         self.pull_bar.setValue(0)
+        self.pull_bar.hide()  # only while a pull runs: never an idle 0%
         self.pull_message = QLabel()
         self.pull_message.setWordWrap(True)
         lay.addWidget(self.pull_bar)
@@ -196,16 +253,22 @@ class ModelsPanel(QWidget):
         self.running_ollama = running
         if running is None:
             self.ollama_status.setText(
-                "No Ollama is running. Start runs `ollama serve` (if installed) and stops it "
-                "again later; then its models appear here."
+                "No Ollama is running. Start runs “ollama serve” (if Ollama is installed) and "
+                "stops it again later; then its models appear here."
             )
             self.ollama_models = []
             self.ollama_table.setRowCount(0)
             self.pull_button.setEnabled(False)
+            self.pull_button.setToolTip("Pull needs a running Ollama: click Start first.")
+            self.pull_message.setText("Pull needs a running Ollama: click Start first.")
+            self.selection_changed.emit()
             return
         who = "started by the app" if ours else "already running: used as it is, never stopped"
         self.ollama_status.setText(f"Ollama {running.version} at {running.base_url} ({who}).")
         self.pull_button.setEnabled(True)
+        self.pull_button.setToolTip("Download a model into Ollama from its library.")
+        if self.pull_message.text().startswith("Pull needs"):
+            self.pull_message.clear()
         self.refresh_ollama_models()
 
     def refresh_ollama_models(self) -> None:
@@ -228,6 +291,7 @@ class ModelsPanel(QWidget):
         self.ollama_table.resizeColumnsToContents()
         if models and not self.ollama_table.selectedItems():
             self.ollama_table.selectRow(0)
+        self.selection_changed.emit()
 
     def selected_ollama_model(self) -> str:
         """The Ollama model picked (empty when none)."""
@@ -256,6 +320,7 @@ class ModelsPanel(QWidget):
         self._pull_cancel = cancel = threading.Event()
         emit = self._relay.progress.emit
         self.pull_bar.setValue(0)
+        self.pull_bar.show()
         self.pull_message.setText(f"Pulling {name}…")
         self.pull_button.setEnabled(False)
         self.pull_cancel.setEnabled(True)
@@ -284,6 +349,7 @@ class ModelsPanel(QWidget):
     def _got_pull(self, name: str, done: bool) -> None:
         self.pull_button.setEnabled(self.running_ollama is not None)
         self.pull_cancel.setEnabled(False)
+        self.pull_bar.hide()
         if done:
             self.pull_bar.setValue(1000)
             self.pull_message.setText(f"{name} is ready.")
@@ -292,6 +358,7 @@ class ModelsPanel(QWidget):
         self.refresh_ollama_models()
 
     def _when_pull_failed(self, exc: BaseException) -> None:
+        self.pull_bar.hide()
         self.pull_button.setEnabled(self.running_ollama is not None)
         self.pull_cancel.setEnabled(False)
         self.pull_message.setText(str(exc))

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.ui.theme import WARNING_FG
+
 ERROR_STYLE = "color: #B00020;"
 
 
@@ -21,7 +23,7 @@ class OptionsBox(QGroupBox):
     """Start options, the Start/Stop buttons and the engine status line."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Start options", parent)
+        super().__init__("Start", parent)
         grid = QGridLayout(self)
         self.port_edit = QLineEdit()
         self.port_edit.setPlaceholderText("auto")
@@ -46,14 +48,6 @@ class OptionsBox(QGroupBox):
             ("Parallel slots", self.parallel_edit),
             ("Listen on", self.host_edit),
         )
-        for i, (label, widget) in enumerate(fields):
-            grid.addWidget(QLabel(label), i // 3, (i % 3) * 2)
-            grid.addWidget(widget, i // 3, (i % 3) * 2 + 1)
-        grid.addWidget(self.allow_hosts, 2, 0, 1, 6)
-        self.options_error = QLabel()
-        self.options_error.setWordWrap(True)
-        self.options_error.setStyleSheet(ERROR_STYLE)
-        grid.addWidget(self.options_error, 3, 0, 1, 6)
         row = QHBoxLayout()
         self.start_button = QPushButton("Start")
         self.start_button.setStyleSheet("font-weight: bold; padding: 6px 18px;")
@@ -69,4 +63,28 @@ class OptionsBox(QGroupBox):
         row.addWidget(self.stop_button)
         row.addWidget(self.ready_bar)
         row.addWidget(self.status, 1)
-        grid.addLayout(row, 4, 0, 1, 6)
+        grid.addLayout(row, 0, 0, 1, 4)
+        # Why Start is greyed out, in one sentence (empty once an engine and a model are ready).
+        self.start_reason = QLabel()
+        self.start_reason.setWordWrap(True)
+        self.start_reason.setStyleSheet(f"color: {WARNING_FG};")
+        grid.addWidget(self.start_reason, 1, 0, 1, 4)
+        self.options_error = QLabel()
+        self.options_error.setWordWrap(True)
+        self.options_error.setStyleSheet(ERROR_STYLE)
+        grid.addWidget(self.options_error, 2, 0, 1, 4)
+        # The options are folded away until asked for: the defaults suit a first start.
+        self.more = QPushButton("Options…")
+        self.more.setCheckable(True)
+        self.more.setToolTip("Port, threads, context, GPU layers, slots, listening address.")
+        row.addWidget(self.more)
+        self.fields = QWidget()
+        fgrid = QGridLayout(self.fields)
+        fgrid.setContentsMargins(0, 0, 0, 0)
+        for i, (label, widget) in enumerate(fields):
+            fgrid.addWidget(QLabel(label), i // 2, (i % 2) * 2)
+            fgrid.addWidget(widget, i // 2, (i % 2) * 2 + 1)
+        fgrid.addWidget(self.allow_hosts, 3, 0, 1, 4)
+        self.fields.hide()
+        self.more.toggled.connect(self.fields.setVisible)
+        grid.addWidget(self.fields, 3, 0, 1, 4)

@@ -1,16 +1,24 @@
-"""Launch: find an engine, pick a model, start it, chat with it and measure it.
+"""Launch, chat first: the conversation is the main area, its metrics beside it, and the
+set-up column (engine, model, Start) on the left.
 
-Everything blocking (discovery, HTTP, file headers, the store) runs on ctx.runner; the
-engine process is a ServerProcess (QProcess). Only engines the app started are stopped.
+Everything blocking (discovery, downloads, HTTP, file headers, the store) runs on
+ctx.runner; the engine process is a ServerProcess (QProcess). Engines are looked for again
+each time the view opens and on "Look again". Start stays disabled, with the reason shown,
+until an engine and a model are ready. Only engines the app started are stopped.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -43,6 +51,23 @@ from desktop_app.ui.views.launch.chat import ChatPanel
 from desktop_app.ui.views.launch.controller import EngineState, LaunchController
 from desktop_app.ui.views.launch.engine_models import ModelsPanel
 from desktop_app.ui.views.launch.options import ERROR_STYLE, OptionsBox
+
+# Where each engine is downloaded by hand (the buttons open these in the browser).
+DOWNLOAD_PAGES = {
+    "llama.cpp": "https://github.com/ggml-org/llama.cpp/releases",
+    "ollama": "https://ollama.com/download",
+}
+LINUX_LLAMA_HINT = (
+    "Install your distribution's llama.cpp package, or a release from "
+    "https://github.com/ggml-org/llama.cpp/releases (its llama-server); Homebrew works too."
+)
+
+
+def install_hint(info: discovery.EngineInfo | None, engine: str) -> str:
+    """How to get the engine, naming this system's own ways first."""
+    if engine == "llama.cpp" and sys.platform.startswith("linux"):
+        return LINUX_LLAMA_HINT
+    return info.how_to_get if info else discovery.install_hint(engine)
 
 
 class _Relay(QObject):
@@ -84,6 +109,8 @@ class LaunchView(QWidget):
         self.engine_version: str | None = None
         self._cancel = Cancel()  # Stop shuts the answer's socket: never waits on a stall
         self._generating = False
+        self._shown_once = False
+        self._run_after_scan: Path | None = None  # a downloaded file to start once listed
         self._relay = _Relay(self)
         self._build()
         self.engine.state_changed.connect(self._on_engine_state_changed)
@@ -100,10 +127,9 @@ class LaunchView(QWidget):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         heading = QLabel(
-            "<h2>Launch a model on this machine</h2>"
-            "Start llama.cpp or Ollama, ask it something and see its real speed beside "
-            "the published figures. Engines listen on 127.0.0.1 only, unless you choose "
-            "otherwise; the app stops every engine it started when it closes."
+            "<h2>Chat with a model on this machine</h2>"
+            "Pick or download a model, click Start, ask it something. Engines listen on "
+            "127.0.0.1 only unless you choose otherwise; the app stops those it started."
         )
         heading.setWordWrap(True)
         outer.addWidget(heading)
@@ -114,31 +140,49 @@ class LaunchView(QWidget):
         lay.addWidget(self._engines_box())
         self.models = ModelsPanel(self.ctx, self._relay)
         self.models.tabs.currentChanged.connect(self._on_models_tab_changed)
+        self.models.selection_changed.connect(self._on_models_selection_changed)
+        self.models.starters.run_requested.connect(self._on_starter_run_requested)
         lay.addWidget(self.models, 3)
         lay.addWidget(self._options_box())
+        self.chat = ChatPanel()
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(MAX_LOG_LINES)
         self.log.setPlaceholderText("The engine's own output appears here.")
         self.log.setStyleSheet("font-family: monospace; font-size: 12px;")
+        self.log.setMinimumHeight(90)
         log_box = QGroupBox("Engine log")
         QVBoxLayout(log_box).addWidget(self.log)
-        lay.addWidget(log_box, 2)
+        side_layout = self.chat.side.layout()
+        assert side_layout is not None
+        side_layout.addWidget(log_box)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(left)
+        scroll.setMinimumWidth(300)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         splitter.addWidget(scroll)
-        self.chat = ChatPanel()
         self.chat.send_requested.connect(self._on_chat_send_requested)
         self.chat.stop_requested.connect(self._on_chat_stop_requested)
         splitter.addWidget(self.chat)
-        splitter.setSizes([640, 620])
+        side = QScrollArea()
+        side.setWidgetResizable(True)
+        side.setWidget(self.chat.side)
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side.setMinimumWidth(280)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)  # the conversation takes the room
+        splitter.setStretchFactor(2, 0)
+        splitter.setSizes([455, 365, 345])
+        self.splitter = splitter
         outer.addWidget(splitter, 1)
 
     def _engines_box(self) -> QGroupBox:
         box = QGroupBox("Engines on this machine")
         grid = QGridLayout(box)
         self.engine_labels: dict[str, QLabel] = {}
+        self.page_buttons: dict[str, QPushButton] = {}
         for row, (engine, title) in enumerate((("llama.cpp", "llama.cpp"), ("ollama", "Ollama"))):
             name = QLabel(f"<b>{title}</b>")
             name.setStyleSheet(
@@ -149,12 +193,32 @@ class LaunchView(QWidget):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             pick = QPushButton("Choose program…")
             pick.clicked.connect(lambda _=False, e=engine: self._on_pick_binary_clicked(e))
-            grid.addWidget(name, row, 0)
-            grid.addWidget(label, row, 1)
-            grid.addWidget(pick, row, 2)
+            page = QPushButton("Download page")
+            page.setToolTip(f"Open {DOWNLOAD_PAGES[engine]} in the browser.")
+            page.clicked.connect(lambda _=False, e=engine: self._on_page_clicked(e))
+            page.hide()  # shown while the engine is missing
+            buttons = QHBoxLayout()
+            buttons.addWidget(pick)
+            buttons.addWidget(page)
+            buttons.addStretch(1)
+            if engine == "ollama":
+                buttons.addWidget(self._look_again_button())
+            grid.addWidget(name, 2 * row, 0)
+            grid.addWidget(label, 2 * row, 1)
+            grid.addLayout(buttons, 2 * row + 1, 1)
             self.engine_labels[engine] = label
+            self.page_buttons[engine] = page
         grid.setColumnStretch(1, 1)
         return box
+
+    def _look_again_button(self) -> QPushButton:
+        self.look_again = QPushButton("Look again")
+        self.look_again.setToolTip("Look for the engines again (after installing one).")
+        self.look_again.clicked.connect(self.refresh_engines)
+        return self.look_again
+
+    def _on_page_clicked(self, engine: str) -> None:
+        QDesktopServices.openUrl(QUrl(DOWNLOAD_PAGES[engine]))
 
     def _options_box(self) -> QGroupBox:
         box = OptionsBox()
@@ -171,6 +235,7 @@ class LaunchView(QWidget):
             box.ready_bar,
         )
         self.start_button, self.stop_button = box.start_button, box.stop_button
+        self.start_reason, self.options_more = box.start_reason, box.more
         self.start_button.clicked.connect(self._on_start_clicked)
         self.stop_button.clicked.connect(self._on_stop_clicked)
         return box
@@ -183,23 +248,39 @@ class LaunchView(QWidget):
         def job() -> tuple[dict[str, discovery.EngineInfo], ollama.RunningOllama | None]:
             return discovery.find_all(store), ollama.find_running()
 
-        self.ctx.runner.submit(job, self._got_engines, self._when_job_failed)
+        for label in self.engine_labels.values():
+            label.setText("looking…")
+        self.look_again.setEnabled(False)
+        self.ctx.runner.submit(job, self._got_engines, self._when_engines_failed)
+
+    def _when_engines_failed(self, exc: BaseException) -> None:
+        self.look_again.setEnabled(True)
+        self._when_job_failed(exc)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Look for the engines again each time the view opens (one may have been installed)."""
+        super().showEvent(event)
+        if self._shown_once and not self.engine.running():
+            self.refresh_engines()
+        self._shown_once = True
 
     def _got_engines(
         self, result: tuple[dict[str, discovery.EngineInfo], ollama.RunningOllama | None]
     ) -> None:
         self.engines, running = result
+        self.look_again.setEnabled(True)
         for engine, info in self.engines.items():
             label = self.engine_labels[engine]
+            self.page_buttons[engine].setVisible(not info.usable)
             if info.usable:
                 label.setText(info.summary)
                 label.setStyleSheet("")
                 label.setToolTip(f"Version reported by {info.path} --version")
             elif info.problem:
-                label.setText(f"{info.problem} {info.how_to_get}")
+                label.setText(f"{info.problem} {install_hint(info, engine)}")
                 label.setStyleSheet(ERROR_STYLE)
             else:
-                label.setText(f"Not found. {info.how_to_get}")
+                label.setText(f"Not found. {install_hint(info, engine)}")
                 label.setStyleSheet(f"color: {theme.WARNING_FG};")
         if running is not None:
             self.engine_labels["ollama"].setText(
@@ -207,8 +288,102 @@ class LaunchView(QWidget):
                 "the app uses it and leaves it running."
             )
             self.engine_labels["ollama"].setStyleSheet("")
+            self.page_buttons["ollama"].hide()
         if not self.engine.running():
             self.models.set_running_ollama(running)
+        self._update_start()
+
+    # why Start is (not) possible ------------------------------------------------------
+    def start_blocker(self) -> str:
+        """The one sentence saying what Start still needs ("" when it can start)."""
+        if self.engine.state not in (EngineState.IDLE, EngineState.FAILED):
+            return ""
+        engine = self._selected_engine()
+        info = self.engines.get(engine)
+        if engine == "ollama":
+            if self.models.running_ollama is not None:
+                return ""
+            if info is None or not info.usable:
+                return "Start needs Ollama: get it with Download page above, then Look again."
+            return ""
+        if info is None or not info.usable:
+            return (
+                "Start needs llama-server (llama.cpp): get it with Download page above, "
+                "then Look again."
+            )
+        if self.models.selected_gguf() is None:
+            if self.models.gguf_stack.currentWidget() is self.models.starters:
+                return (
+                    "Start needs a model: Download & run a starter model, or use your own folder."
+                )
+            return "Start needs a model: pick a GGUF file in the list."
+        return ""
+
+    def _update_start(self) -> None:
+        if self.engine.state not in (EngineState.IDLE, EngineState.FAILED):
+            self.start_reason.clear()
+            return
+        reason = self.start_blocker()
+        self.start_button.setEnabled(not reason)
+        self.start_button.setToolTip(reason)
+        self.start_reason.setText(reason)
+        self.start_reason.setVisible(bool(reason))
+
+    @Slot()
+    def _on_models_selection_changed(self) -> None:
+        pending, self._run_after_scan = self._run_after_scan, None
+        if pending is not None and self.models.select_path(pending):
+            self._update_start()
+            self._start_when_possible()
+            return
+        if pending is not None and self.models.starters.downloading is None:
+            self._run_after_scan = pending  # not listed yet: the scan is still to come
+        self._update_start()
+
+    @Slot(object)
+    def _on_starter_run_requested(self, path: Path) -> None:
+        """A starter model arrived (or was here): list it, select it and start it."""
+        self.models.tabs.setCurrentIndex(0)
+        if self.models.select_path(path):
+            self._start_when_possible()
+            return
+        self._run_after_scan = path
+        self.models.rescan()
+
+    def _start_when_possible(self) -> None:
+        if self.engine.running():
+            self.status.setText("Stop the running engine to start the downloaded model.")
+            return
+        if self.start_blocker():
+            return  # the reason is shown; the model stays selected for a later Start
+        self._on_start_clicked()
+
+    def run_model(self, model: str | Path) -> str:
+        """Show `model` ready to run: a GGUF path is selected, a catalogue name selects its
+        starter model (offering the download). Returns what the view now shows, in words."""
+        path = Path(model)
+        if path.suffix == ".gguf" and path.is_file():
+            self.models.tabs.setCurrentIndex(0)
+            if self.models.select_path(path):
+                return f"{path.name} is selected: click Start."
+            self._run_after_scan = None
+            self.models.add_folder(str(path.parent))
+            return f"{path.name} is being listed."
+        self.models.show_starters()
+        starters = self.models.starters
+        if starters.select_arch(str(model)) or starters.select(str(model)):
+            picked = starters.selected()
+            assert picked is not None
+            here = starters.downloaded_path(picked)
+            text = f"{picked.name} is selected: click {'Run' if here else 'Download & run'}."
+        else:
+            text = (
+                "That model has no starter download here: pick a starter model, or add your "
+                "own GGUF file in the Files tab."
+            )
+        starters.message.setStyleSheet("")
+        starters.message.setText(text)
+        return text
 
     def _on_pick_binary_clicked(self, engine: str) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -237,6 +412,7 @@ class LaunchView(QWidget):
             self.start_engine()
         except SpecError as exc:
             self.options_error.setText(str(exc))
+            self.options_more.setChecked(True)  # the field it is about is in view
 
     def start_engine(self) -> None:
         """Start (or reuse) the engine for the selected model; raises SpecError on bad input."""
@@ -257,13 +433,15 @@ class LaunchView(QWidget):
             return
         if info is None or not info.usable or info.path is None:
             name = discovery.BINARY[engine]
-            hint = info.how_to_get if info else discovery.install_hint(engine)
-            raise SpecError(f"{name} is not available. {hint}")
+            raise SpecError(f"{name} is not available. {install_hint(info, engine)}")
         program, version = str(info.path), info.version
         if engine == "llama.cpp":
             gguf = self.models.selected_gguf()
             if gguf is None:
-                raise SpecError("Pick a GGUF model first (add a folder that holds .gguf files).")
+                raise SpecError(
+                    "Pick a GGUF model first (download a starter model, or add a folder that "
+                    "holds .gguf files)."
+                )
             profile = self.ctx.hardware.profile
 
             def build() -> TrialPlan:
@@ -355,6 +533,7 @@ class LaunchView(QWidget):
         self.status.setText(f"Ready at {base_url}.")
         self.status.setStyleSheet("color: #1B7F3B; font-weight: bold;")
         self.chat.set_ready(True)
+        self.chat.prompt.setFocus()  # the next thing to do is to ask something
         chat_api = engine != "llama.cpp" or self.api == "chat"
         self.chat.set_endpoint(base_url, model or "default", chat_api)
         framework = self.ctx.stores.bundled.framework(engine)
@@ -375,12 +554,12 @@ class LaunchView(QWidget):
     def _reset(self, message: str) -> None:
         self.base_url = None
         self.ready_bar.hide()
-        self.start_button.setEnabled(True)
         self.stop_button.setEnabled(False)
         self.chat.set_ready(False)
         self.chat.set_endpoint(None)
         self.status.setText(message)
         self.status.setStyleSheet("")
+        self._update_start()
 
     def _show_failure(self, message: str) -> None:
         self._reset(message)
@@ -497,10 +676,13 @@ class LaunchView(QWidget):
     def _on_models_tab_changed(self, index: int) -> None:
         self.start_button.setText("Use Ollama" if index == 1 and self.models.running_ollama
                                   else "Start")  # fmt: skip
+        self.options_error.clear()  # a message about the other engine no longer applies
+        self._update_start()
 
     @Slot(object)
     def _on_hardware_profile_changed(self, _profile: object) -> None:
         self.models.rescan()
+        self.models.starters.refresh()
 
     def settle_for_screenshot(self) -> None:
         """Nothing asynchronous to wait for beyond the runner."""
@@ -510,5 +692,6 @@ class LaunchView(QWidget):
         """Stop every engine the app started (never a reused Ollama)."""
         self._cancel.set()
         self.models.cancel_pull()
+        self.models.starters.shutdown()
         if self.engine.running():
             self.engine.stop(wait=True)

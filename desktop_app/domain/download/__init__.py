@@ -1,0 +1,1 @@
+"""Starter models and downloads: pure records and arithmetic (no I/O)."""

@@ -1,0 +1,1 @@
+"""Model downloads over the Hugging Face resolve protocol (the Hub or a mirror)."""

@@ -1,0 +1,416 @@
+"""Download one GGUF file over the Hugging Face resolve protocol, from the Hub or a mirror.
+
+huggingface_hub does the protocol: `get_hf_file_metadata` sends HEAD
+/{repo}/resolve/{revision}/{file} and reads X-Repo-Commit, X-Linked-Size, X-Linked-Etag and the
+302 Location (a CDN); `http_get` fetches the bytes with Range from a given offset, retries a
+dropped connection where it stopped and checks the size. Its `hf_hub_download` is not used:
+it deletes the partial file on any failure (huggingface_hub 2.x), so a paused or interrupted
+download could never resume. This module adds what the app needs around those two: the
+download address (setting, INFERNAV_MODEL_MIRROR or --mirror), free disk space first, a
+`<file>.part` kept across pauses, a file lock (two downloads of one file: one wins), the
+SHA-256 check against the published hash, progress with speed and time left, pause and
+cancel, and one sentence for every failure. Only a checked file gets its real name.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import logging
+import os
+import shutil
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+import huggingface_hub
+from filelock import FileLock, Timeout
+from huggingface_hub import constants as hf_constants
+from huggingface_hub import errors as hf_errors
+from huggingface_hub.file_download import http_get
+
+from desktop_app.domain.download.starter import Progress, StarterModel, is_sha256
+from desktop_app.domain.units import format_bytes
+from desktop_app.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+
+HUGGING_FACE = "https://huggingface.co"
+MIRROR_ENV = "INFERNAV_MODEL_MIRROR"
+# huggingface_hub reads the body in 10 MiB pieces: on a slow line that is one progress step
+# (and one chance to pause) every 10 MiB. 1 MiB keeps both under a second at 1 MiB/s and
+# costs nothing measurable in throughput (benchmarks/download_throughput.py).
+hf_constants.DOWNLOAD_CHUNK_SIZE = 1024 * 1024
+DISK_MARGIN_BYTES = 64 * 1024 * 1024  # left free after the download
+_REPORT_EVERY_S = 0.1
+_DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+
+_busy_lock = threading.Lock()
+_busy: set[Path] = set()
+
+
+class DownloadError(UserFacingError):
+    """A download that failed; the message is the one sentence the user sees."""
+
+
+class DownloadStopped(UserFacingError):  # noqa: N818  (a stop the user asked for)
+    """The user paused or cancelled; `kept` says whether the partial file stays for later."""
+
+    def __init__(self, message: str, kept: bool) -> None:
+        super().__init__(message)
+        self.kept = kept
+
+
+@dataclass(frozen=True)
+class Remote:
+    """What the download source says about the file (its HEAD answer)."""
+
+    size: int | None
+    sha256: str | None  # the X-Linked-Etag when it is a SHA-256
+    etag: str
+    commit: str | None
+    url: str  # the resolve URL
+    location: str | None  # where its bytes are (the 302's Location: a CDN), if elsewhere
+
+
+@dataclass(frozen=True)
+class Downloaded:
+    """A file that arrived whole and checked."""
+
+    path: Path
+    size: int
+    sha256: str
+    checked: str  # "SHA-256 and size" or "size only"
+    seconds: float
+
+
+def choose_endpoint(explicit: str | None = None, setting: str = "") -> str:
+    """The download address: --mirror, INFERNAV_MODEL_MIRROR, the setting, or the Hub."""
+    for value in (explicit, os.environ.get(MIRROR_ENV), setting):
+        if value and value.strip():
+            return check_endpoint(value)
+    return HUGGING_FACE
+
+
+def check_endpoint(text: str) -> str:
+    """A mirror address without its trailing slash; DownloadError when it is not a web address."""
+    url = text.strip().rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DownloadError(
+            f"The download address {text.strip()!r} is not a web address; "
+            "it must start with http:// or https://."
+        )
+    return url
+
+
+def _host(endpoint: str) -> str:
+    return urlsplit(endpoint).netloc or endpoint
+
+
+def _sentence(exc: BaseException, model: StarterModel, endpoint: str) -> str:
+    """One sentence for what went wrong talking to the download source."""
+    host = _host(endpoint)
+    if isinstance(exc, hf_errors.GatedRepoError):
+        return (
+            f"{model.repo} on {host} asks you to accept its licence first: accept it on the "
+            "model's page and save an access token."
+        )
+    if isinstance(exc, hf_errors.RepositoryNotFoundError):
+        return f"{host} has no repository {model.repo} (or it needs an access token)."
+    if isinstance(exc, hf_errors.RevisionNotFoundError):
+        return f"{host} has no revision {model.revision} of {model.repo}."
+    if isinstance(exc, hf_errors.RemoteEntryNotFoundError):
+        return f"{host} has no file {model.filename} in {model.repo}."
+    if isinstance(exc, hf_errors.HfHubHTTPError) and exc.response is not None:
+        code = exc.response.status_code
+        if code == 404:
+            return f"{host} has no file {model.filename} in {model.repo} (HTTP 404)."
+        if code in (401, 403):
+            return f"{host} refused the download (HTTP {code}): it needs an access token."
+        return (
+            f"{host} answered HTTP {code} for {model.filename}; try again later or choose "
+            "another download source."
+        )
+    if isinstance(exc, hf_errors.FileMetadataError):
+        return (
+            f"{host} does not answer like a Hugging Face mirror (no file headers), so nothing "
+            "was downloaded."
+        )
+    return f"{host} could not be reached; check the network or the download source."
+
+
+def probe(
+    model: StarterModel, endpoint: str, token: str | None = None, timeout_s: float = 10.0
+) -> Remote:
+    """HEAD the file on the download source; DownloadError (one sentence) when it cannot."""
+    url = huggingface_hub.hf_hub_url(
+        model.repo, model.filename, revision=model.revision, endpoint=endpoint
+    )
+    try:
+        meta = huggingface_hub.get_hf_file_metadata(
+            url, token=token or False, timeout=timeout_s, endpoint=endpoint
+        )
+    except Exception as exc:  # every failure of the source becomes one sentence
+        log.info("HEAD %s failed: %r", url, exc)
+        raise DownloadError(_sentence(exc, model, endpoint)) from exc
+    etag = (meta.etag or "").strip('"').lower()
+    location = meta.location if meta.location and meta.location != url else None
+    return Remote(
+        meta.size, etag if is_sha256(etag) else None, etag, meta.commit_hash, url, location
+    )
+
+
+def part_path(dest: Path, filename: str) -> Path:
+    """Where the file grows while it downloads (kept after a pause for resuming)."""
+    return dest / f"{filename}.part"
+
+
+def partial_bytes(dest: Path, filename: str) -> int:
+    """How much of the file is already here from an earlier, interrupted download."""
+    part = part_path(dest, filename)
+    return part.stat().st_size if part.is_file() else 0
+
+
+def check_disk_space(dest: Path, needed: int | None) -> None:
+    """DownloadError when `needed` bytes (and a margin) do not fit in `dest`."""
+    if needed is None or needed <= 0:
+        return
+    free = shutil.disk_usage(dest).free
+    if free - DISK_MARGIN_BYTES < needed:
+        raise DownloadError(
+            f"Not enough free disk space in {dest}: {format_bytes(needed)} needed, "
+            f"{format_bytes(free)} free."
+        )
+
+
+def sha256_of(path: Path, cancel: threading.Event | None = None) -> str:
+    """The file's SHA-256 (read in 4 MiB pieces; stops early when cancelled)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(4 * 1024 * 1024):
+            if cancel is not None and cancel.is_set():
+                raise DownloadStopped("Stopped while checking the file.", kept=True)
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _Stop(Exception):  # noqa: N818  (not an error: the user asked)
+    """Raised inside the transfer when the user pauses or cancels."""
+
+
+def _progress_class(
+    cancel: threading.Event, on_progress: Callable[[Progress], None] | None
+) -> type[Any]:
+    """A tqdm stand-in that reports progress with speed and stops when `cancel` is set."""
+
+    class _Bar:
+        def __init__(self, *args: Any, total: int | None = None, initial: int = 0,
+                     **kwargs: Any) -> None:  # fmt: skip
+            self.total = total
+            self.n = initial
+            self._last = 0.0
+            self._samples: deque[tuple[float, int]] = deque(maxlen=64)
+            self._samples.append((time.monotonic(), initial))
+            self._report(force=True)
+
+        def _speed(self) -> float | None:
+            now = time.monotonic()
+            while len(self._samples) > 2 and now - self._samples[0][0] > 3.0:
+                self._samples.popleft()
+            t0, n0 = self._samples[0]
+            return (self.n - n0) / (now - t0) if now - t0 > 0.2 else None
+
+        def _report(self, force: bool = False) -> None:
+            now = time.monotonic()
+            if on_progress is None or (not force and now - self._last < _REPORT_EVERY_S):
+                return
+            self._last = now
+            on_progress(Progress(self.n, self.total, self._speed()))
+
+        def update(self, n: int | float = 1) -> None:
+            self.n += int(n)
+            self._samples.append((time.monotonic(), self.n))
+            if cancel.is_set():
+                raise _Stop()
+            self._report()
+
+        def close(self) -> None:
+            self._report(force=True)
+
+        def __enter__(self) -> _Bar:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.close()
+
+    return _Bar
+
+
+def _claim(path: Path, name: str) -> FileLock:
+    """Hold the file for this download: another thread or process gets one sentence."""
+    message = f"{name} is already being downloaded."
+    with _busy_lock:
+        if path in _busy:
+            raise DownloadError(message)
+        _busy.add(path)
+    lock = FileLock(path.parent / f".{path.name}.lock", timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        _release(path, None)
+        raise DownloadError(message) from None
+    return lock
+
+
+def _release(path: Path, lock: FileLock | None) -> None:
+    if lock is not None:
+        lock.release()
+    with _busy_lock:
+        _busy.discard(path)
+
+
+def _same_origin(a: str, b: str) -> bool:
+    pa, pb = urlsplit(a), urlsplit(b)
+    return (pa.scheme, pa.netloc) == (pb.scheme, pb.netloc)
+
+
+def download(
+    model: StarterModel,
+    dest: Path,
+    *,
+    endpoint: str = HUGGING_FACE,
+    token: str | None = None,
+    cancel: threading.Event | None = None,
+    discard: threading.Event | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> Downloaded:
+    """Fetch `model` into `dest`, resuming a partial file; verified, or DownloadError.
+
+    Set `cancel` to stop: the partial file stays for a later resume unless `discard` is set
+    too, and DownloadStopped says which. A file whose size or SHA-256 differs from what was
+    published is deleted before this raises; only a checked file gets its real name.
+    """
+    cancel = cancel or threading.Event()
+    discard = discard or threading.Event()
+    dest.mkdir(parents=True, exist_ok=True)
+    target = (dest / model.filename).resolve()
+    lock = _claim(target, model.name)
+    started = time.monotonic()
+    try:
+        remote = probe(model, endpoint, token)
+        if model.has_hash and remote.sha256 and remote.sha256 != model.sha256:
+            raise DownloadError(
+                f"{_host(endpoint)} offers a different {model.filename} than the catalogue "
+                "names (its SHA-256 differs), so nothing was downloaded."
+            )
+        expected = model.sha256 if model.has_hash else remote.sha256
+        size = remote.size or model.size_bytes
+        if target.is_file() and (size is None or target.stat().st_size == size):
+            return _verify(model, target, target, size, expected, cancel, started, on_progress)
+        part = part_path(target.parent, model.filename)
+        have = partial_bytes(target.parent, model.filename)
+        if size is not None and have > size:  # not a prefix of this file
+            part.unlink()
+            have = 0
+        check_disk_space(dest, None if size is None else size - have)
+        _transfer(model, remote, part, have, size, endpoint, token, cancel, discard,
+                  on_progress)  # fmt: skip
+        return _verify(model, part, target, size, expected, cancel, started, on_progress)
+    finally:
+        _release(target, lock)
+
+
+def _transfer(
+    model: StarterModel,
+    remote: Remote,
+    part: Path,
+    have: int,
+    size: int | None,
+    endpoint: str,
+    token: str | None,
+    cancel: threading.Event,
+    discard: threading.Event,
+    on_progress: Callable[[Progress], None] | None,
+) -> None:
+    """GET the bytes after `have` into `part` (huggingface_hub's http_get: Range, retries)."""
+    # The token goes to the download address only, never to a CDN it redirects to.
+    headers = {"authorization": f"Bearer {token}"} if token and _same_origin(
+        remote.url, endpoint) else {}  # fmt: skip
+    try:
+        with part.open("ab") as fh:
+            http_get(remote.url if remote.location is None else remote.location, fh,
+                     resume_size=have, headers=headers, expected_size=size,
+                     displayed_filename=model.filename,
+                     tqdm_class=cast(Any, _progress_class(cancel, on_progress)))  # fmt: skip
+    except _Stop:
+        if discard.is_set():
+            part.unlink(missing_ok=True)
+            raise DownloadStopped(
+                f"Download of {model.name} cancelled; the partial file was removed.", kept=False
+            ) from None
+        kept = part.stat().st_size if part.is_file() else 0
+        raise DownloadStopped(
+            f"Download of {model.name} paused with {format_bytes(kept)} kept; "
+            "it resumes from there.",
+            kept=True,
+        ) from None
+    except OSError as exc:
+        if exc.errno in _DISK_FULL:
+            part.unlink(missing_ok=True)
+            raise DownloadError(
+                f"The disk filled up while downloading {model.name}; the partial file was removed."
+            ) from exc
+        if isinstance(exc, hf_errors.HfHubHTTPError):
+            raise DownloadError(_sentence(exc, model, endpoint)) from exc
+        if "Consistency check failed" in str(exc):
+            part.unlink(missing_ok=True)
+            raise DownloadError(
+                f"{model.name} arrived with the wrong size; the partial file was removed."
+            ) from exc
+        raise
+    except Exception as exc:
+        if type(exc).__module__.split(".")[0].startswith(("httpx", "httpcore")):
+            raise DownloadError(
+                f"The connection to {_host(endpoint)} failed during the download; what "
+                "arrived is kept and Download resumes from there."
+            ) from exc
+        raise
+
+
+def _verify(
+    model: StarterModel,
+    path: Path,
+    target: Path,
+    size: int | None,
+    expected: str | None,
+    cancel: threading.Event,
+    started: float,
+    on_progress: Callable[[Progress], None] | None,
+) -> Downloaded:
+    """Check size and SHA-256 of `path`, then give it the real name `target`."""
+    actual_size = path.stat().st_size
+    if size is not None and actual_size != size:
+        path.unlink(missing_ok=True)
+        raise DownloadError(
+            f"{model.name} arrived with {actual_size:,} bytes instead of {size:,}; "
+            "it was deleted and nothing was started."
+        )
+    if on_progress is not None:
+        on_progress(Progress(actual_size, actual_size, None, checking=True))
+    digest = sha256_of(path, cancel)
+    if expected is not None and digest != expected:
+        path.unlink(missing_ok=True)
+        raise DownloadError(
+            f"{model.name} does not match its published SHA-256; it was deleted and "
+            "nothing was started."
+        )
+    if path != target:
+        os.replace(path, target)
+    checked = "SHA-256 and size" if expected is not None else "size only"
+    return Downloaded(target, actual_size, digest, checked, time.monotonic() - started)
