@@ -66,3 +66,13 @@ COMPARE_FRAMEWORKS: Setting[list[str]] = Setting("compare.frameworks", [], _is_s
 def engine_binary(engine: str) -> Setting[str]:
     """The binary the user picked for an engine ("" when none): launch.binary.<engine>."""
     return Setting(f"launch.binary.{engine}", "", _is_str)
+
+
+def _is_bool(value: object) -> TypeGuard[bool]:
+    return isinstance(value, bool)
+
+
+# The window: Qt's saved geometry (base64 text), whether it was maximised, the theme choice.
+WINDOW_GEOMETRY: Setting[str] = Setting("window.geometry", "", _is_str)
+WINDOW_MAXIMISED: Setting[bool] = Setting("window.maximised", False, _is_bool)
+THEME: Setting[str] = Setting("window.theme", "system", _is_str)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
+from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from desktop_app.ui.context import AppContext
@@ -38,6 +39,40 @@ class SettlesForScreenshot(Protocol):
         """Bring the view to its final look now."""
 
 
+@runtime_checkable
+class FollowsTheme(Protocol):
+    """A view that repaints colours it set itself (table cells) when the theme changes."""
+
+    def apply_theme(self) -> None:
+        """Take the current theme's colours."""
+
+
+@runtime_checkable
+class HasSlides(Protocol):
+    """A view that presentation mode shows as slides: one comparison or chart each."""
+
+    def slide_titles(self) -> list[str]:
+        """The title of every slide, in order."""
+
+    def show_slide(self, index: int) -> None:
+        """Show only slide `index`, filling the view."""
+
+
+@runtime_checkable
+class NavigatesTo(Protocol):
+    """A view with links to other views: `navigate` carries a view key and an argument."""
+
+    navigate: SignalInstance
+
+
+@runtime_checkable
+class SelectsFramework(Protocol):
+    """A view that can be opened on one framework (Overview's cards open Compare so)."""
+
+    def focus_framework(self, framework_id: str) -> None:
+        """Show this framework (first among those compared)."""
+
+
 @dataclass(frozen=True)
 class ViewSpec:
     """A screen: sidebar key and title, and where its widget class lives."""
@@ -55,6 +90,7 @@ class ViewSpec:
 
 
 VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec("home", "Home", "home.view", "HomeView"),
     ViewSpec("overview", "Overview", "overview.view", "OverviewView"),
     ViewSpec("compare", "Compare", "compare.view", "CompareView"),
     ViewSpec("decide", "Decide", "decide.view", "DecideView"),

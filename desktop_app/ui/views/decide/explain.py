@@ -138,6 +138,7 @@ class CriteriaTable(QTableWidget):
                 )
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 cell.setBackground(QBrush(QColor(SCORE_BG[max(1, min(5, round(s.value)))])))
+                cell.setForeground(QBrush(QColor(theme.LIGHT.text)))  # pale cell, both themes
                 self.setItem(row, col, cell)
         self.show_totals(rec)
 

@@ -97,6 +97,7 @@ class MatrixTable(QTableWidget):
             for col in range(3):
                 cell = self.cells[i][col]
                 cell.setBackground(QBrush(QColor(HIGHLIGHT_BG)) if ticked else QBrush())
+                cell.setForeground(QBrush(QColor(theme.LIGHT.text)) if ticked else QBrush())
                 font = cell.font()
                 font.setBold(ticked)
                 cell.setFont(font)
@@ -228,6 +229,8 @@ class RankingTable(QTableWidget):
             fg = QBrush(QColor(theme.MUTED_FG)) if r.excluded else QBrush()
             for cell in (rank, name, score, status):
                 cell.setForeground(fg)
+            if r.id in pointed and not r.excluded:  # dark text on the pale highlight
+                name.setForeground(QBrush(QColor(theme.LIGHT.text)))
 
     def names(self) -> list[str]:
         """Framework names as shown, best first (with ◆ when a ticked row points to it)."""

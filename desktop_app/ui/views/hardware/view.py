@@ -42,10 +42,10 @@ THIS_MACHINE = "This machine"
 PLAN = "Plan for other hardware"
 CPU_ONLY = "CPU only"
 CARDS_PER_ROW = 4
-_STATUS_STYLE = {
-    Status.RUNS: ("✔ runs", "#DDF2E8"),
-    Status.LIMITED: ("◐ runs with limits", theme.WARNING_BG),
-    Status.NO: ("✖ does not run", theme.CONFLICT_BG),
+_STATUS_STYLE = {  # text and the palette role of its cell
+    Status.RUNS: ("✔ runs", "good_bg"),
+    Status.LIMITED: ("◐ runs with limits", "warning_bg"),
+    Status.NO: ("✖ does not run", "conflict_bg"),
 }
 
 
@@ -104,7 +104,7 @@ class HardwareView(QWidget):
         self.active_label.setWordWrap(True)
         head_layout.addWidget(self.active_label)
         self.message = QLabel()
-        self.message.setStyleSheet(f"color: {theme.MUTED_FG};")
+        self.message.setProperty("role", "muted")
         head_layout.addWidget(self.message)
         outer.addWidget(head)
 
@@ -185,9 +185,11 @@ class HardwareView(QWidget):
             name.setData(
                 Qt.ItemDataRole.DecorationRole, QColor(theme.framework_colour(result.framework_id))
             )
-            text, bg = _STATUS_STYLE[result.status]
+            text, role = _STATUS_STYLE[result.status]
             status = QTableWidgetItem(text)
-            status.setBackground(QBrush(QColor(bg)))
+            palette = theme.current()
+            status.setBackground(QBrush(QColor(getattr(palette, role))))
+            status.setForeground(QBrush(QColor(palette.tint_fg)))
             why = QTableWidgetItem("\n".join(result.reasons))
             tip = "\n\n".join(f.tooltip() for f in result.facts)
             for item in (name, status, why):
@@ -343,6 +345,10 @@ class HardwareView(QWidget):
         """No sampling while another view is shown."""
         super().hideEvent(event)
         self.timer.stop()
+
+    def apply_theme(self) -> None:
+        """Status cells in the new theme's colours."""
+        self._fill_table(self.results)
 
     def shutdown(self) -> None:
         """Stop sampling and release NVML."""
