@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(180)
+        self.sidebar.setStyleSheet(theme.sidebar_stylesheet(theme.current()))
         for spec in VIEWS:
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
@@ -273,6 +274,7 @@ class MainWindow(QMainWindow):
     def set_theme(self, scheme: str, remember: bool = True) -> None:
         """Switch to "system", "light" or "dark" (View → Theme), remembered for next time."""
         theme.apply(scheme)
+        self.sidebar.setStyleSheet(theme.sidebar_stylesheet(theme.current()))
         for widget in self.views.values():
             if isinstance(widget, FollowsTheme):
                 widget.apply_theme()

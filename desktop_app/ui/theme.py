@@ -240,12 +240,19 @@ QPushButton[role="question"]:hover {{ border: 2px solid {p.accent}; }}
 QTableView {{ gridline-color: {p.border}; }}
 QHeaderView::section {{ background: {p.button}; color: {p.text}; padding: 4px 6px;
   border: none; border-right: 1px solid {p.border}; border-bottom: 1px solid {p.border}; }}
-QListWidget#sidebar {{ background: {p.sidebar_bg}; color: {p.sidebar_fg}; border: none; }}
-QListWidget#sidebar::item {{ padding: 10px 14px; }}
-QListWidget#sidebar::item:selected {{ background: {p.sidebar_selected}; color: #FFFFFF;
-  border-left: 4px solid #56B4E9; }}
 QLabel#slide_counter {{ color: {p.muted}; font-size: 14pt; padding: 4px 12px; }}
 """
+
+
+def sidebar_stylesheet(p: Palette, px: int = 15) -> str:
+    """The sidebar's own style sheet (item padding only takes when set on the list)."""
+    return (
+        f"QListWidget {{ background: {p.sidebar_bg}; color: {p.sidebar_fg}; border: none;"
+        f" font-size: {px}px; outline: none; }}"
+        "QListWidget::item { padding: 10px 14px; border: none; }"
+        f"QListWidget::item:selected {{ background: {p.sidebar_selected}; color: #FFFFFF;"
+        " border-left: 4px solid #56B4E9; }"
+    )
 
 
 def apply(scheme: str = "system") -> Palette:

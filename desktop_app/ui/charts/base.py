@@ -71,6 +71,7 @@ class ChartPanel(QWidget):
         self.legend = self.plot.addLegend(offset=(10, 10))
         self._apply_theme(theme.current())
         theme.events().changed.connect(self._on_theme_changed)
+        self.export_buttons: list[QPushButton] = []  # hidden on a presentation slide
         buttons = QHBoxLayout()
         buttons.addWidget(self.heading, 1)
         for text, slot in (
@@ -83,6 +84,7 @@ class ChartPanel(QWidget):
             button.setFlat(True)
             button.clicked.connect(slot)
             buttons.addWidget(button)
+            self.export_buttons.append(button)
         layout.addLayout(buttons)
         layout.addWidget(self.plot, 1)
 

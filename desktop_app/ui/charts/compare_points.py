@@ -36,7 +36,7 @@ class ThroughputTtftChart(CompareChart):
         self.instant = pg.InfiniteLine(
             pos=100,
             angle=90,
-            label="100 ms: feels instant (G057)",
+            label="100 ms: feels instant",
             labelOpts={
                 "position": 0.1,
                 "color": theme.current().chart_fg,
@@ -261,5 +261,5 @@ class TokenRateChart(CompareChart):
             [],
             "◆ published benchmark (aggregate over all concurrent users); ★ single request "
             "measured on this machine; grey band: the guide's 40–60 tokens/s for any modern "
-            "framework (G067). Benchmarks with only qualitative results are in the table.",
+            "framework. Benchmarks with only qualitative results are in the table.",
         )

@@ -406,6 +406,8 @@ class CompareView(QWidget):
         for chart in self.charts:
             chart.set_presentation(on, redraw=False)
             chart.setVisible(True)
+            for button in chart.export_buttons:
+                button.setVisible(not on)
         for widget in (self.title, self.picker_row, self.options_row):
             widget.setVisible(not on)
         self.tabs.tabBar().setVisible(not on)
