@@ -231,6 +231,7 @@ QLabel[role="headline"] {{ font-size: 17pt; padding: 2px 0 6px 0; }}
 QFrame#card {{ background: {p.base}; border: 1px solid {p.border}; border-radius: 6px; }}
 QFrame#card:hover {{ border-color: {p.accent}; }}
 QPushButton {{ padding: 5px 12px; }}
+QPushButton:flat {{ padding: 2px 6px; }}
 QPushButton:disabled {{ color: {p.disabled}; background: {p.window};
   border: 1px dashed {p.border}; }}
 QPushButton:checked {{ background: {p.accent}; color: {p.accent_text}; }}

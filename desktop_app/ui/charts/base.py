@@ -16,7 +16,6 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.ui import theme
 from desktop_app.ui.charts.hover import HoverIndex, bar_rects
+from desktop_app.ui.widgets.flow import FlowLayout
 
 Row = Sequence[object]
 
@@ -72,8 +72,11 @@ class ChartPanel(QWidget):
         self._apply_theme(theme.current())
         theme.events().changed.connect(self._on_theme_changed)
         self.export_buttons: list[QPushButton] = []  # hidden on a presentation slide
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.heading, 1)
+        # Title and buttons wrap onto two lines rather than widen a narrow window.
+        header = QWidget()
+        buttons = FlowLayout(header, spacing=2, stretch_first=True)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.heading)
         for text, slot in (
             ("Export PNG…", self._on_export_png_clicked),
             ("Export CSV…", self._on_export_csv_clicked),
@@ -85,7 +88,7 @@ class ChartPanel(QWidget):
             button.clicked.connect(slot)
             buttons.addWidget(button)
             self.export_buttons.append(button)
-        layout.addLayout(buttons)
+        layout.addWidget(header)
         layout.addWidget(self.plot, 1)
 
     @Slot(object)

@@ -6,13 +6,21 @@ from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
 
 
+def _hidden(item: QLayoutItem) -> bool:
+    widget = item.widget()
+    return widget is not None and widget.isHidden()
+
+
 class FlowLayout(QLayout):
     """Left to right, wrapping when the row is full; its minimum width is its widest item."""
 
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+    def __init__(
+        self, parent: QWidget | None = None, spacing: int = 6, stretch_first: bool = False
+    ) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
         self._gap = spacing
+        self._stretch_first = stretch_first  # a title that takes the room the rest leave
 
     def addItem(self, item: QLayoutItem) -> None:
         """Qt's hook for addWidget."""
@@ -66,11 +74,15 @@ class FlowLayout(QLayout):
         m = self.contentsMargins()
         area = rect.adjusted(m.left(), m.top(), -m.right(), -m.bottom())
         x, y, row_height = area.x(), area.y(), 0
-        for item in self._items:
-            widget = item.widget()
-            if widget is not None and widget.isHidden():
-                continue
+        shown = [i for i in self._items if not _hidden(i)]
+        others = sum(i.sizeHint().width() + self._gap for i in shown[1:])
+        for n, item in enumerate(shown):
             hint = item.sizeHint()
+            if n == 0 and self._stretch_first and shown:
+                width = max(hint.width(), area.width() - others)
+                if width + others <= area.width():
+                    height = item.heightForWidth(width) if item.hasHeightForWidth() else -1
+                    hint = QSize(width, max(height, hint.height()))
             if x + hint.width() > area.right() + 1 and row_height > 0:
                 x, y, row_height = area.x(), y + row_height + self._gap, 0
             if move:

@@ -52,6 +52,7 @@ from desktop_app.domain.units import format_bytes, format_speed
 from desktop_app.ui import theme
 from desktop_app.ui.charts.fit import MemoryBarChart
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.flow import FlowLayout
 
 if TYPE_CHECKING:  # the reader (and numpy behind gguf) is imported when a file is opened
     from desktop_app.services.gguf import GgufModel
@@ -114,7 +115,7 @@ class ModelsView(QWidget):
             "border-radius: 4px;"
         )
 
-        controls = QHBoxLayout()
+        controls = FlowLayout()  # wraps at 1024 px instead of widening the window
         for widget in (
             QLabel("Context:"),
             self.ctx_slider,
@@ -129,7 +130,6 @@ class ModelsView(QWidget):
             self.sort_combo,
         ):
             controls.addWidget(widget)
-        controls.addStretch(1)
         controls.addWidget(self.open_file_button)
         controls.addWidget(self.open_folder_button)
 

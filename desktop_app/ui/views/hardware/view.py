@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -36,6 +35,7 @@ from desktop_app.ui import theme
 from desktop_app.ui.charts.hardware import LiveGauges
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets import hardware_cards as cards
+from desktop_app.ui.widgets.flow import FlowLayout
 from desktop_app.ui.widgets.page import heading, scroll_area
 
 THIS_MACHINE = "This machine"
@@ -73,7 +73,7 @@ class HardwareView(QWidget):
             "hardware you do not have. Hover a value for how it was measured.</span>"
         )
         head_layout.addWidget(title)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow window
         self.mode = QComboBox()
         self.mode.addItem(THIS_MACHINE, False)  # item data: planning?
         self.mode.addItem(PLAN, True)
@@ -95,7 +95,6 @@ class HardwareView(QWidget):
         bar.addWidget(self.plan_count)
         bar.addWidget(self.plan_count_unit)
         bar.addWidget(self.plan_gpu)
-        bar.addStretch(1)
         for button in (self.detect_button, self.copy_json, self.copy_md, self.save_button):
             bar.addWidget(button)
         head_layout.addLayout(bar)
