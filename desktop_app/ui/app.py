@@ -10,7 +10,7 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QEventLoop, QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QEventLoop, QMessageLogContext, Qt, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -170,5 +170,34 @@ def render_screenshots(out: Path, width: int, height: int) -> list[Path]:
         if not window.grab().save(str(path)):
             raise RuntimeError(f"could not write {path}")
         written.append(path)
+    written += _extra_screenshots(window, out, width, height)
     window.close()
+    return written
+
+
+def _extra_screenshots(window: MainWindow, out: Path, width: int, height: int) -> list[Path]:
+    """Dark mode (Home, Overview, Compare) and one presentation slide at 1920×1080."""
+    from desktop_app.ui import theme
+
+    written = []
+    window.set_theme("dark", remember=False)
+    for key in ("home", "overview", "compare"):
+        window.show_view(key)
+        _wait_until(lambda: False, 0.3)
+        path = out / f"{key}-dark.png"
+        window.grab().save(str(path))
+        written.append(path)
+    window.set_theme("light", remember=False)
+    window.show_view("compare")
+    window.set_presentation_mode(True)
+    window.move_slide(1)
+    window.setWindowState(Qt.WindowState.WindowNoState)  # offscreen "full screen" is small
+    window.resize(1920, 1080)  # a projector
+    _wait_until(lambda: False, 0.5)
+    path = out / "presentation-slide.png"
+    window.grab().save(str(path))
+    written.append(path)
+    window.set_presentation_mode(False)
+    window.resize(width, height)
+    theme.apply("system")
     return written

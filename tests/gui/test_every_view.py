@@ -97,7 +97,7 @@ def test_view_opens_under_profile(
     if planned is not None:
         win.ctx.hardware.set_active(planned(win.ctx.stores.bundled))
     view = win.show_view(view_key)
-    assert win.stack.currentWidget() is view
+    assert win.current_view() is view
     assert not view.grab().isNull()
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, errors

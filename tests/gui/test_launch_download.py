@@ -147,7 +147,7 @@ def test_run_this_model_in_models_selects_its_starter_in_launch(window, qtbot) -
     assert not models.tree.isColumnHidden(COL_ACTION) and button.text() == "Run this model →"
     button.click()
     view = window.show_view("launch")
-    assert window.stack.currentWidget() is view
+    assert window.current_view() is view
     starters = view.models.starters
     assert view.models.gguf_stack.currentWidget() is starters
     assert starters.selected().id == "qwen2.5-0.5b-instruct"

@@ -94,9 +94,11 @@ class Figure:
             lines.append(f"Region: {self.region}")
         lines.append(self.provenance.describe())
         if self.note:
-            lines.append(f"Note: {self.note}")
+            lines.append(f"Note: {self.note.replace('see benchmarks.csv', 'see Sources')}")
         if self.conflicts:
-            lines.append("⚠ Disagrees with other figures: " + ", ".join(self.conflicts))
+            lines.append(
+                "⚠ Disagrees with other figures (Sources lists them): " + ", ".join(self.conflicts)
+            )
         return "\n".join(lines)
 
 

@@ -20,6 +20,21 @@ FRAMEWORK_IDS: tuple[str, ...] = (
 )
 
 
+# Research notes in the data say how a fact was looked up; a user reads what it means.
+_PLAIN_NOTES = (
+    (" as a target in files read", " in the project's documentation"),
+    ("not documented in files read", "not in the project's documentation"),
+    (" in files read", " in the project's documentation"),
+)
+
+
+def plain_note(note: str) -> str:
+    """A data note in plain words (the research process stays in the data files)."""
+    for research, plain in _PLAIN_NOTES:
+        note = note.replace(research, plain)
+    return note
+
+
 @dataclass(frozen=True)
 class Fact:
     """One attribute of a framework (licence, platform support, ...) with its source."""
@@ -33,7 +48,7 @@ class Fact:
         """The value, or "unknown" (with the reason when one was recorded)."""
         if self.value:
             return self.value
-        return f"{UNKNOWN} ({self.note})" if self.note else UNKNOWN
+        return f"{UNKNOWN} ({plain_note(self.note)})" if self.note else UNKNOWN
 
     def short_value(self, limit: int = 48) -> str:
         """The value's first clause (full text stays in the tooltip)."""
@@ -47,7 +62,8 @@ class Fact:
     def tooltip(self) -> str:
         """Hover text with source and date."""
         text = f"{self.attribute}: {self.display_value()}\n{self.provenance.describe()}"
-        return f"{text}\nNote: {self.note}" if self.note and self.value else text
+        note = plain_note(self.note)
+        return f"{text}\nNote: {note}" if note and self.value else text
 
 
 @dataclass(frozen=True)

@@ -84,3 +84,13 @@ COST_FRAMEWORKS: Setting[list[str]] = Setting("cost.frameworks", [], _is_str_lis
 
 # Where model downloads come from: "" is Hugging Face, otherwise a mirror's address (issue 14).
 MODEL_MIRROR: Setting[str] = Setting("download.mirror", "", _is_str)
+
+
+def _is_bool(value: object) -> TypeGuard[bool]:
+    return isinstance(value, bool)
+
+
+# The window: Qt's saved geometry (base64 text), whether it was maximised, the theme choice.
+WINDOW_GEOMETRY: Setting[str] = Setting("window.geometry", "", _is_str)
+WINDOW_MAXIMISED: Setting[bool] = Setting("window.maximised", False, _is_bool)
+THEME: Setting[str] = Setting("window.theme", "system", _is_str)

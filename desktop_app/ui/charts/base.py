@@ -12,19 +12,25 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyqtgraph as pg
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop_app.ui import theme
+from desktop_app.ui.charts.hover import HoverIndex, bar_rects
+from desktop_app.ui.widgets.flow import FlowLayout
+
 Row = Sequence[object]
 
-pg.setConfigOptions(antialias=True, background="w", foreground="#1F2937")
+pg.setConfigOptions(
+    antialias=True, background=theme.current().chart_bg, foreground=theme.current().chart_fg
+)
 
 
 def rows_to_csv(header: Sequence[str], rows: Sequence[Row]) -> str:
@@ -58,9 +64,19 @@ class ChartPanel(QWidget):
         self.plot.setLabel("bottom", x_label)
         self.plot.setLabel("left", y_label)
         self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.plot.getPlotItem().hideButtons()  # no auto-range "A" button on hover
+        self.x_label = x_label
+        self.hover_note = ""  # a line under an unregistered bar's value: its source and date
+        self.hover = HoverIndex(self.plot, self._describe_bar)
         self.legend = self.plot.addLegend(offset=(10, 10))
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.heading, 1)
+        self._apply_theme(theme.current())
+        theme.events().changed.connect(self._on_theme_changed)
+        self.export_buttons: list[QPushButton] = []  # hidden on a presentation slide
+        # Title and buttons wrap onto two lines rather than widen a narrow window.
+        header = QWidget()
+        buttons = FlowLayout(header, spacing=2, stretch_first=True)
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.heading)
         for text, slot in (
             ("Export PNG…", self._on_export_png_clicked),
             ("Export CSV…", self._on_export_csv_clicked),
@@ -71,8 +87,42 @@ class ChartPanel(QWidget):
             button.setFlat(True)
             button.clicked.connect(slot)
             buttons.addWidget(button)
-        layout.addLayout(buttons)
+            self.export_buttons.append(button)
+        layout.addWidget(header)
         layout.addWidget(self.plot, 1)
+
+    @Slot(object)
+    def _on_theme_changed(self, palette: theme.Palette) -> None:
+        try:
+            self._apply_theme(palette)
+        except RuntimeError:  # the plot went with its window; this panel is going too
+            theme.events().changed.disconnect(self._on_theme_changed)
+
+    def _apply_theme(self, palette: theme.Palette) -> None:
+        """Background, axes and legend text in the theme's chart colours."""
+        self.plot.setBackground(palette.chart_bg)
+        for side in ("left", "bottom", "right", "top"):
+            axis = self.plot.getAxis(side)
+            axis.setTextPen(pg.mkPen(palette.chart_fg))
+            axis.setPen(pg.mkPen(palette.chart_fg))
+            if axis.label is not None:
+                axis.label.setDefaultTextColor(pg.mkColor(palette.chart_fg))
+        self.legend.setLabelTextColor(palette.chart_fg)
+        for _sample, label in self.legend.items:
+            label.setText(label.text, color=palette.chart_fg)
+
+    def _describe_bar(self, item: pg.BarGraphItem, index: int) -> str:
+        """What a bar the chart did not describe itself shows: its name, value and unit."""
+        rects = bar_rects(item)
+        x0, x1, y0, y1 = rects[index]
+        horizontal = "x0" in item.opts and item.opts.get("x0") is not None
+        value = (x1 - x0) if horizontal else (y1 - y0)
+        unit = self.x_label if horizontal else self.plot.getAxis("left").labelText
+        name = item.opts.get("name") or self.title
+        lines = [f"{name}: {value:,.3g} {unit}".strip()]
+        if self.hover_note:
+            lines.append(self.hover_note)
+        return "\n".join(lines)
 
     def set_data_source(self, data: Callable[[], tuple[Sequence[str], Sequence[Row]]]) -> None:
         """Set the function that returns (header, rows) of what is plotted."""

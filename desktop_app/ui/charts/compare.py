@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPen
 from PySide6.QtWidgets import QLabel
 
@@ -22,7 +22,6 @@ from desktop_app.domain.compare.series import Point, RangeBar, Unplotted
 from desktop_app.domain.units import format_number
 from desktop_app.ui import theme
 from desktop_app.ui.charts.base import ChartPanel, Row
-from desktop_app.ui.charts.hover import HoverIndex
 
 MEASURED = "measured on this machine"
 TTFT_TICKS = (
@@ -59,13 +58,12 @@ class CompareChart(ChartPanel):
     def __init__(self, title: str, x_label: str, y_label: str) -> None:
         super().__init__(title, x_label, y_label)
         self.x_label, self.y_label = x_label, y_label
-        self.hover = HoverIndex(self.plot)
         # Let long titles wrap so two charts fit side by side on a 1366-pixel screen.
         self.heading.setWordWrap(True)
         self.heading.setMinimumWidth(120)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(f"color: {theme.MUTED_FG};")
+        self.note.setProperty("role", "muted")
         layout = self.layout()
         assert layout is not None
         layout.addWidget(self.note)
@@ -97,6 +95,15 @@ class CompareChart(ChartPanel):
         if redraw:
             self.redraw()
 
+    @Slot(object)
+    def _on_theme_changed(self, palette: theme.Palette) -> None:
+        super()._on_theme_changed(palette)
+        try:
+            self._style()
+            self.redraw()
+        except RuntimeError:  # already deleted with its window
+            return
+
     def redraw(self) -> None:
         """Update the chart's items from the current content (no item is recreated)."""
         self.legend.clear()
@@ -123,11 +130,11 @@ class CompareChart(ChartPanel):
     def text(self, text: str, x: float, y: float, anchor: tuple[float, float] = (0, 0.5)) -> None:
         """A data label (the next one from the pool)."""
         if self._labels_used == len(self._labels):
-            self._labels.append(pg.TextItem(color="#111827"))
+            self._labels.append(pg.TextItem(color=theme.current().chart_fg))
             self.plot.addItem(self._labels[-1])
         item = self._labels[self._labels_used]
         self._labels_used += 1
-        item.setText(text)
+        item.setText(text, color=theme.current().chart_fg)
         item.setAnchor(anchor)
         item.setFont(self.scaled_font(9.5))
         item.setPos(x, y)
@@ -142,9 +149,11 @@ class CompareChart(ChartPanel):
         for side, label in (("bottom", self.x_label), ("left", self.y_label)):
             axis = self.plot.getAxis(side)
             axis.setTickFont(self.scaled_font(10, bold=self.scale > 1))
-            axis.setPen(pg.mkPen("#111827", width=self.scale))
-            axis.setTextPen(pg.mkPen("#111827"))
-            self.plot.setLabel(side, label, **{"font-size": size, "color": "#111827"})
+            axis.setPen(pg.mkPen(theme.current().chart_fg, width=self.scale))
+            axis.setTextPen(pg.mkPen(theme.current().chart_fg))
+            self.plot.setLabel(
+                side, label, **{"font-size": size, "color": theme.current().chart_fg}
+            )
         self.legend.setLabelTextSize(f"{9.5 * self.scale:.0f}pt")
         self.heading.setStyleSheet(f"font-size: {round(14 * self.scale)}px;")
         px = round(12 * self.scale)
@@ -196,7 +205,7 @@ class CompareChart(ChartPanel):
             symbol="star",
             size=20 * self.scale,
             brush=[self.colour(t.framework) for t in shown],
-            pen=pg.mkPen("#111827", width=1.5 * self.scale),
+            pen=pg.mkPen(theme.current().chart_fg, width=1.5 * self.scale),
         )
         if shown:
             self.legend.addItem(self.stars, MEASURED)
@@ -230,11 +239,11 @@ class RangeChart(CompareChart):
             item.setZValue(10)
             self.plot.addItem(item)
         self.lines = [self._threshold_line(i, *t) for i, t in enumerate(self.thresholds)]
-        loaded = pg.mkBrush("#374151")
+        loaded = pg.mkBrush(theme.current().chart_line)
         loaded.setStyle(Qt.BrushStyle.BDiagPattern)
         self.under_load_sample = pg.BarGraphItem(x0=[0], x1=[1], y=[0], height=1, brush=loaded)
         self.conflict_sample = pg.ScatterPlotItem(
-            symbol="d", brush=None, pen=pg.mkPen("#374151", width=2)
+            symbol="d", brush=None, pen=pg.mkPen(theme.current().chart_line, width=2)
         )
 
     def _threshold_line(self, i: int, value: float, label: str, tip: str) -> pg.InfiniteLine:
@@ -244,7 +253,7 @@ class RangeChart(CompareChart):
             label=label,
             labelOpts={
                 "position": 0.97 - 0.08 * i,
-                "color": "#111827",
+                "color": theme.current().chart_fg,
                 "anchors": [(0, 0.5), (0, 0.5)],
                 "fill": (255, 255, 255, 220),
             },
@@ -353,7 +362,11 @@ class RangeChart(CompareChart):
         self.markers.setData(spots=spots)
         values += self._draw_trials(rows, self.to_axis)
         for line in self.lines:
-            line.setPen(pg.mkPen("#374151", width=1.5 * self.scale, style=Qt.PenStyle.DashLine))
+            line.setPen(
+                pg.mkPen(
+                    theme.current().chart_line, width=1.5 * self.scale, style=Qt.PenStyle.DashLine
+                )
+            )
             line.label.setFont(self.scaled_font(9))
         self._set_x_range([v for v in values if v and v > 0])
         self._legend_kinds(kinds)

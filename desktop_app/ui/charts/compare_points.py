@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from desktop_app.domain.compare.series import Point, RangeBar, Unplotted
 from desktop_app.domain.sources.figures import Figure
 from desktop_app.domain.units import format_number
+from desktop_app.ui import theme
 from desktop_app.ui.charts.base import Row
 from desktop_app.ui.charts.compare import MEASURED, RATE_TICKS, CompareChart, Frameworks
 
@@ -35,8 +36,12 @@ class ThroughputTtftChart(CompareChart):
         self.instant = pg.InfiniteLine(
             pos=100,
             angle=90,
-            label="100 ms: feels instant (G057)",
-            labelOpts={"position": 0.1, "color": "#111827", "fill": (255, 255, 255, 200)},
+            label="100 ms: feels instant",
+            labelOpts={
+                "position": 0.1,
+                "color": theme.current().chart_fg,
+                "fill": pg.mkColor(theme.current().chart_bg),
+            },
         )
         self.plot.addItem(self.instant)
 
@@ -150,9 +155,11 @@ class ThroughputTtftChart(CompareChart):
             y=[c[1] for c in centres],
             size=14 * self.scale,
             brush=[self.colour(fw) for _x, _y, fw in centres],
-            pen=pg.mkPen("#111827", width=self.scale),
+            pen=pg.mkPen(theme.current().chart_fg, width=self.scale),
         )
-        self.instant.setPen(pg.mkPen("#374151", width=1.5 * self.scale, style=Qt.PenStyle.DashLine))
+        self.instant.setPen(
+            pg.mkPen(theme.current().chart_line, width=1.5 * self.scale, style=Qt.PenStyle.DashLine)
+        )
         self.instant.label.setFont(self.scaled_font(9))
         self.plot.setXRange(0, max(xs) * 1.3, padding=0)
         self.plot.setYRange(0, max(ys) * 1.2 or 1, padding=0)
@@ -244,7 +251,7 @@ class TokenRateChart(CompareChart):
             y=ys,
             size=16 * self.scale,
             brush=[self.colour(p.framework) for p in self.published],
-            pen=pg.mkPen("#111827", width=self.scale),
+            pen=pg.mkPen(theme.current().chart_fg, width=self.scale),
         )
         values += self._draw_trials(rows, math.log10)
         self.plot.getAxis("bottom").setTicks([[(math.log10(v), s) for v, s in RATE_TICKS], []])
@@ -254,5 +261,5 @@ class TokenRateChart(CompareChart):
             [],
             "◆ published benchmark (aggregate over all concurrent users); ★ single request "
             "measured on this machine; grey band: the guide's 40–60 tokens/s for any modern "
-            "framework (G067). Benchmarks with only qualitative results are in the table.",
+            "framework. Benchmarks with only qualitative results are in the table.",
         )

@@ -57,6 +57,40 @@ class RunsModel(Protocol):
         """Select `model` (catalogue id, name or GGUF path); say what is shown, in words."""
 
 
+@runtime_checkable
+class FollowsTheme(Protocol):
+    """A view that repaints colours it set itself (table cells) when the theme changes."""
+
+    def apply_theme(self) -> None:
+        """Take the current theme's colours."""
+
+
+@runtime_checkable
+class HasSlides(Protocol):
+    """A view that presentation mode shows as slides: one comparison or chart each."""
+
+    def slide_titles(self) -> list[str]:
+        """The title of every slide, in order."""
+
+    def show_slide(self, index: int) -> None:
+        """Show only slide `index`, filling the view."""
+
+
+@runtime_checkable
+class NavigatesTo(Protocol):
+    """A view with links to other views: `navigate` carries a view key and an argument."""
+
+    navigate: SignalInstance
+
+
+@runtime_checkable
+class SelectsFramework(Protocol):
+    """A view that can be opened on one framework (Overview's cards open Compare so)."""
+
+    def focus_framework(self, framework_id: str) -> None:
+        """Show this framework (first among those compared)."""
+
+
 @dataclass(frozen=True)
 class ViewSpec:
     """A screen: sidebar key and title, and where its widget class lives."""
@@ -74,6 +108,7 @@ class ViewSpec:
 
 
 VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec("home", "Home", "home.view", "HomeView"),
     ViewSpec("overview", "Overview", "overview.view", "OverviewView"),
     ViewSpec("compare", "Compare", "compare.view", "CompareView"),
     ViewSpec("decide", "Decide", "decide.view", "DecideView"),

@@ -36,14 +36,12 @@ class DeviceCard(QFrame):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("card")
-        self.setStyleSheet(
-            f"#card {{ background: white; border: 1px solid #D0D7DE; "
-            f"border-top: 6px solid {colour}; border-radius: 6px; }}"
-        )
+        # Background and border come from the theme (ui/theme.py); only the strip is ours.
+        self.setStyleSheet(f"QFrame#card {{ border-top: 6px solid {colour}; }}")
         self.setToolTip(tooltip)
         layout = QVBoxLayout(self)
         self.title = QLabel(f"<b>{title}</b>")
-        self.title.setStyleSheet("font-size: 17px;")
+        self.title.setStyleSheet("font-size: 14pt;")
         self.title.setWordWrap(True)
         layout.addWidget(self.title)
         grid = QGridLayout()
@@ -51,7 +49,7 @@ class DeviceCard(QFrame):
         self.values: dict[str, QLabel] = {}
         for row, (label, value) in enumerate(rows):
             name = QLabel(label)
-            name.setStyleSheet(f"color: {theme.MUTED_FG};")
+            name.setProperty("role", "muted")
             grid.addWidget(name, row, 0, Qt.AlignmentFlag.AlignTop)
             shown = QLabel(value)
             shown.setWordWrap(True)
@@ -64,7 +62,7 @@ class DeviceCard(QFrame):
         for note in notes:
             extra = QLabel(f"Note: {note}")
             extra.setWordWrap(True)
-            extra.setStyleSheet(f"color: {theme.MUTED_FG}; font-size: 12px;")
+            extra.setProperty("role", "muted")
             layout.addWidget(extra)
         layout.addStretch(1)
 

@@ -6,8 +6,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop_app.domain.cost.inputs import InputError, parse_number
-
-ERROR_STYLE = "color: #B42318; font-weight: bold;"
+from desktop_app.ui import theme
 
 
 class NumberField(QWidget):
@@ -38,7 +37,7 @@ class NumberField(QWidget):
         self.edit.setPlaceholderText(placeholder)
         self.edit.setObjectName(field_name)
         self.error = QLabel("")
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setProperty("role", "error")  # the theme's error colour, in both themes
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.edit)
@@ -66,7 +65,8 @@ class NumberField(QWidget):
         """Show `message` under the field (empty clears it)."""
         self.error.setText(message)
         self.error.setVisible(bool(message))
-        self.edit.setStyleSheet("border: 2px solid #B42318;" if message else "")
+        colour = theme.current().error_fg
+        self.edit.setStyleSheet(f"border: 2px solid {colour};" if message else "")
 
     def set_text(self, text: str) -> None:
         """Replace the text without announcing a change."""

@@ -35,5 +35,7 @@ def notice(text: str = "", padding_px: int = 4) -> QLabel:
     """A wrapped warning label in the theme's warning colours."""
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet(warning_style(padding_px))
+    label.setProperty("role", "warning")  # the theme's warning colours, in both themes
+    if padding_px != 6:
+        label.setStyleSheet(f"padding: {padding_px}px;")
     return label

@@ -49,6 +49,7 @@ from desktop_app.ui import theme
 from desktop_app.ui.charts.compare import SETUP_TICKS, TTFT_TICKS, CompareChart, RangeChart
 from desktop_app.ui.charts.compare_points import ThroughputTtftChart, TokenRateChart
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.flow import FlowLayout
 from desktop_app.ui.widgets.page import heading, scroll_area
 
 FILTER_TEXT = "Only what runs on my hardware"
@@ -70,19 +71,21 @@ class CompareView(QWidget):
         self.ctx = ctx
         self.store = ctx.stores.bundled
         self.comparison: Comparison | None = None
+        self._focused = False
         self.eligibility: dict[str, Eligibility] = {}
         self.trials: list[Trial] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(16, 12, 16, 8)
-        outer.addWidget(
-            heading(
-                "<h2>Compare frameworks</h2>Hover any value or bar for its source, conditions "
-                "and date. ⚠ marks figures that other sources contradict; <i>unknown</i> means "
-                "the guide and the sourced data give no value."
-            )
+        self.title = heading(
+            "<h2>Compare frameworks</h2>Hover any value or bar for its source, conditions "
+            "and date. ⚠ marks figures that other sources contradict; <i>unknown</i> means "
+            "the guide and the sourced data give no value."
         )
+        outer.addWidget(self.title)
 
-        picker = QHBoxLayout()
+        self.picker_row = QWidget()
+        picker = FlowLayout(self.picker_row)
+        picker.setContentsMargins(0, 0, 0, 0)
         picker.addWidget(QLabel("<b>Frameworks (2–4):</b>"))
         self.buttons: dict[str, QPushButton] = {}
         for fw in self.store.frameworks():
@@ -90,29 +93,27 @@ class CompareView(QWidget):
             button.setCheckable(True)
             button.setChecked(fw.id in DEFAULT_FRAMEWORKS)
             button.setIcon(_swatch(theme.framework_colour(fw.id)))
-            button.setStyleSheet(
-                "QPushButton { padding: 4px 10px; }"
-                "QPushButton:checked { background: #1F2937; color: white; }"
-            )
             button.setToolTip(fw.summary)
             button.toggled.connect(lambda on, fid=fw.id: self._on_picker_toggled(fid, on))
             self.buttons[fw.id] = button
             picker.addWidget(button)
-        picker.addStretch(1)
-        outer.addLayout(picker)
+        outer.addWidget(self.picker_row)
 
-        options = QHBoxLayout()
+        self.options_row = QWidget()
+        options = QHBoxLayout(self.options_row)
+        options.setContentsMargins(0, 0, 0, 0)
         self.filter = QCheckBox(FILTER_TEXT)
         self.filter.toggled.connect(self._on_filter_toggled)
         options.addWidget(self.filter)
         self.message = QLabel()
-        self.message.setStyleSheet(f"color: {theme.WARNING_FG};")
+        self.message.setWordWrap(True)
+        self.message.setProperty("role", "error")
         options.addWidget(self.message, 1)
         self.presentation = QPushButton("Presentation mode (F11)")
         self.presentation.setCheckable(True)
         self.presentation.toggled.connect(self._on_presentation_toggled)
         options.addWidget(self.presentation)
-        outer.addLayout(options)
+        outer.addWidget(self.options_row)
 
         self.tabs = QTabWidget()
         self.table = QTableWidget()
@@ -174,7 +175,11 @@ class CompareView(QWidget):
             last = i == len(self.charts) - 1
             span = columns if last and i % columns == 0 else 1
             self.chart_grid.addWidget(chart, i // columns, i % columns, 1, span)
-            chart.plot.setFixedHeight(300 if columns > 1 else 540)
+            if columns > 1:
+                chart.plot.setFixedHeight(300)
+            else:  # a slide: the one chart shown fills the screen
+                chart.plot.setMinimumHeight(240)
+                chart.plot.setMaximumHeight(16777215)
 
     def _thresholds(self) -> list[tuple[float, str, str]]:
         out = []
@@ -379,6 +384,8 @@ class CompareView(QWidget):
 
     def _on_selection_loaded(self, saved: object) -> None:
         """Restore the frameworks picked last time (ignored unless still 2-4 known ids)."""
+        if self._focused:
+            return
         if isinstance(saved, list) and all(isinstance(s, str) for s in saved):
             try:
                 ids = parse_ids(saved)
@@ -398,11 +405,46 @@ class CompareView(QWidget):
         self.presentation.blockSignals(False)
         for chart in self.charts:
             chart.set_presentation(on, redraw=False)
+            chart.setVisible(True)
+            for button in chart.export_buttons:
+                button.setVisible(not on)
+        for widget in (self.title, self.picker_row, self.options_row):
+            widget.setVisible(not on)
+        self.tabs.tabBar().setVisible(not on)
         self._layout_charts(1 if on else 2)
         if not self._charts_stale:  # stale charts are drawn, at the new size, when opened
             for chart in self.charts:
                 chart.redraw()
         self.table.resizeRowsToContents()
+
+    def slide_titles(self) -> list[str]:
+        """The side-by-side table, then one slide per chart."""
+        return ["Side by side", *(chart.title for chart in self.charts)]
+
+    def show_slide(self, index: int) -> None:
+        """Only this slide: the table, or one chart filling the screen."""
+        if index == 0:
+            self.tabs.setCurrentIndex(0)
+            return
+        self.tabs.setCurrentIndex(CHARTS_TAB)
+        for i, chart in enumerate(self.charts, start=1):
+            chart.setVisible(i == index)
+
+    def focus_framework(self, framework_id: str) -> None:
+        """Compare this framework with the others picked (it replaces the last if full)."""
+        if framework_id not in self.buttons or framework_id in self.selected():
+            self.tabs.setCurrentIndex(0)
+            return
+        self._focused = True  # the saved selection, read later, must not undo this
+        chosen = self.selected()
+        if len(chosen) >= MAX_FRAMEWORKS:
+            chosen = chosen[: MAX_FRAMEWORKS - 1]
+        self.set_selection([framework_id, *chosen])
+        self.tabs.setCurrentIndex(0)
+
+    def apply_theme(self) -> None:
+        """Cell colours (conflicts, dimmed rows) follow the new theme."""
+        self._fill_table()
 
     def settle_for_screenshot(self) -> None:
         """Lay the table out for a screenshot."""

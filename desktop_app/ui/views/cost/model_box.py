@@ -18,7 +18,7 @@ from desktop_app.domain.cost.inputs import InputError
 from desktop_app.domain.cost.sizing import Throughput
 from desktop_app.domain.fit.estimate import ModelShape, catalogue_shape
 from desktop_app.domain.sources.catalog import ModelArch
-from desktop_app.ui.widgets.number_field import ERROR_STYLE, NumberField
+from desktop_app.ui.widgets.number_field import NumberField
 
 PICK_GGUF = "pick-gguf"  # the model list's "GGUF file…" entry
 GGUF_PREFIX = "gguf:"
@@ -51,7 +51,7 @@ class ModelBox(QGroupBox):
             "GGUF file you pick (its header is read, not the whole file)"
         )
         self.model_error = QLabel()
-        self.model_error.setStyleSheet(ERROR_STYLE)
+        self.model_error.setProperty("role", "error")
         self.model_error.setWordWrap(True)
         self.model_error.hide()
         self.quant = QComboBox()

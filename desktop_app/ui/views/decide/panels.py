@@ -26,7 +26,7 @@ from desktop_app.domain.sources.catalog import DecisionRow
 from desktop_app.ui import theme
 
 HIGHLIGHT_BG = "#DDEBFF"  # ticked matrix rows and the frameworks they point to
-ON_LIGHT_FG = "#1A1A1A"  # text on those light fills stays dark in dark mode too
+ON_LIGHT_FG = theme.LIGHT.text  # text on those light fills stays dark in dark mode too
 
 
 def item(text: str, tooltip: str = "") -> QTableWidgetItem:

@@ -83,6 +83,7 @@ from desktop_app.domain.units import format_bytes, format_speed
 from desktop_app.ui import theme
 from desktop_app.ui.charts.fit import MemoryBarChart
 from desktop_app.ui.context import AppContext
+from desktop_app.ui.widgets.flow import FlowLayout
 
 if TYPE_CHECKING:  # the reader (and numpy behind gguf) is imported when a file is opened
     from desktop_app.services.gguf import GgufModel
@@ -198,7 +199,7 @@ class ModelsView(QWidget):
             find.addWidget(combo)
         find.addWidget(QLabel("Sort:"))
         find.addWidget(self.sort_combo)
-        machine_row = QHBoxLayout()
+        machine_row = FlowLayout()  # wraps at 1024 px instead of widening the window
         widget: QWidget
         for widget in (
             QLabel("GPU:"),
@@ -209,8 +210,7 @@ class ModelsView(QWidget):
             self.ctx_label,
         ):
             machine_row.addWidget(widget)
-        machine_row.addStretch(1)
-        settings_row = QHBoxLayout()
+        settings_row = FlowLayout()
         for widget in (
             QLabel("KV cache:"),
             self.kv_combo,
@@ -219,7 +219,6 @@ class ModelsView(QWidget):
             self.moe_check,
         ):
             settings_row.addWidget(widget)
-        settings_row.addStretch(1)
         settings_row.addWidget(self.open_file_button)
         settings_row.addWidget(self.open_folder_button)
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
@@ -37,16 +36,17 @@ from desktop_app.ui import theme
 from desktop_app.ui.charts.hardware import LiveGauges
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets import hardware_cards as cards
+from desktop_app.ui.widgets.flow import FlowLayout
 from desktop_app.ui.widgets.page import heading, scroll_area
 
 THIS_MACHINE = "This machine"
 PLAN = "Plan for other hardware"
 CPU_ONLY = "CPU only"
 CARDS_PER_ROW = 4
-_STATUS_STYLE = {
-    Status.RUNS: ("✔ runs", "#DDF2E8"),
-    Status.LIMITED: ("◐ runs with limits", theme.WARNING_BG),
-    Status.NO: ("✖ does not run", theme.CONFLICT_BG),
+_STATUS_STYLE = {  # text and the palette role of its cell
+    Status.RUNS: ("✔ runs", "good_bg"),
+    Status.LIMITED: ("◐ runs with limits", "warning_bg"),
+    Status.NO: ("✖ does not run", "conflict_bg"),
 }
 
 
@@ -74,7 +74,7 @@ class HardwareView(QWidget):
             "hardware you do not have. Hover a value for how it was measured.</span>"
         )
         head_layout.addWidget(title)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow window
         self.mode = QComboBox()
         self.mode.addItem(THIS_MACHINE, False)  # item data: planning?
         self.mode.addItem(PLAN, True)
@@ -96,7 +96,6 @@ class HardwareView(QWidget):
         bar.addWidget(self.plan_count)
         bar.addWidget(self.plan_count_unit)
         bar.addWidget(self.plan_gpu)
-        bar.addStretch(1)
         for button in (self.detect_button, self.copy_json, self.copy_md, self.save_button):
             bar.addWidget(button)
         head_layout.addLayout(bar)
@@ -105,7 +104,7 @@ class HardwareView(QWidget):
         self.active_label.setWordWrap(True)
         head_layout.addWidget(self.active_label)
         self.message = QLabel()
-        self.message.setStyleSheet(f"color: {theme.MUTED_FG};")
+        self.message.setProperty("role", "muted")
         head_layout.addWidget(self.message)
         # Which llama-server a trial here would start (bundled, the user's pick, or PATH).
         self.engine_label = QLabel("llama-server: looking…")
@@ -193,9 +192,11 @@ class HardwareView(QWidget):
             name.setData(
                 Qt.ItemDataRole.DecorationRole, QColor(theme.framework_colour(result.framework_id))
             )
-            text, bg = _STATUS_STYLE[result.status]
+            text, role = _STATUS_STYLE[result.status]
             status = QTableWidgetItem(text)
-            status.setBackground(QBrush(QColor(bg)))
+            palette = theme.current()
+            status.setBackground(QBrush(QColor(getattr(palette, role))))
+            status.setForeground(QBrush(QColor(palette.tint_fg)))
             why = QTableWidgetItem("\n".join(result.reasons))
             tip = "\n\n".join(f.tooltip() for f in result.facts)
             for item in (name, status, why):
@@ -382,6 +383,10 @@ class HardwareView(QWidget):
         """No sampling while another view is shown."""
         super().hideEvent(event)
         self.timer.stop()
+
+    def apply_theme(self) -> None:
+        """Status cells in the new theme's colours."""
+        self._fill_table(self.results)
 
     def shutdown(self) -> None:
         """Stop sampling and release NVML."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -15,7 +16,7 @@ from desktop_app.domain.sources.frameworks import Framework
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.widgets.figure_label import FactLabel, FigureLabel
-from desktop_app.ui.widgets.page import heading, scroll_area, warning_style
+from desktop_app.ui.widgets.page import heading, scroll_area
 
 PLATFORM_FACTS = (
     ("NVIDIA (min. CC)", "nvidia_cuda_min_compute_capability"),
@@ -27,20 +28,23 @@ PLATFORM_FACTS = (
 
 
 class FrameworkCard(QFrame):
-    """A card: what the framework is, what it is for, figures, hardware, licence."""
+    """A card: what the framework is, what it is for, figures, hardware, licence.
+
+    Clicking it opens Compare with this framework picked.
+    """
+
+    clicked = Signal(str)  # framework id
 
     def __init__(self, fw: Framework, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.framework = fw
         self.setObjectName("card")
-        colour = theme.framework_colour(fw.id)
-        self.setStyleSheet(
-            f"#card {{ background: white; border: 1px solid #D0D7DE; "
-            f"border-top: 6px solid {colour}; border-radius: 6px; }}"
-        )
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.apply_theme()
         layout = QVBoxLayout(self)
-        title = QLabel(f"<b>{fw.name}</b>")
-        title.setStyleSheet("font-size: 17px;")
+        title = QLabel(f"<b>{fw.name}</b> <a href='compare'>Compare →</a>")
+        title.linkActivated.connect(lambda _h: self.clicked.emit(fw.id))
+        title.setStyleSheet("font-size: 15pt;")
         title.setToolTip(fw.provenance.describe())
         layout.addWidget(title)
 
@@ -49,13 +53,12 @@ class FrameworkCard(QFrame):
         self.status_label.setWordWrap(True)
         if fw.in_maintenance:
             self.status_label.setText(f"⚠ Project status: {fw.status}")
-            self.status_label.setStyleSheet(
-                warning_style() + " border-radius: 4px; font-weight: bold;"
-            )
+            self.status_label.setProperty("role", "warning")
+            self.status_label.setStyleSheet("font-weight: bold;")
             self.status_label.setToolTip(status.tooltip())
         else:
             self.status_label.setText("Status: no maintenance notice recorded")
-            self.status_label.setStyleSheet(f"color: {theme.MUTED_FG};")
+            self.status_label.setProperty("role", "muted")
             self.status_label.setToolTip(
                 "No maintenance-mode or end-of-life notice for this project is in the store."
             )
@@ -88,7 +91,7 @@ class FrameworkCard(QFrame):
         for i, (label, attr) in enumerate((*PLATFORM_FACTS, ("Licence", "license"))):
             grid.addWidget(QLabel(label), offset + i, 0, Qt.AlignmentFlag.AlignTop)
             fact_label = FactLabel(fw.fact(attr), short=True)
-            fact_label.setStyleSheet(f"color: {theme.MUTED_FG};")
+            fact_label.setProperty("role", "muted")
             self.fact_labels[attr] = fact_label
             grid.addWidget(fact_label, offset + i, 1)
         grid.setColumnStretch(1, 1)
@@ -96,9 +99,22 @@ class FrameworkCard(QFrame):
         layout.addLayout(grid)
         layout.addStretch(1)
 
+    def apply_theme(self) -> None:
+        """The card's colour strip in the current theme (the rest follows the palette)."""
+        colour = theme.framework_colour(self.framework.id)
+        self.setStyleSheet(f"QFrame#card {{ border-top: 6px solid {colour}; }}")
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A click anywhere on the card opens Compare on it."""
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit(self.framework.id)
+        super().mouseReleaseEvent(event)
+
 
 class OverviewView(QWidget):
-    """All eight framework cards in a scrollable grid."""
+    """All eight framework cards in a scrollable grid; a card opens Compare."""
+
+    navigate = Signal(str, object)  # view key, framework id
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,8 +122,9 @@ class OverviewView(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         title = heading(
             "<h2>Inference frameworks at a glance</h2>"
-            "<span>Hover any figure for its source, conditions and date. "
-            "⚠ marks a figure that other sources contradict (see Sources).</span>"
+            "<span>Click a card to compare that framework with others. Hover any figure for "
+            "its source, conditions and date. ⚠ marks a figure that other sources contradict "
+            "(see Sources).</span>"
         )
         title.setContentsMargins(16, 12, 16, 4)
         outer.addWidget(title)
@@ -119,8 +136,14 @@ class OverviewView(QWidget):
         for i, fw in enumerate(ctx.stores.bundled.frameworks()):
             card = FrameworkCard(fw)
             card.setMinimumWidth(220)
+            card.clicked.connect(lambda fid: self.navigate.emit("compare", fid))
             self.cards.append(card)
             grid.addWidget(card, i // 4, i % 4)
         for col in range(4):
             grid.setColumnStretch(col, 1)
         outer.addWidget(scroll_area(body, horizontal=False), 1)
+
+    def apply_theme(self) -> None:
+        """Recolour the cards' framework strips."""
+        for card in self.cards:
+            card.apply_theme()

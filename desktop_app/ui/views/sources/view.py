@@ -10,8 +10,9 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QUrl,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.domain.sources.figures import Conflict, Figure, format_range
+from desktop_app.domain.sources.links import source_urls
 from desktop_app.domain.units import UNKNOWN
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
@@ -45,6 +47,7 @@ COLUMNS = (
     "Conflict",
 )
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+SOURCE_COLUMN = 5
 _ROOT = QModelIndex()
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -106,8 +109,17 @@ class FigureTableModel(QAbstractTableModel):
             return self.cell_text(fig, col)
         if role == Qt.ItemDataRole.ToolTipRole:
             return fig.tooltip()
+        linked = col == SOURCE_COLUMN and bool(source_urls(fig.provenance.source))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if linked:
+                return QColor(theme.current().link)
+            return QColor(theme.current().tint_fg) if fig.conflicts else None
+        if role == Qt.ItemDataRole.FontRole and linked:
+            font = QFont()
+            font.setUnderline(True)
+            return font
         if role == Qt.ItemDataRole.BackgroundRole and fig.conflicts:
-            return QColor(theme.CONFLICT_BG)
+            return QColor(theme.current().conflict_bg)
         if role == SORT_ROLE:
             if col == 1:
                 # Numbers sort numerically; "unknown" and words sort after every number.
@@ -162,7 +174,8 @@ class SourcesView(QWidget):
         layout.addWidget(
             heading(
                 f"<h2>Sources</h2>Every figure in the store ({len(figures)}), with where it comes "
-                "from and when it was looked up. Rows marked ⚠ disagree with other figures: pick a "
+                "from and when it was looked up. Click an underlined source to open it. Rows "
+                "marked ⚠ disagree with other figures: pick a "
                 'conflict below to see them side by side. "Guide" is <i>Choosing an LLM '
                 "inference framework</i> (2025), the guide this app is built from."
             )
@@ -237,6 +250,8 @@ class SourcesView(QWidget):
         self.conflicts_only.toggled.connect(self._on_filter_changed)
         self.conflict_list.currentRowChanged.connect(self._on_conflict_selected)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.table.clicked.connect(self._on_table_clicked)
+        self.conflict_table.clicked.connect(self._on_conflict_table_clicked)
         self._update_count()
         if self.conflict_list.count():
             self.conflict_list.setCurrentRow(0)
@@ -265,6 +280,25 @@ class SourcesView(QWidget):
         cid = item.data(Qt.ItemDataRole.UserRole)
         conflict = next(c for c in self._store.conflicts() if c.id == cid)
         self.show_conflict(conflict)
+
+    def open_source(self, fig: Figure) -> bool:
+        """Open the figure's source in the browser (False when it names no web page)."""
+        urls = source_urls(fig.provenance.source)
+        return bool(urls) and QDesktopServices.openUrl(QUrl(urls[0]))
+
+    def _on_table_clicked(self, index: QModelIndex) -> None:
+        if index.column() == SOURCE_COLUMN:
+            self.open_source(self.model.figures[self.proxy.mapToSource(index).row()])
+
+    def _on_conflict_table_clicked(self, index: QModelIndex) -> None:
+        if index.column() == SOURCE_COLUMN:
+            self.open_source(self.conflict_model.figures[index.row()])
+
+    def apply_theme(self) -> None:
+        """Conflict rows and links in the new theme's colours."""
+        for model in (self.model, self.conflict_model):
+            model.beginResetModel()
+            model.endResetModel()
 
     def _on_table_double_clicked(self, index: QModelIndex) -> None:
         fig = self.model.figures[self.proxy.mapToSource(index).row()]

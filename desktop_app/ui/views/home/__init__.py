@@ -1,0 +1,1 @@
+"""The Home screen."""
