@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from desktop_app import APP_ID, APP_NAME, __version__, paths
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.views import VIEWS, SettlesForScreenshot
+from desktop_app.ui.workers import collect_garbage_on_gui_thread
 
 log = logging.getLogger(__name__)
 _errors: list[str] = []
@@ -39,6 +40,8 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
 
 # Qt's offscreen platform (screenshots, the smoke test) says this once per top-level window;
 # it is not a problem of ours and only buries real messages.
+_GC: list[object] = []  # the GUI-thread garbage collector, alive as long as the app
+
 _QT_NOISE = frozenset({"This plugin does not support propagateSizeHints()"})
 _QT_LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
@@ -64,6 +67,7 @@ def _application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(APP_ID)
+    _GC.append(collect_garbage_on_gui_thread())
     return app
 
 

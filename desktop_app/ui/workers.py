@@ -12,12 +12,24 @@ import traceback
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from pyqtgraph.util.garbage_collector import GarbageCollector
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from desktop_app import paths
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+
+
+def collect_garbage_on_gui_thread() -> GarbageCollector:
+    """Python's cycle collector runs only on the GUI thread from now on (keep the result).
+
+    Left automatic, it runs in whichever thread allocates when a threshold is crossed, often
+    a pool thread, and then destroys Qt objects (widgets, timers) of closed windows there:
+    Qt warns "Timers cannot be started from another thread" or crashes. pyqtgraph's collector
+    turns automatic collection off and collects on a one-second GUI-thread timer instead.
+    """
+    return GarbageCollector(interval=1.0)
 
 
 def _describe(fn: Callable[[], Any]) -> str:

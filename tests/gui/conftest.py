@@ -9,6 +9,7 @@ top-level widget open.
 
 from __future__ import annotations
 
+import gc
 import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_app.domain.hardware.profile import CpuInfo, HardwareProfile, MemoryInfo
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.workers import BackgroundRunner
+from desktop_app.ui.workers import BackgroundRunner, collect_garbage_on_gui_thread
 
 GIB = 1024**3
 
@@ -68,6 +69,15 @@ def _dangling_runner_jobs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         except RuntimeError:  # its C++ side is gone with its parent window
             continue
     assert not problems, "; ".join(problems)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _garbage_on_the_gui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the app: cycles are collected on the GUI thread only (ui/workers.py)."""
+    collector = collect_garbage_on_gui_thread()
+    yield
+    collector.timer.stop()
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)
