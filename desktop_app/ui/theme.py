@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 # Okabe–Ito colour-blind-safe palette (plus a neutral grey for the eighth).
 FRAMEWORK_COLOURS: dict[str, str] = {
@@ -243,6 +243,18 @@ QHeaderView::section {{ background: {p.button}; color: {p.text}; padding: 4px 6p
   border: none; border-right: 1px solid {p.border}; border-bottom: 1px solid {p.border}; }}
 QLabel#slide_counter {{ color: {p.muted}; font-size: 14pt; padding: 4px 12px; }}
 """
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Give `widget` one of the style sheet's roles ("" for none) and restyle it now.
+
+    A role follows the theme when it changes; a colour written into a widget's own style
+    sheet would keep the theme of the moment it was set."""
+    if (widget.property("role") or "") == role:
+        return
+    widget.setProperty("role", role or None)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
 
 
 def sidebar_stylesheet(p: Palette, px: int = 15) -> str:

@@ -57,7 +57,7 @@ class LiveGauges(QWidget):
         layout.addLayout(charts)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(f"color: {theme.WARNING_FG};")
+        theme.set_role(self.error, "warning")
         self.error.hide()
         layout.addWidget(self.error)
         self.times: deque[float] = deque(maxlen=HISTORY)
@@ -72,7 +72,7 @@ class LiveGauges(QWidget):
             n = len(self.gauges)
             row, col = 2 * (n // GAUGES_PER_ROW), n % GAUGES_PER_ROW
             head = QLabel(title)
-            head.setStyleSheet(f"color: {theme.MUTED_FG};")
+            theme.set_role(head, "muted")
             label = QLabel(UNKNOWN)
             label.setStyleSheet("font-size: 20px; font-weight: bold;")
             label.setToolTip("Live reading of this machine (psutil, NVML or sysfs), every second")

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.bench.config import BenchConfig, ConfigError, parse_values, validate
 from desktop_app.domain.bench.metrics import SloError, parse_slo
 from desktop_app.services.bench.session import BenchError, TargetOptions, normalize_url
+from desktop_app.ui import theme
 
 DOC = "docs/benchmark-metrics.md"
-ERROR_STYLE = "color: #B42318; font-weight: bold;"
 
 
 class _Field(QWidget):
@@ -41,7 +41,7 @@ class _Field(QWidget):
         self.edit.setToolTip(tip)
         self.error = QLabel("")
         self.error.setObjectName(f"{name}_error")
-        self.error.setStyleSheet(ERROR_STYLE)
+        theme.set_role(self.error, "error")
         self.error.setWordWrap(True)
         self.error.hide()
         layout.addWidget(self.edit)

@@ -178,7 +178,7 @@ class BenchView(QWidget):
         pub_row.addWidget(self.published_box)
         self.published_label = QLabel(self._published_text())
         self.published_label.setWordWrap(True)
-        self.published_label.setStyleSheet(f"color: {theme.MUTED_FG};")
+        theme.set_role(self.published_label, "muted")
         self.published_label.setToolTip(
             "\n".join(
                 f"{p.label}: {p.tok_s:,.0f} tok/s at {p.concurrency:g} users — {p.source}"
@@ -395,7 +395,7 @@ class BenchView(QWidget):
 
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet("color: #B42318; font-weight: bold;" if error else "")
+        theme.set_role(self.status, "error" if error else "")
 
     # ------------------------------------------------------------------ keyring
     @Slot(str)

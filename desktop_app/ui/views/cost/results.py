@@ -96,7 +96,7 @@ class CostResults(QWidget):
         layout.addWidget(self.table)
         self.notes = QLabel()
         self.notes.setWordWrap(True)
-        self.notes.setStyleSheet(f"color: {theme.MUTED_FG};")
+        theme.set_role(self.notes, "muted")
         layout.addWidget(self.notes)
         # Stacked, not side by side: each chart keeps a readable width on a projector.
         self.per_million = PerMillionChart()

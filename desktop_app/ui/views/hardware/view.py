@@ -109,7 +109,7 @@ class HardwareView(QWidget):
         # Which llama-server a trial here would start (bundled, the user's pick, or PATH).
         self.engine_label = QLabel("llama-server: looking…")
         self.engine_label.setWordWrap(True)
-        self.engine_label.setStyleSheet(f"color: {theme.MUTED_FG};")
+        theme.set_role(self.engine_label, "muted")
         head_layout.addWidget(self.engine_label)
         outer.addWidget(head)
 

@@ -133,7 +133,7 @@ class ChatPanel(QWidget):
         chat.addLayout(row)
         self.chat_error = QLabel()
         self.chat_error.setWordWrap(True)
-        self.chat_error.setStyleSheet("color: #B00020;")
+        theme.set_role(self.chat_error, "error")
         chat.addWidget(self.chat_error)
         layout.addWidget(chat_box, 1)
 
@@ -155,7 +155,7 @@ class ChatPanel(QWidget):
         mlay.addWidget(self.metrics)
         self.metrics_note = QLabel(DEFINITIONS)
         self.metrics_note.setWordWrap(True)
-        self.metrics_note.setStyleSheet(f"color: {theme.MUTED_FG};")
+        theme.set_role(self.metrics_note, "muted")
         mlay.addWidget(self.metrics_note)
         published = QHBoxLayout()
         self.published_title = QLabel("Published throughput:")

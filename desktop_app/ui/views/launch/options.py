@@ -14,9 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.ui.theme import WARNING_FG
-
-ERROR_STYLE = "color: #B00020;"
+from desktop_app.ui import theme
 
 
 class OptionsBox(QGroupBox):
@@ -67,11 +65,11 @@ class OptionsBox(QGroupBox):
         # Why Start is greyed out, in one sentence (empty once an engine and a model are ready).
         self.start_reason = QLabel()
         self.start_reason.setWordWrap(True)
-        self.start_reason.setStyleSheet(f"color: {WARNING_FG};")
+        theme.set_role(self.start_reason, "warning")
         grid.addWidget(self.start_reason, 1, 0, 1, 4)
         self.options_error = QLabel()
         self.options_error.setWordWrap(True)
-        self.options_error.setStyleSheet(ERROR_STYLE)
+        theme.set_role(self.options_error, "error")
         grid.addWidget(self.options_error, 2, 0, 1, 4)
         # The options are folded away until asked for: the defaults suit a first start.
         self.more = QPushButton("Options…")

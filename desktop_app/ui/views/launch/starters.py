@@ -36,7 +36,6 @@ from desktop_app.services.download.token import get_token
 from desktop_app.storage.user.settings import MODEL_MIRROR
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
-from desktop_app.ui.views.launch.options import ERROR_STYLE
 
 COLUMNS = ("Model", "Size", "Runs here", "Suits", "Licence", "On disk")
 
@@ -143,7 +142,7 @@ class StarterPanel(QWidget):
         source.addWidget(self.mirror_edit, 1)
         lay.addLayout(source)
         self.mirror_error = QLabel()
-        self.mirror_error.setStyleSheet(ERROR_STYLE)
+        theme.set_role(self.mirror_error, "error")
         self.mirror_error.setWordWrap(True)
         self.mirror_error.hide()
         lay.addWidget(self.mirror_error)
@@ -279,7 +278,7 @@ class StarterPanel(QWidget):
         self._cancel, self._discard = cancel, discard = threading.Event(), threading.Event()
         emit = self._relay.progress.emit
         dest = paths.models_dir()
-        self.message.setStyleSheet("")
+        theme.set_role(self.message, "")
         self.message.setText(f"Asking {endpoint} for {model.filename}…")
         self.bar.setValue(0)
         self.bar.show()
@@ -324,9 +323,9 @@ class StarterPanel(QWidget):
     def _when_download_failed(self, exc: BaseException) -> None:
         self._finish()
         if isinstance(exc, hub.DownloadStopped):
-            self.message.setStyleSheet(f"color: {theme.MUTED_FG};")
+            theme.set_role(self.message, "muted")
         else:
-            self.message.setStyleSheet(ERROR_STYLE)
+            theme.set_role(self.message, "error")
         self.message.setText(str(exc))
         self.refresh()
 
@@ -358,7 +357,7 @@ class StarterPanel(QWidget):
             QDesktopServices.openUrl(QUrl(model.licence_url))
 
     def _when_failed(self, exc: BaseException) -> None:
-        self.message.setStyleSheet(ERROR_STYLE)
+        theme.set_role(self.message, "error")
         self.message.setText(str(exc))
 
     def shutdown(self) -> None:

@@ -50,7 +50,7 @@ from desktop_app.ui.server_process import MAX_LOG_LINES, ProcessOutcome, ServerP
 from desktop_app.ui.views.launch.chat import ChatPanel
 from desktop_app.ui.views.launch.controller import EngineState, LaunchController
 from desktop_app.ui.views.launch.engine_models import ModelsPanel
-from desktop_app.ui.views.launch.options import ERROR_STYLE, OptionsBox
+from desktop_app.ui.views.launch.options import OptionsBox
 
 # Where each engine is downloaded by hand (the buttons open these in the browser).
 DOWNLOAD_PAGES = {
@@ -274,20 +274,20 @@ class LaunchView(QWidget):
             self.page_buttons[engine].setVisible(not info.usable)
             if info.usable:
                 label.setText(info.summary)
-                label.setStyleSheet("")
+                theme.set_role(label, "")
                 label.setToolTip(f"Version reported by {info.path} --version")
             elif info.problem:
                 label.setText(f"{info.problem} {install_hint(info, engine)}")
-                label.setStyleSheet(ERROR_STYLE)
+                theme.set_role(label, "error")
             else:
                 label.setText(f"Not found. {install_hint(info, engine)}")
-                label.setStyleSheet(f"color: {theme.WARNING_FG};")
+                theme.set_role(label, "warning")
         if running is not None:
             self.engine_labels["ollama"].setText(
                 f"Ollama {running.version} is already running at {running.base_url}: "
                 "the app uses it and leaves it running."
             )
-            self.engine_labels["ollama"].setStyleSheet("")
+            theme.set_role(self.engine_labels["ollama"], "")
             self.page_buttons["ollama"].hide()
         if not self.engine.running():
             self.models.set_running_ollama(running)
@@ -381,7 +381,7 @@ class LaunchView(QWidget):
                 "That model has no starter download here: pick a starter model, or add your "
                 "own GGUF file in the Files tab."
             )
-        starters.message.setStyleSheet("")
+        theme.set_role(starters.message, "")
         starters.message.setText(text)
         return text
 
@@ -501,7 +501,7 @@ class LaunchView(QWidget):
         elif state is EngineState.STARTING:
             self.base_url = self.engine.base_url
             self.status.setText(sentence)
-            self.status.setStyleSheet("")
+            theme.set_role(self.status, "")
             self.ready_bar.show()
             self.start_button.setEnabled(False)
             self.stop_button.setEnabled(True)
@@ -531,7 +531,7 @@ class LaunchView(QWidget):
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
         self.status.setText(f"Ready at {base_url}.")
-        self.status.setStyleSheet("color: #1B7F3B; font-weight: bold;")
+        theme.set_role(self.status, "ok")
         self.chat.set_ready(True)
         self.chat.prompt.setFocus()  # the next thing to do is to ask something
         chat_api = engine != "llama.cpp" or self.api == "chat"
@@ -558,12 +558,12 @@ class LaunchView(QWidget):
         self.chat.set_ready(False)
         self.chat.set_endpoint(None)
         self.status.setText(message)
-        self.status.setStyleSheet("")
+        theme.set_role(self.status, "")
         self._update_start()
 
     def _show_failure(self, message: str) -> None:
         self._reset(message)
-        self.status.setStyleSheet(ERROR_STYLE + " font-weight: bold;")
+        theme.set_role(self.status, "error")
         self.log.appendPlainText(f"[infernav] {message}")
 
     @Slot(object)
