@@ -47,20 +47,19 @@ def fixed_probe() -> HardwareProfile:
 @pytest.fixture(autouse=True)
 def _dangling_runner_jobs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every BackgroundRunner made during the test; fail on leftover jobs or failures."""
-    made: list[weakref.ref[BackgroundRunner]] = []
+    # Strong references: a runner dropped by the test must still be checked, whenever the
+    # garbage collector would have freed it.
+    made: list[BackgroundRunner] = []
     original = BackgroundRunner.__init__
 
     def record(self: BackgroundRunner, *args: Any, **kwargs: Any) -> None:
         original(self, *args, **kwargs)
-        made.append(weakref.ref(self))
+        made.append(self)
 
     monkeypatch.setattr(BackgroundRunner, "__init__", record)
     yield
     problems = []
-    for ref in made:
-        runner = ref()
-        if runner is None:
-            continue
+    for runner in made:
         try:
             if runner.pending():
                 problems.append(f"{runner.pending()} background job(s) still running")
