@@ -36,20 +36,27 @@ def save_scenario(path: Path, inputs: CostInputs) -> None:
         raise ScenarioError(f"Could not write {path.name}: {exc.strerror or exc}.") from exc
 
 
-def load_scenario(path: Path) -> CostInputs:
-    """Read a scenario file; ScenarioError says in one sentence what is wrong."""
+def read_regular_file(path: Path, limit: int, what: str) -> bytes:
+    """At most `limit` bytes of a regular file (never a device, FIFO or link to one);
+    ScenarioError says in one sentence what is wrong."""
     try:
         info = path.stat()  # follows links: a link to /dev/zero is a device, not a file
         if not stat.S_ISREG(info.st_mode):
-            raise ScenarioError(f"{path.name} is not a regular file, so it is not a scenario.")
-        if info.st_size > MAX_SCENARIO_BYTES:
-            raise ScenarioError(f"{path.name} is too large to be a cost scenario.")
+            raise ScenarioError(f"{path.name} is not a regular file, so it is not {what}.")
+        if info.st_size > limit:
+            raise ScenarioError(f"{path.name} is too large to be {what}.")
         with path.open("rb") as fh:
-            raw = fh.read(MAX_SCENARIO_BYTES + 1)  # never more, even if it grows meanwhile
-        if len(raw) > MAX_SCENARIO_BYTES:
-            raise ScenarioError(f"{path.name} is too large to be a cost scenario.")
+            raw = fh.read(limit + 1)  # never more, even if it grows meanwhile
+        if len(raw) > limit:
+            raise ScenarioError(f"{path.name} is too large to be {what}.")
     except OSError as exc:
         raise ScenarioError(f"Could not read {path.name}: {exc.strerror or exc}.") from exc
+    return raw
+
+
+def load_scenario(path: Path) -> CostInputs:
+    """Read a scenario file; ScenarioError says in one sentence what is wrong."""
+    raw = read_regular_file(path, MAX_SCENARIO_BYTES, "a cost scenario")
     try:
         doc = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

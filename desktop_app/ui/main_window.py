@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
         self.addAction(self.presentation_action)
         self.import_action: QAction
         self.report_action: QAction
+        self.open_scenario_action: QAction
         self.theme_actions: dict[str, QAction] = {}
         menus.build_menu_bar(self)
         leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
@@ -240,6 +241,12 @@ class MainWindow(QMainWindow):
         from desktop_app.ui.report.dialog import ask_and_export
 
         ask_and_export(self)
+
+    def _on_open_scenario(self) -> None:
+        """File → Open scenario or report…: show the answer a scenario or report describes."""
+        from desktop_app.ui.report.dialog import ask_and_open
+
+        ask_and_open(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Announce the first paint of the window (for start-up measurements)."""

@@ -21,7 +21,7 @@ from desktop_app.domain.report.target import ReportError
 from desktop_app.services.report.gather import gather
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.report.charts import chart_images
-from desktop_app.ui.report.dialog import start_export
+from desktop_app.ui.report.dialog import open_scenario, start_export
 from desktop_app.ui.report.export import write_report
 from desktop_app.ui.report.html import SCENARIO_ID
 from tests.unit.report.test_scenario import SCENARIO as REPORTED
@@ -189,3 +189,48 @@ def test_file_export_report_to_a_bad_place_says_so_in_the_banner(
     qtbot.waitUntil(lambda: window.banner.isVisibleTo(window), timeout=20_000)
     text = window.banner.label.text()
     assert text.startswith("Could not save the report as report.pdf") and "\n" not in text
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".html"])
+def test_opening_a_report_shows_the_answer_it_reports(
+    suffix: str,
+    report: Report,
+    images: dict[str, bytes],
+    window: MainWindow,
+    tmp_path: Path,
+    qtbot: Any,
+) -> None:
+    path = write_report(tmp_path / f"for-my-team{suffix}", report, images, "a4")
+    decide = window.show_view("decide")
+    assert decide.answers() != SCENARIO.answers  # a fresh window answers nothing yet
+    open_scenario(window, path)
+    qtbot.waitUntil(lambda: decide.answers() == SCENARIO.answers, timeout=20_000)
+    assert decide.custom_weights == dict(SCENARIO.weights or {})
+    assert window.current_view() is decide
+    assert window.ctx.hardware.profile.gpus[0].name == "A100 80GB (SXM4)"
+    assert len(window.ctx.hardware.profile.gpus) == 2
+    assert window.view("costs").collect() == SCENARIO.cost
+    top = decide.recommendation.top.name
+    assert top in report.headline and f"{top} comes first" in window.statusBar().currentMessage()
+
+
+def test_a_file_without_a_scenario_is_one_sentence_and_changes_nothing(
+    window: MainWindow, tmp_path: Path, qtbot: Any
+) -> None:
+    decide = window.show_view("decide")
+    decide.users.setValue(40)
+    before = decide.answers()
+    page = tmp_path / "holiday.html"
+    page.write_text("<html><body><p>Not a report</p></body></html>", encoding="utf-8")
+    open_scenario(window, page)
+    qtbot.waitUntil(lambda: window.banner.isVisibleTo(window), timeout=20_000)
+    assert window.banner.label.text() == (
+        "holiday.html is a web page without an Inference Navigator scenario."
+    )
+    pdf = tmp_path / "other.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n")
+    open_scenario(window, pdf)
+    qtbot.waitUntil(
+        lambda: "other.pdf is a PDF without" in window.banner.label.text(), timeout=20_000
+    )
+    assert decide.answers() == before

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import replace
 from pathlib import Path
@@ -11,14 +10,16 @@ from desktop_app import __version__
 from desktop_app.domain.cost.inputs import ScenarioError
 from desktop_app.domain.hardware.plan import find_gpu, planned_cpu_profile, planned_gpu_profile
 from desktop_app.domain.hardware.profile import HardwareProfile
+from desktop_app.domain.report.embedded import scenario_document
 from desktop_app.domain.report.model import Report
 from desktop_app.domain.report.scenario import PlannedHardware, ReportScenario, scenario_from_json
-from desktop_app.services.cost import MAX_SCENARIO_BYTES, cost_overrides, load_scenario
+from desktop_app.services.cost import cost_overrides, read_regular_file
 from desktop_app.services.report.build import Measured, build_report
 from desktop_app.storage.bundled.store import BundledStore
 from desktop_app.storage.user.store import UserStore
 
 log = logging.getLogger(__name__)
+MAX_REPORT_BYTES = 64_000_000  # a report with its charts is a few MB at most
 
 
 def data_label() -> str:
@@ -32,10 +33,10 @@ def data_label() -> str:
 
 
 def read_scenario(path: Path) -> ReportScenario:
-    """A report or cost scenario file; ScenarioError says in one sentence what is wrong."""
-    load_scenario(path)  # the Costs view's checks: a regular file, small, JSON, a scenario
-    raw = path.read_bytes()[:MAX_SCENARIO_BYTES]
-    return scenario_from_json(json.loads(raw.decode("utf-8")))
+    """The scenario of a scenario file or of a report (HTML or PDF) the app wrote;
+    ScenarioError says in one sentence what is wrong."""
+    raw = read_regular_file(path, MAX_REPORT_BYTES, "a scenario or a report")
+    return scenario_from_json(scenario_document(raw, path.name))
 
 
 def planned_profile(store: BundledStore, planned: PlannedHardware) -> HardwareProfile | None:

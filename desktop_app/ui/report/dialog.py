@@ -17,12 +17,17 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
 
-from desktop_app.domain.cost.inputs import CostInputs, InputError
+from desktop_app.domain.cost.inputs import CostInputs, InputError, ScenarioError
 from desktop_app.domain.decide.guide import Answers
 from desktop_app.domain.report.model import Chart, Report
 from desktop_app.domain.report.scenario import ReportScenario
 from desktop_app.domain.report.target import ReportError, check_target
-from desktop_app.services.report.gather import gather, planned_of
+from desktop_app.services.report.gather import (
+    gather,
+    planned_of,
+    planned_profile,
+    read_scenario,
+)
 from desktop_app.ui.report.charts import encode_png, snapshot
 from desktop_app.ui.report.export import write_report
 from desktop_app.ui.report.headless import locale_page_size
@@ -32,6 +37,7 @@ JOB_KEY = "export-report"
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from desktop_app.domain.hardware.profile import HardwareProfile
     from desktop_app.ui.main_window import MainWindow
 
 
@@ -123,6 +129,56 @@ def _draw(
     if image is not None:
         done[chart.key] = image
     QTimer.singleShot(0, window, lambda: _draw(window, report, todo, done, then))
+
+
+def open_scenario(window: MainWindow, path: Path) -> None:
+    """Show the answer a scenario or a report file describes: its Decide answers, its costs
+    and its planned hardware; a bad file gets one sentence and changes nothing."""
+    ctx = window.ctx
+    if ctx is None:
+        _status(window, "The data is still loading; open the scenario in a moment.")
+        return
+    bundled = ctx.stores.bundled
+
+    def read() -> tuple[ReportScenario, HardwareProfile | None]:
+        scenario = read_scenario(path)
+        return scenario, planned_profile(bundled, scenario.hardware)
+
+    def failed(exc: BaseException) -> None:
+        message = str(exc) if isinstance(exc, ScenarioError) else f"{path.name}: {exc}"
+        _status(window, message)
+        window.banner.show_message(message)
+
+    def opened(result: tuple[ReportScenario, HardwareProfile | None]) -> None:
+        from desktop_app.ui.views.cost.view import CostsView
+        from desktop_app.ui.views.decide.view import DecideView
+
+        scenario, planned = result
+        if planned is not None:
+            ctx.hardware.set_active(planned)
+        costs = window.view("costs")
+        if isinstance(costs, CostsView):
+            costs.open_inputs(scenario.cost)
+        decide = window.show_view("decide")
+        if isinstance(decide, DecideView):
+            decide.set_answers(scenario.answers, dict(scenario.weights or {}) or None)
+            rec = decide.recommendation
+            answer = f": {rec.top.name} comes first" if rec is not None else ""
+            _status(window, f"Opened the scenario of {path.name}{answer}.")
+
+    ctx.runner.submit(read, opened, failed, key=JOB_KEY)
+
+
+def ask_and_open(window: MainWindow) -> None:
+    """File → Open scenario…: a scenario file, or a report (HTML or PDF) the app wrote."""
+    name, _ = QFileDialog.getOpenFileName(
+        window,
+        "Open a scenario or a report",
+        "",
+        "Scenario or report (*.json *.html *.htm *.pdf);;All files (*)",
+    )
+    if name:
+        open_scenario(window, Path(name))
 
 
 def ask_and_export(window: MainWindow) -> None:

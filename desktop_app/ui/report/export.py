@@ -14,13 +14,13 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QUrl
 from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPdfWriter, QTextDocument
 
+from desktop_app.domain.report.embedded import SCENARIO_ATTACHMENT
 from desktop_app.domain.report.model import PAGE_SIZES, Report
 from desktop_app.domain.report.target import ReportError, check_target
 from desktop_app.ui.report.html import render_html, scenario_text
 
 _PAGES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 PDF_DPI = 300
-SCENARIO_ATTACHMENT = "infernav-scenario.json"
 
 
 def render_pdf(report: Report, images: dict[str, bytes], page_size: str = "a4") -> bytes:

@@ -11,9 +11,9 @@ import base64
 import json
 from html import escape
 
+from desktop_app.domain.report.embedded import SCENARIO_ID
 from desktop_app.domain.report.model import Cited, Report, Table
 
-SCENARIO_ID = "infernav-scenario"
 CSS = """
 body { font-family: 'DejaVu Sans', 'Segoe UI', Helvetica, Arial, sans-serif; color: #000;
   background: #fff; font-size: 10pt; max-width: 60em; margin: 1em auto; line-height: 1.35; }

@@ -35,13 +35,16 @@ def view_shortcut(index: int) -> str:
 
 
 def build_menu_bar(window: MainWindow) -> None:
-    """File (export, import, report, quit), View (screens, presentation, theme), Help."""
+    """File (export, import, open scenario, report, quit), View (screens, theme), Help."""
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
     export = file_menu.addAction("Export this screen as an image…")
     export.triggered.connect(lambda: _export_screen(window))
     window.import_action = file_menu.addAction("Import data…")
     window.import_action.triggered.connect(window._on_import_data)
+    window.open_scenario_action = file_menu.addAction("Open scenario or report…")
+    window.open_scenario_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Open))
+    window.open_scenario_action.triggered.connect(window._on_open_scenario)
     window.report_action = file_menu.addAction("Export report…")
     window.report_action.triggered.connect(window._on_export_report)
     file_menu.addSeparator()

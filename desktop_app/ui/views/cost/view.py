@@ -788,6 +788,10 @@ class CostsView(QWidget):
         )
 
     def _scenario_loaded(self, inputs: CostInputs) -> None:
+        self.open_inputs(inputs)
+
+    def open_inputs(self, inputs: CostInputs) -> None:
+        """Show an opened scenario's inputs (its region counts as chosen)."""
         self._region_chosen = True
         self.set_inputs(inputs)
         self.file_message.setText("Opened the scenario.")

@@ -175,6 +175,29 @@ class DecideView(QWidget):
             rows=self.manual_rows,
         )
 
+    def set_answers(self, answers: Answers, weights: dict[str, int] | None = None) -> None:
+        """Show these answers (and custom weights, None for the answers' defaults), as when
+        a scenario is opened; one recomputation at the end."""
+        widgets = (self.budget, self.time, self.hardware, self.users, *self.needs.values())
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            for combo, value in (
+                (self.budget, answers.budget),
+                (self.time, answers.time),
+                (self.hardware, answers.hardware),
+            ):
+                combo.setCurrentIndex(max(combo.findData(value), 0))
+            self.users.setValue(answers.users or 0)
+            for key, check in self.needs.items():
+                check.setChecked(key in answers.needs)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self.manual_rows = answers.rows
+        self.custom_weights = dict(weights) if weights else None
+        self.refresh()
+
     def refresh(self) -> None:
         """Recompute the recommendation and redraw every panel (pure and fast: no worker)."""
         answers = self.answers()
