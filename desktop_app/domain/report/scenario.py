@@ -1,7 +1,8 @@
 """The scenario a report embeds: the Costs view's scenario file, extended with the rest.
 
 A report scenario IS a cost scenario (same `format` and `version`, same `inputs`), so the
-Costs view's Open scenario… reads it; the extra top-level keys carry the Decide answers,
+Costs view's Open scenario… reads it (File → Open scenario or report… reads all of
+it); the extra top-level keys carry the Decide answers,
 custom weights, planned hardware and the data the answer was computed from. A plain cost
 scenario is a report scenario with every answer left unset.
 """

@@ -138,9 +138,9 @@ def render_html(report: Report, images: dict[str, bytes], *, for_pdf: bool = Fal
     )
     scenario = scenario_text(report)
     parts.append(
-        "<h2 class='appendix'>The scenario</h2><p class='muted'>Save this as a .json file and "
-        "open it with <i>infernav report --scenario</i> or the Costs view's Open scenario… to "
-        f"see the same answer.</p><pre>{escape(scenario)}</pre>"
+        "<h2 class='appendix'>The scenario</h2><p class='muted'>Open this report with "
+        "Inference Navigator's File → Open scenario or report… (or <i>infernav report "
+        f"--scenario</i>) to see the same answer.</p><pre>{escape(scenario)}</pre>"
     )
     body = "\n".join(parts)
     safe = scenario.replace("</", "<\\/")  # JSON's own escape: the script cannot end early
