@@ -36,7 +36,7 @@ def _detected() -> Any:
 def detect(args: argparse.Namespace) -> int:
     """Print this machine's hardware profile."""
     from desktop_app import paths
-    from desktop_app.domain.hardware.text import gpu_lines
+    from desktop_app.domain.hardware.text import gpu_lines, gpu_title
     from desktop_app.domain.units import format_bytes, format_reading
 
     profile = _detected()
@@ -66,7 +66,7 @@ def detect(args: argparse.Namespace) -> int:
             f"Metal: {'unknown' if a.metal is None else ('yes' if a.metal else 'no')}"
         )
     for gpu in profile.gpus:
-        print(f"  GPU {gpu.index}: {gpu.vendor} {gpu.name}")
+        print(f"  {gpu_title(gpu).replace(' · ', ': ', 1)}")
         for label, value in gpu_lines(gpu):
             print(f"    {label}: {value}")
         for note in gpu.notes:
