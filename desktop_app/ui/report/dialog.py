@@ -45,13 +45,16 @@ def scenario_on_screen(window: MainWindow) -> tuple[ReportScenario, list[str]]:
     """The Decide answers and the Costs inputs as the user left them (defaults if unopened)."""
     notes: list[str] = []
     answers, weights = Answers(), None
+    from desktop_app.ui.views.cost.view import CostsView
+    from desktop_app.ui.views.decide.view import DecideView
+
     decide = window.views.get("decide")
-    if decide is not None and hasattr(decide, "answers"):
+    if isinstance(decide, DecideView):
         answers = decide.answers()
-        weights = getattr(decide, "custom_weights", None)
+        weights = decide.custom_weights
     cost = CostInputs()
     costs = window.views.get("costs")
-    if costs is not None and hasattr(costs, "collect"):
+    if isinstance(costs, CostsView):
         try:
             cost = costs.collect()
         except InputError as exc:
@@ -161,7 +164,7 @@ def open_scenario(window: MainWindow, path: Path) -> None:
             costs.open_inputs(scenario.cost)
         decide = window.show_view("decide")
         if isinstance(decide, DecideView):
-            decide.set_answers(scenario.answers, dict(scenario.weights or {}) or None)
+            decide.set_answers(scenario.answers, scenario.weights)
             rec = decide.recommendation
             answer = f": {rec.top.name} comes first" if rec is not None else ""
             _status(window, f"Opened the scenario of {path.name}{answer}.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
@@ -175,7 +176,7 @@ class DecideView(QWidget):
             rows=self.manual_rows,
         )
 
-    def set_answers(self, answers: Answers, weights: dict[str, int] | None = None) -> None:
+    def set_answers(self, answers: Answers, weights: Mapping[str, int] | None = None) -> None:
         """Show these answers (and custom weights, None for the answers' defaults), as when
         a scenario is opened; one recomputation at the end."""
         widgets = (self.budget, self.time, self.hardware, self.users, *self.needs.values())
