@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +13,19 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
+EXIT_WATCHDOG_S = float(os.environ.get("INFERNAV_TEST_EXIT_WATCHDOG_S", "300"))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """If the process has not exited this long after the session, print where it is stuck.
+
+    The verdict is printed by then; a thread or a destructor blocking the interpreter's exit
+    would otherwise hold CI until its time limit with nothing on screen. faulthandler's
+    watchdog needs no GIL, so it fires even when a destructor holds it, prints every
+    thread's stack, and exits with a failure.
+    """
+    sys.stdout.flush()
+    faulthandler.dump_traceback_later(EXIT_WATCHDOG_S, exit=True, file=sys.__stderr__)
 
 
 @pytest.fixture(autouse=True)

@@ -70,12 +70,20 @@ def _dangling_runner_jobs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     assert not problems, "; ".join(problems)
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def _garbage_on_the_gui_thread(qapp: QApplication) -> Iterator[None]:
-    """As in the app: cycles are collected on the GUI thread only (ui/workers.py)."""
+    """As in the app: cycles are collected on the GUI thread only (ui/workers.py).
+
+    Per module, not per session: a module's leftovers (closed windows, their runners) are
+    collected here when it ends, from this known point on the GUI thread. Kept off until
+    the session ended, everything since the first GUI test was collected at once at
+    whatever allocation came next, inside some library's code, and a CI run hung there.
+    """
     collector = collect_garbage_on_gui_thread()
     yield
     collector.timer.stop()
+    qapp.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
     gc.enable()
 
 
