@@ -46,7 +46,7 @@ from desktop_app.ui.views import (
     ViewSpec,
 )
 from desktop_app.ui.widgets import menus
-from desktop_app.ui.widgets.page import scroll_area
+from desktop_app.ui.widgets.page import let_narrow_columns_fit, scroll_area
 from desktop_app.ui.workers import BackgroundRunner
 
 if TYPE_CHECKING:
@@ -351,6 +351,7 @@ class MainWindow(QMainWindow):
                 self._tell_view(widget, True)
             # A view taller or wider than the window scrolls: it never raises the window's
             # minimum size (the stack would keep the largest minimum of every view built).
+            let_narrow_columns_fit(widget)
             page = scroll_area(widget)
             self._pages[key] = page
             self.stack.addWidget(page)

@@ -226,6 +226,7 @@ QLabel[role="warning"] {{ color: {p.warning_fg}; background: {p.warning_bg}; pad
 QLabel[role="conflict"] {{ color: {p.tint_fg}; background: {p.conflict_bg}; padding: 6px;
   border-radius: 4px; }}
 QLabel[role="error"] {{ color: {p.error_fg}; font-weight: bold; }}
+QLineEdit[role="error"] {{ border: 2px solid {p.error_fg}; }}
 QLabel[role="ok"] {{ color: {p.ok_fg}; font-weight: bold; }}
 QLabel[role="headline"] {{ font-size: 17pt; padding: 2px 0 6px 0; }}
 QFrame#card {{ background: {p.base}; border: 1px solid {p.border}; border-radius: 6px; }}

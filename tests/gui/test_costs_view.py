@@ -83,7 +83,9 @@ def test_guide_and_sourced_rent_both_shown_when_they_disagree(view: CostsView) -
     }
     assert rows["P031"].startswith("⚠") and rows["G072"].startswith("⚠")
     assert "(used)" in rows["P031"]
-    assert "C4" in view.results.conflicts.text() and "C5" in view.results.conflicts.text()
+    conflicts = view.results.conflicts
+    assert "C4" in conflicts.toolTip() and "C5" in conflicts.toolTip()  # IDs on hover only
+    assert "C4" not in conflicts.text() and "vs the guide's own A100 prices" in conflicts.text()
 
 
 @pytest.mark.parametrize(
@@ -257,7 +259,7 @@ def test_cpu_server_guide_and_on_demand_prices_both_flagged(view: CostsView) -> 
     prices = view.results.prices
     rows = {prices.item(r, 2).text(): prices.item(r, 0).text() for r in range(prices.rowCount())}
     assert rows["G153"].startswith("⚠") and rows["P021, P030"].startswith("⚠")
-    assert "C8" in view.results.conflicts.text()
+    assert "C8" in view.results.conflicts.toolTip()
 
 
 def test_rate_field_is_editable_for_a_custom_region_after_us(view: CostsView) -> None:

@@ -8,7 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from desktop_app.storage.user.settings import WINDOW_GEOMETRY, WINDOW_MAXIMISED
 from desktop_app.ui.main_window import MainWindow
@@ -34,6 +34,23 @@ def test_every_view_leaves_the_window_usable_at_1024_by_700(window: MainWindow) 
     window.resize(1024, 700)
     QApplication.processEvents()
     assert (window.width(), window.height()) == (1024, 700)
+
+
+def test_nothing_is_cut_off_at_1366_by_768(window: MainWindow, qtbot: QtBot) -> None:
+    """Maximised on a 1366×768 laptop, no column's content is wider than the column."""
+    window.show()
+    window.resize(1366, 738)  # the screen less a taskbar
+    cut = []
+    for spec in VIEWS:
+        window.show_view(spec.key)
+        qtbot.wait(50)
+        for area in window.views[spec.key].findChildren(QScrollArea):
+            inner = area.widget()
+            if area.isVisible() and inner is not None:
+                need, have = inner.minimumSizeHint().width(), area.viewport().width()
+                if need > have:
+                    cut.append(f"{spec.key}: {type(inner).__name__} needs {need} px of {have}")
+    assert not cut, cut
 
 
 def test_the_first_window_fits_the_screen(window: MainWindow) -> None:

@@ -153,7 +153,7 @@ def published_throughput(
             b.value,
             rps,
             rps,
-            f"{b.study} ({b.id}): {b.provenance.source}",
+            f"{b.study}: {b.provenance.source}",  # the figure's ID stays in the Sources view
             f"{b.hardware}, {b.concurrency} concurrent users, {b.quantization}, {b.metric}",
             b.study_date,
             caveat,
@@ -171,7 +171,7 @@ def guide_throughput(fw: Framework | None) -> Throughput | None:
         None,
         tp.low,
         tp.high,
-        f"{tp.id}: {tp.provenance.source}",
+        tp.provenance.source,
         tp.note or "per GPU, model and request size not stated",
         "2025",
         "the guide's per-framework figure is for no particular model or request size: "

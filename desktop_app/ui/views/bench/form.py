@@ -23,6 +23,7 @@ from desktop_app.domain.bench.config import BenchConfig, ConfigError, parse_valu
 from desktop_app.domain.bench.metrics import SloError, parse_slo
 from desktop_app.services.bench.session import BenchError, TargetOptions, normalize_url
 from desktop_app.ui import theme
+from desktop_app.ui.widgets.flow import FlowLayout
 
 DOC = "docs/benchmark-metrics.md"
 
@@ -78,7 +79,7 @@ class BenchForm(QWidget):
         target = QGroupBox("Target")
         tl = QFormLayout(target)
         self.kind_group = QButtonGroup(self)
-        kinds = QHBoxLayout()
+        kinds = FlowLayout()  # wraps in a narrow column
         self.kind_url = QRadioButton("Endpoint (URL)")
         self.kind_llama = QRadioButton("llama.cpp here")
         self.kind_ollama = QRadioButton("Ollama here")
@@ -160,7 +161,11 @@ class BenchForm(QWidget):
         gl.addRow("Size for (req/s)", self.target_rps)
         self.gpu_price = _Field("gpu_price", "", "optional", "Price of one GPU-hour, in $.")
         gl.addRow("$ per GPU-hour", self.gpu_price)
-        self.early_stop = QCheckBox("Stop a rate step that only measures queueing")
+        self.early_stop = QCheckBox("Stop steps that only queue")
+        self.early_stop.setToolTip(
+            "Stop a rate step early once it only measures queueing: time to first token and "
+            "requests in flight keep rising while throughput stays flat."
+        )
         self.early_stop.setChecked(True)
         gl.addRow(self.early_stop)
         outer.addWidget(goals)

@@ -33,7 +33,7 @@ class ModelBox(QGroupBox):
     gguf_wanted = Signal()  # the user chose "GGUF file…": the view asks for a file
 
     def __init__(self, archs: list[ModelArch], parent: QWidget | None = None) -> None:
-        super().__init__("Your model and its cost per million tokens", parent)
+        super().__init__("Model and cost per 1M tokens", parent)
         self._archs = {a.model: a for a in archs}
         self._gguf: dict[str, ModelShape] = {}
         self._runs: dict[int, BenchRun] = {}

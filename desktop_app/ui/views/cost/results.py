@@ -217,8 +217,10 @@ class CostResults(QWidget):
             notes += [f"• {fc.name}: {n}" for n in fc.notes]
         self.notes.setText("\n".join(notes))
         self.notes.setVisible(bool(notes))
-        lines = [f"⚠ {c.id} — {c.title}: {c.description}" for c in result.conflicts]
+        lines = [f"⚠ {c.title}: {c.description}" for c in result.conflicts]  # IDs: Sources
         self.conflicts.setText("\n".join(lines))
+        ids = ", ".join(c.id for c in result.conflicts)
+        self.conflicts.setToolTip(f"Listed in the Sources view as {ids}." if ids else "")
         self.conflicts.setVisible(bool(lines))
 
     def _summary(self, result: CostResult, lakh: bool) -> None:
@@ -227,8 +229,9 @@ class CostResults(QWidget):
         if rent is not None:
             rent_text = (
                 f"{self.money(result, (rent.low, rent.high), lakh)} per GPU-month "
-                f"({rent.label}; {', '.join(rent.refs) or 'your entry'})"
+                f"({rent.label}{'' if rent.refs else '; your entry'})"
             )
+            self.summary.setToolTip(rent.tooltip())
         self.summary.setText(
             f"<b>{result.region.name}</b> · {result.workload_text} · {result.inputs.gpu} · "
             f"{result.inputs.months} months<br>GPU rent used: {rent_text}"

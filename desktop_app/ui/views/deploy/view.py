@@ -6,7 +6,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,6 +37,7 @@ from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.domain.sources.catalog import Gpu
 from desktop_app.errors import UserFacingError
 from desktop_app.services.deploy import Checked, DeployAsk, generate, write_files
+from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
 
 ACTIVE = ""  # gpu_type data: the active hardware profile's GPU
@@ -62,10 +63,6 @@ TABS = (
     ("kserve", "KServe (template)"),
 )
 DEBOUNCE_MS = 250
-
-
-def _is_dark(widget: QWidget) -> bool:
-    return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
 
 
 class FilePage(QWidget):
@@ -442,13 +439,13 @@ class DeployView(QWidget):
             key="deploy-generate",
         )
 
-    def _error_css(self) -> str:
-        colour = "#FF8A80" if _is_dark(self) else "#B42318"
-        return f"color: {colour}; font-weight: bold;"
+    @staticmethod
+    def _error_css() -> str:
+        return f"color: {theme.current().error_fg}; font-weight: bold;"
 
     def _clear_field_errors(self) -> None:
         for widget in self._marked:
-            widget.setStyleSheet("")
+            theme.set_role(widget, "")
         self._marked = []
         self.error_label.hide()
 
@@ -494,17 +491,17 @@ class DeployView(QWidget):
             name = FIELD_LABELS.get(exc.field, exc.field)
             self.error_label.setText(f"{name}: {exc.message}")
             widget = self.fields.get(exc.field)
-            colour = "#FF8A80" if _is_dark(self) else "#B42318"
             if widget is not None:
                 # The row's label turns red; a text box also gets a red border (a style sheet
-                # on a spin box or combo box would replace its native arrows).
+                # on a spin box or combo box would replace its native arrows). The theme's
+                # error role follows light and dark.
                 for form in self._forms:
                     row_label = form.labelForField(widget)
                     if row_label is not None:
-                        row_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+                        theme.set_role(row_label, "error")
                         self._marked.append(row_label)
                 if isinstance(widget, QLineEdit):
-                    widget.setStyleSheet(f"border: 2px solid {colour};")
+                    theme.set_role(widget, "error")
                     self._marked.append(widget)
         else:
             text = (

@@ -137,10 +137,17 @@ class ChatPanel(QWidget):
         chat.addWidget(self.chat_error)
         layout.addWidget(chat_box, 1)
 
-        metrics_box = QGroupBox("This answer: measured here and as the engine says")
+        metrics_box = QGroupBox("This answer")  # a long title would set the column's width
         mlay = QVBoxLayout(metrics_box)
+        subtitle = QLabel("Measured here, and as the engine says.")
+        subtitle.setWordWrap(True)
+        mlay.addWidget(subtitle)
         self.metrics = QTableWidget(len(ROWS), 2)
-        self.metrics.setHorizontalHeaderLabels(["Measured here", "Engine says"])
+        self.metrics.setHorizontalHeaderLabels(["Here", "Engine"])  # short: a narrow column
+        for col, tip in enumerate(("Measured by this app.", "As the engine reports it.")):
+            header_item = self.metrics.horizontalHeaderItem(col)
+            assert header_item is not None
+            header_item.setToolTip(tip)
         self.metrics.setVerticalHeaderLabels([label for label, _ in ROWS])
         self.metrics.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.metrics.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -192,8 +199,11 @@ class ChatPanel(QWidget):
             grid.addWidget(button, row_i, 2, Qt.AlignmentFlag.AlignTop)
         side.addWidget(code_box)
 
-        history_box = QGroupBox("Trial history (saved on this machine)")
+        history_box = QGroupBox("Trial history")
         hlay = QVBoxLayout(history_box)
+        saved = QLabel("Saved on this machine.")
+        saved.setWordWrap(True)
+        hlay.addWidget(saved)
         self.history = QTableWidget(0, 6)
         self.history.setHorizontalHeaderLabels(
             ["When", "Engine", "Model", "Quant", "First token", "Decode"]

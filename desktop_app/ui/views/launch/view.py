@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -51,6 +50,7 @@ from desktop_app.ui.views.launch.chat import ChatPanel
 from desktop_app.ui.views.launch.controller import EngineState, LaunchController
 from desktop_app.ui.views.launch.engine_models import ModelsPanel
 from desktop_app.ui.views.launch.options import OptionsBox
+from desktop_app.ui.widgets.flow import FlowLayout
 
 # Where each engine is downloaded by hand (the buttons open these in the browser).
 DOWNLOAD_PAGES = {
@@ -197,10 +197,9 @@ class LaunchView(QWidget):
             page.setToolTip(f"Open {DOWNLOAD_PAGES[engine]} in the browser.")
             page.clicked.connect(lambda _=False, e=engine: self._on_page_clicked(e))
             page.hide()  # shown while the engine is missing
-            buttons = QHBoxLayout()
+            buttons = FlowLayout()  # wraps in a narrow column instead of widening it
             buttons.addWidget(pick)
             buttons.addWidget(page)
-            buttons.addStretch(1)
             if engine == "ollama":
                 buttons.addWidget(self._look_again_button())
             grid.addWidget(name, 2 * row, 0)
