@@ -65,3 +65,26 @@ def test_a_bar_no_chart_described_still_says_its_value(window: MainWindow) -> No
         assert QPoint(0, 0).isNull()
     finally:
         panel.deleteLater()
+
+
+def test_cost_and_memory_bars_say_their_source_and_date(window: MainWindow) -> None:
+    """Costs' bars and lines and the Models memory bar: value, conditions, source, date."""
+    costs = window.show_view("costs")
+    monthly = costs.results.monthly  # type: ignore[attr-defined]
+    tip = monthly.hover.text_at(0.0, 0.01)  # the first framework's bar, near its foot
+    assert tip is not None and "a month" in tip and "Conditions:" in tip
+    assert "Source:" in tip and "Observed at source:" in tip and "Retrieved" in tip
+    cumulative = costs.results.cumulative  # type: ignore[attr-defined]
+    line = next(iter(cumulative._lines.values())).high
+    xs, ys = line.getData()
+    tip = cumulative.hover.text_at(float(xs[-1]), float(ys[-1]))
+    assert tip is not None and "after 12 months" in tip and "Observed at source:" in tip
+    models = window.show_view("models")
+    chart = models.chart  # type: ignore[attr-defined]
+    assert chart.result is not None
+    weights_gib = sum(chart.result.placement["weights"]) / 1024**3
+    tip = chart.panel.hover.text_at(weights_gib / 2, 0.0) or chart.panel.hover.text_at(
+        weights_gib / 2, 1.0
+    )
+    assert tip is not None and tip.startswith("Weights in ")
+    assert "Conditions:" in tip and "Source: estimated by the app" in tip

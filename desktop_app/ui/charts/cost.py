@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
-from desktop_app.domain.cost.calculator import CostResult
+from desktop_app.domain.cost.calculator import CostResult, FrameworkCost
 from desktop_app.domain.cost.model_cost import LoadCurve, ModelCostResult
-from desktop_app.domain.money import format_money, money_scale
+from desktop_app.domain.money import format_money, format_span, money_scale
 from desktop_app.domain.units import format_number
 from desktop_app.ui.charts.base import ChartPanel, Row
 from desktop_app.ui.charts.hover import HoverIndex
@@ -69,6 +69,17 @@ class _FrameworkLines:
         for item in (self.low, self.high, self.buy):
             item.setData([], [])
         self.band.setVisible(False)
+
+
+def _conditions(result: CostResult) -> str:
+    return f"Conditions: {result.workload_text}, {result.inputs.gpu}, {result.region.name}"
+
+
+def _framework_sources(result: CostResult, fc: FrameworkCost, buy: bool = False) -> str:
+    """Where a framework's cost comes from: its speed figure and the price used, dated."""
+    speed = fc.throughput.tooltip() if fc.throughput else "Speed: unknown"
+    price = result.purchase if buy else result.rent
+    return f"Speed: {speed}\nPrice: {price.tooltip() if price else 'unknown'}"
 
 
 class CumulativeCostChart(ChartPanel):
@@ -156,6 +167,7 @@ class CumulativeCostChart(ChartPanel):
             self.cpu.setData(months, scaled(cpu_line))
             wanted.append((self.cpu, "CPU-only llama.cpp"))
         self._set_legend(wanted)
+        self._describe_lines(result, by_name, months, scale)
         be = next((fc.break_even_months for fc in result.frameworks if fc.break_even_months), None)
         if be is not None and be[0] <= months[-1]:
             self.break_even_region.setRegion((be[0], min(be[1], months[-1])))
@@ -166,6 +178,29 @@ class CumulativeCostChart(ChartPanel):
         self.plot.enableAutoRange()
         self._header = ["month", *(f"{name} ({result.currency})" for name, _ in series)]
         self._rows = [[m, *(round(v[m], 2) for _, v in series)] for m in months]
+
+    def _describe_lines(
+        self, result: CostResult, by_name: dict[str, list[float]], months: list[int], scale: float
+    ) -> None:
+        """Each month of each line says its cost, conditions, source and date on hover."""
+        cur, loc = result.currency, result.region.locale
+        described: list[tuple[str, str]] = []
+        for fc in result.frameworks:
+            described.append((f"{fc.name} rent (high)", _framework_sources(result, fc)))
+            described.append((f"{fc.name} rent (low)", _framework_sources(result, fc)))
+            described.append((f"{fc.name} buy (high)", _framework_sources(result, fc, buy=True)))
+        cpu = result.cpu_option.guide
+        if cpu is not None:
+            described.append(("CPU-only llama.cpp (guide, high)", cpu.tooltip()))
+        for name, sources in described:
+            values = by_name.get(name)
+            for m, value in zip(months, values or [], strict=False):
+                self.hover.add_point(
+                    m,
+                    value / scale,
+                    f"{name}, after {m} months: {format_money(value, cur, loc)}\n"
+                    f"{_conditions(result)}\n{sources}",
+                )
 
     def _set_legend(self, wanted: list[tuple[pg.PlotDataItem, str]]) -> None:
         self.legend_names = _update_legend(self.legend, self.legend_names, wanted)
@@ -192,15 +227,18 @@ class MonthlyCostChart(ChartPanel):
     def show_result(self, result: CostResult | None, lakh: bool = False) -> None:
         """Redraw for a calculator result (None clears the chart)."""
         self._rows, self.labels = [], []
+        self.hover.clear()
         if result is None:
             self.low_bars.setOpts(x=[], height=[])
             self.high_bars.setOpts(x=[], height=[])
             return
         entries: list[tuple[str, str, tuple[float, float] | None, str]] = []
+        sources: list[str] = []  # each bar's hover: where its cost comes from, dated
         for fc in result.frameworks:
             ids = [fc.throughput.id] if fc.throughput else []
             ids += list(result.rent.refs) if result.rent else []
             entries.append((fc.name, framework_colour(fc.framework), fc.monthly, ", ".join(ids)))
+            sources.append(_framework_sources(result, fc))
         cpu = result.cpu_option
         for label, quote in (
             ("CPU llama.cpp (guide)", cpu.guide),
@@ -208,6 +246,7 @@ class MonthlyCostChart(ChartPanel):
         ):
             if quote is not None:
                 entries.append((label, CPU_COLOUR, (quote.low, quote.high), ", ".join(quote.refs)))
+                sources.append(quote.tooltip())
         top = max((e[2][1] for e in entries if e[2] is not None), default=0.0)
         scale, unit = money_scale(top, result.currency, lakh)
         self.plot.setLabel("left", f"per month ({unit})")
@@ -221,6 +260,14 @@ class MonthlyCostChart(ChartPanel):
             self._rows.append([label, *(span or (None, None)), result.currency, refs])
             if span is None:
                 continue
+            self.hover.add_rect(
+                i - 0.3,
+                i + 0.3,
+                0,
+                span[1] / scale,
+                f"{label}: {format_span(span, result.currency, result.region.locale, lakh)} "
+                f"a month\n{_conditions(result)}\n{sources[i]}",
+            )
             xs.append(i)
             lows.append(span[0] / scale)
             rises.append((span[1] - span[0]) / scale)

@@ -68,8 +68,51 @@ class MemoryBarChart:
                     xs += [value / GIB, value / GIB]
                     ys += [y - 0.4, y + 0.4]
         self.available.setData(xs, ys)
+        self._describe(result)
         right = max([*starts, *xs, 1.0])
         self.panel.plot.setXRange(0, right * 1.08, padding=0)
+
+    def _describe(self, result: FitResult | None) -> None:
+        """Each part of each bar, and each limit, says what it is and where it comes from."""
+        hover = self.panel.hover
+        hover.clear()
+        if result is None:
+            return
+        st = result.settings
+        shape = result.shape
+        conditions = (
+            f"Conditions: {shape.name} {shape.quant}, {st.ctx:,} tokens of context × "
+            f"{st.parallel} slot(s), KV cache {st.kv_type}"
+        )
+        source = (
+            "Source: estimated by the app from the model's "
+            f"{shape.source or 'catalogue row'} (formula: docs/fit-and-metrics.md)"
+        )
+        starts = [0.0, 0.0]
+        for part in self.bars:
+            sides = result.placement.get(part, (0, 0))
+            for index, (_, y, device) in enumerate(DEVICES):
+                width = sides[index] / GIB
+                if width > 0:
+                    hover.add_rect(
+                        starts[index],
+                        starts[index] + width,
+                        y - 0.275,
+                        y + 0.275,
+                        f"{PART_LABELS[part]} in {device}: {format_bytes(sides[index])}\n"
+                        f"{conditions}\n{source}",
+                    )
+                starts[index] += width
+        b = result.budget
+        if b is not None:
+            for value, (_, y, device) in zip((b.vram_bytes, b.ram_bytes), DEVICES, strict=True):
+                if value:
+                    hover.add_point(
+                        value / GIB,
+                        y,
+                        f"{device} available: {format_bytes(value)}\n"
+                        "Source: detected on this machine (Hardware view)",
+                    )
 
     def rows(self) -> tuple[Sequence[str], Sequence[Row]]:
         """(header, rows): bytes of each part per device, and the memory available."""
