@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop_app.domain.cost.calculator import CostResult, FrameworkCost
 from desktop_app.domain.cost.model_cost import LoadCurve, ModelCostResult
-from desktop_app.domain.money import format_money, format_span, money_scale
+from desktop_app.domain.money import MoneyError, format_money, format_span, money_scale
 from desktop_app.domain.units import format_number
 from desktop_app.ui.charts.base import ChartPanel, Row
 from desktop_app.ui.charts.hover import HoverIndex
@@ -195,11 +195,14 @@ class CumulativeCostChart(ChartPanel):
         for name, sources in described:
             values = by_name.get(name)
             for m, value in zip(months, values or [], strict=False):
+                try:
+                    money = format_money(value, cur, loc)
+                except MoneyError:  # an absurd price entered: the table says why
+                    money = "unknown"
                 self.hover.add_point(
                     m,
                     value / scale,
-                    f"{name}, after {m} months: {format_money(value, cur, loc)}\n"
-                    f"{_conditions(result)}\n{sources}",
+                    f"{name}, after {m} months: {money}\n{_conditions(result)}\n{sources}",
                 )
 
     def _set_legend(self, wanted: list[tuple[pg.PlotDataItem, str]]) -> None:
