@@ -88,3 +88,15 @@ def test_cost_and_memory_bars_say_their_source_and_date(window: MainWindow) -> N
     )
     assert tip is not None and tip.startswith("Weights in ")
     assert "Conditions:" in tip and "Source: estimated by the app" in tip
+
+
+def test_a_new_cost_result_replaces_the_old_hover_points(window: MainWindow) -> None:
+    costs = window.show_view("costs")
+    cumulative = costs.results.cumulative  # type: ignore[attr-defined]
+    result = costs.result  # type: ignore[attr-defined]
+    cumulative.show_result(result)
+    before = cumulative.hover.text_at(0.0, 0.0)
+    cumulative.show_result(None)
+    assert cumulative.hover.text_at(0.0, 0.0) is None  # cleared with the chart
+    cumulative.show_result(result)
+    assert cumulative.hover.text_at(0.0, 0.0) == before

@@ -114,6 +114,7 @@ class CumulativeCostChart(ChartPanel):
     def show_result(self, result: CostResult | None, lakh: bool = False) -> None:
         """Redraw for a calculator result (None clears the chart)."""
         wanted: list[tuple[pg.PlotDataItem, str]] = []
+        self.hover.clear()  # the last result's points must not answer for this one
         for lines in self._lines.values():
             lines.hide()
         self.cpu.setData([], [])
