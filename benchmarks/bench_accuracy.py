@@ -70,7 +70,8 @@ def accuracy(args: argparse.Namespace) -> bool:
             actual = percentile(actual_ttft, 50) or float("nan")
             actual_thr = tokens / (max(ends) - min(starts)) if ends else float("nan")
             actual_err = (thr - actual_thr) / actual_thr * 100
-            cpu_ms = result.client_cpu_s / max(1, result.requests_sent) * 1000
+            # The step's own CPU time: the client's setup and warm-up are not per-request costs.
+            cpu_ms = result.step_cpu_s[0] / max(1, len(result.records)) * 1000
             queued = (step.ttft_ms.p90 or 0) > t + 0.5 * (n - 1) * i
             if queued and onset is None:
                 onset = c

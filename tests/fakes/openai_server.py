@@ -44,12 +44,14 @@ class Server:
         self.args = args
         self.slots = asyncio.Semaphore(args.slots)
         self.counter = itertools.count(1)
+        self.connections = itertools.count(1)  # accepted connections, numbered
         self.active = 0
         self.max_active = 0
 
     # http ------------------------------------------------------------------------
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """Serve requests on one (keep-alive) connection."""
+        conn = next(self.connections)
         sock = writer.get_extra_info("socket")
         if sock is not None:  # send each event at once, as real servers do (no Nagle delay)
             with contextlib.suppress(OSError):
@@ -57,6 +59,7 @@ class Server:
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
+                received = time.monotonic()  # the request's head is in: its clock starts
                 lines = head.decode("latin-1").split("\r\n")
                 method, path, _ = lines[0].split(" ", 2)
                 headers = {}
@@ -66,7 +69,7 @@ class Server:
                         headers[k.strip().lower()] = v.strip()
                 length = int(headers.get("content-length") or 0)
                 body = await reader.readexactly(length) if length else b""
-                keep = await self.route(method, path.split("?")[0], body, writer)
+                keep = await self.route(method, path.split("?")[0], body, writer, (received, conn))
                 if not keep:
                     break
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
@@ -92,7 +95,12 @@ class Server:
         self._json(writer, status, {"error": {"message": message, "type": kind, "code": status}})
 
     async def route(
-        self, method: str, path: str, body: bytes, writer: asyncio.StreamWriter
+        self,
+        method: str,
+        path: str,
+        body: bytes,
+        writer: asyncio.StreamWriter,
+        at: tuple[float, int],
     ) -> bool:
         """Answer one request; False closes the connection."""
         a = self.args
@@ -110,22 +118,24 @@ class Server:
                 },
             )
         elif method == "POST" and path in ("/v1/chat/completions", "/v1/completions"):
-            return await self.completion(path.endswith("chat/completions"), body, writer)
+            return await self.completion(path.endswith("chat/completions"), body, writer, at)
         else:
             self._error(writer, 404, f"no route {method} {path}")
         await writer.drain()
         return True
 
     # completions -----------------------------------------------------------------
-    async def completion(self, chat: bool, raw: bytes, writer: asyncio.StreamWriter) -> bool:
+    async def completion(
+        self, chat: bool, raw: bytes, writer: asyncio.StreamWriter, at: tuple[float, int]
+    ) -> bool:
         """One streamed (or, without stream, whole) completion with the known timing."""
         a = self.args
+        received, conn = at
         try:
             req = json.loads(raw or b"{}")
         except json.JSONDecodeError:
             self._error(writer, 400, "the body is not JSON")
             return True
-        received = time.monotonic()
         n_req = next(self.counter)
         if a.reject_ignore_eos and "ignore_eos" in req:
             self._error(writer, 400, "Unrecognized request argument supplied: ignore_eos")
@@ -154,7 +164,7 @@ class Server:
                     prompt_tokens,
                     include_usage,
                     writer,
-                    (received, got_slot),
+                    (received, got_slot, conn),
                 )
             finally:
                 self.active -= 1
@@ -168,10 +178,10 @@ class Server:
         prompt_tokens: int,
         include_usage: bool,
         writer: asyncio.StreamWriter,
-        stamps: tuple[float, float],
+        stamps: tuple[float, float, int],
     ) -> bool:
         a = self.args
-        received, got_slot = stamps
+        received, got_slot, conn = stamps
         loop = asyncio.get_running_loop()
         t0 = loop.time()
         sent_first: float | None = None
@@ -260,13 +270,15 @@ class Server:
                 sent_first = time.monotonic()
         if include_usage and not a.no_usage:
             # x_timing: when this server took the request and sent the first token
-            # (CLOCK_MONOTONIC, the clock time.perf_counter reads on Linux), for the
-            # harness-accuracy benchmark; real servers send nothing like it.
+            # (CLOCK_MONOTONIC, the clock time.perf_counter reads on Linux), and which
+            # connection (numbered as accepted) it came on, for the harness-accuracy benchmark
+            # and tests; real servers send nothing like it.
             timing = {
                 "received": received,
                 "got_slot": got_slot,
                 "first_token_sent": sent_first,
                 "last_token_sent": time.monotonic(),
+                "connection": conn,
             }
             event(chunk([], {"usage": usage, "x_timing": timing}))
         event("[DONE]")

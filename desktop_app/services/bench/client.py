@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +24,8 @@ ERROR_SENTENCES = {
     "not_openai": "the answer is not an OpenAI-compatible stream",
     "no_content": "the answer held no text",
 }
+
+DRAIN_S = 1.0  # how long the rest of a finished answer may take before its connection is dropped
 
 
 @dataclass(frozen=True)
@@ -75,9 +79,24 @@ async def send(
     in_flight: int,
     clock: Callable[[], float] = time.perf_counter,
 ) -> tuple[RequestRecord, str | None]:
-    """Send one request; returns its record and, on a refusal, the server's message."""
+    """Send one request; returns its record and, on a refusal, the server's message.
+
+    t_send is when the request starts going out: when its connection starts opening if it
+    needs a new one, else when its head starts being written (httpcore's trace events). The
+    client's own request building and pool bookkeeping before that are not the server's time.
+    """
     t_send = clock()
-    rel = t_send - origin
+    went_out = False
+
+    async def trace(name: str, info: dict[str, Any]) -> None:
+        nonlocal t_send, went_out
+        if went_out or not name.endswith(".started"):
+            return
+        if name.startswith("connection.connect_") or name.endswith("send_request_headers.started"):
+            t_send = clock()
+            went_out = True
+
+    request = client.build_request("POST", spec.url, json=spec.body, extensions={"trace": trace})
     first: float | None = None
     last: float | None = None
     gaps: list[float] = []
@@ -98,7 +117,7 @@ async def send(
             error = "no_content"
         return RequestRecord(
             step=step,
-            t_send=rel,
+            t_send=t_send - origin,
             ttft_s=None if first is None else first - t_send,
             e2e_s=None if last is None else last - t_send,
             output_tokens=n_server if n_server is not None else (events or None),
@@ -117,7 +136,7 @@ async def send(
         )
 
     try:
-        async with client.stream("POST", spec.url, json=spec.body) as resp:
+        async with contextlib.aclosing(await client.send(request, stream=True)) as resp:
             if resp.status_code != 200:
                 raw = (await resp.aread())[:400].decode("utf-8", "replace")
                 kind = "http_5xx" if resp.status_code >= 500 else "http_4xx"
@@ -128,7 +147,8 @@ async def send(
             # Raw byte chunks, split into SSE lines here: every event in a chunk is stamped
             # with the chunk's arrival, and the per-line cost stays low under heavy load.
             buf = b""
-            async for piece in resp.aiter_bytes():
+            pieces = resp.aiter_bytes()
+            async for piece in pieces:
                 now = clock()
                 buf += piece
                 while not done:
@@ -170,6 +190,12 @@ async def send(
                         }
                 if done:
                     break
+            if done:
+                # Read the response to its end (the chunked body's terminator follows [DONE]),
+                # so the connection goes back to the pool instead of being closed: a new
+                # connection per request would add its setup to the next request's TTFT.
+                with contextlib.suppress(TimeoutError, httpx.HTTPError):
+                    await asyncio.wait_for(_drain(pieces), DRAIN_S)
     except httpx.ConnectError:
         return record("refused"), None
     except (httpx.ConnectTimeout, httpx.PoolTimeout):
@@ -181,6 +207,11 @@ async def send(
     if not (done or finished):
         return record("dropped" if events else "not_openai"), None
     return record(None), None
+
+
+async def _drain(pieces: AsyncIterator[bytes]) -> None:
+    async for _ in pieces:
+        pass
 
 
 def _message(raw: str, status: int) -> str:

@@ -49,6 +49,7 @@ class LoadResult:
     cancelled: bool = False
     client_cpu_s: float = 0.0  # this process's CPU time spent driving the load
     requests_sent: int = 0
+    step_cpu_s: list[float] = field(default_factory=list)  # the client's CPU time in each step
     origin: float = 0.0  # perf_counter at the run's start (records' times are relative to it)
 
 
@@ -163,6 +164,7 @@ class _Loop:
         if self.gpu is not None:
             self.gpu.start_step()
         start = time.perf_counter()
+        cpu0 = time.process_time()
         deadline = start + cfg.duration_s if cfg.duration_s is not None else None
         planned = cfg.requests
 
@@ -239,6 +241,7 @@ class _Loop:
                     self.gpu.sample()
             if pending:
                 await asyncio.gather(*pending)
+        self.result.step_cpu_s.append(time.process_time() - cpu0)
         gpu = self.gpu.end_step() if self.gpu is not None else None
         summary = summarize_step(
             index, mode, value, records, cfg.slo, gpu, stopped[0] if stopped else None

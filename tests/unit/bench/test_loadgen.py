@@ -35,6 +35,16 @@ def test_known_timing_is_measured_and_queueing_starts_past_the_slots() -> None:
     assert len(result.records) == 24  # warm-up excluded
 
 
+def test_each_worker_keeps_its_connection_so_no_ttft_carries_a_connection_setup() -> None:
+    # Reading each answer to its end hands the connection back to the pool; a connection
+    # dropped after [DONE] would put a new connection's setup into the next request's TTFT.
+    with running("--itl-ms", "1", "--slots", "4") as url:
+        result = run_load(LoadTarget(url, "m", slots=4), _cfg(values=(1, 3), requests=12), PROMPTS)
+    used = {int((r.server_timings or {})["x_connection"]) for r in result.records}
+    assert len(result.records) == 24
+    assert len(used) <= 3, f"{len(used)} connections for 3 workers"
+
+
 def test_errors_and_dropped_streams_are_counted_not_fatal() -> None:
     with running("--error-every", "3", "--drop-every", "5", "--itl-ms", "1") as url:
         result = run_load(LoadTarget(url, "m"), _cfg(values=(2,), requests=30), PROMPTS)
