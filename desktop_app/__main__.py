@@ -2,9 +2,11 @@
 
 import sys
 
-from desktop_app.app import main
-
 try:
+    # Inside the try: the first third-party import (platformdirs) happens while importing
+    # the app, and outside the project's venv that must end in a sentence, not a traceback.
+    from desktop_app.app import main
+
     code = main()
 except ModuleNotFoundError as exc:
     # Only a missing third-party dependency: this Python is not the project's venv.

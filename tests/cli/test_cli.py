@@ -30,6 +30,22 @@ def test_version() -> None:
     assert out.returncode == 0 and out.stdout.strip() == f"infernav {__version__}"
 
 
+def test_a_python_without_the_dependencies_gets_one_sentence() -> None:
+    # `python3 -m desktop_app` from the source folder with the system Python, not the venv:
+    # -S leaves site-packages out, so the first third-party import (platformdirs) fails.
+    out = subprocess.run(
+        [sys.executable, "-S", "-m", "desktop_app", "--version"],
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        timeout=60,
+        cwd=REPO,
+    )
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    assert "dependencies are not installed" in out.stderr and "bash scripts/run" in out.stderr
+
+
 def test_frameworks_json_has_headlines_with_sources() -> None:
     out = infernav("frameworks", "--json")
     assert out.returncode == 0, out.stderr
