@@ -44,6 +44,7 @@ from desktop_app.ui.views import (
     SelectsFramework,
     StopsOnClose,
     ViewSpec,
+    import_every_view,
 )
 from desktop_app.ui.widgets import menus
 from desktop_app.ui.widgets.page import let_narrow_columns_fit, scroll_area
@@ -269,6 +270,7 @@ class MainWindow(QMainWindow):
             self._on_window_settings_loaded,
         )
         self.runner.submit(lambda: user.get_setting(THEME), self._on_theme_setting_loaded)
+        self.runner.submit(import_every_view, lambda _n: None, key="import-views")
         for notice in stores.notices:
             self.banner.show_message(notice)
         self.statusBar().showMessage(

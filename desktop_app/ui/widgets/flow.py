@@ -21,10 +21,21 @@ class FlowLayout(QLayout):
         self._items: list[QLayoutItem] = []
         self._gap = spacing
         self._stretch_first = stretch_first  # a title that takes the room the rest leave
+        # Qt asks heightForWidth many times per layout pass (every parent asks again), and
+        # each answer walks every item's size hint: kept per width until the layout changes.
+        self._heights: dict[int, int] = {}
+        self._minimum: QSize | None = None
+
+    def invalidate(self) -> None:
+        """Qt's hook when an item or its size hint changes: forget the kept heights."""
+        self._heights.clear()
+        self._minimum = None
+        super().invalidate()
 
     def addItem(self, item: QLayoutItem) -> None:
         """Qt's hook for addWidget."""
         self._items.append(item)
+        self.invalidate()
 
     def count(self) -> int:
         """How many items."""
@@ -36,7 +47,10 @@ class FlowLayout(QLayout):
 
     def takeAt(self, index: int) -> QLayoutItem | None:
         """Remove and return the item at `index`."""
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
+        if not 0 <= index < len(self._items):
+            return None
+        self.invalidate()
+        return self._items.pop(index)
 
     def expandingDirections(self) -> Qt.Orientation:
         """It grows in neither direction by itself."""
@@ -48,7 +62,10 @@ class FlowLayout(QLayout):
 
     def heightForWidth(self, width: int) -> int:
         """The height the items need at this width."""
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = self._arrange(QRect(0, 0, width, 0), move=False)
+        return height
 
     def setGeometry(self, rect: QRect) -> None:
         """Place the items."""
@@ -64,11 +81,14 @@ class FlowLayout(QLayout):
 
     def minimumSize(self) -> QSize:
         """The widest single item."""
+        if self._minimum is not None:
+            return self._minimum
         size = QSize()
         for item in self._items:
             size = size.expandedTo(item.minimumSize())
         m: QMargins = self.contentsMargins()
-        return size + QSize(m.left() + m.right(), m.top() + m.bottom())
+        self._minimum = size + QSize(m.left() + m.right(), m.top() + m.bottom())
+        return self._minimum
 
     def _arrange(self, rect: QRect, move: bool) -> int:
         m = self.contentsMargins()
