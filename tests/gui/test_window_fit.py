@@ -8,7 +8,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QScrollArea
+from PySide6.QtWidgets import QApplication, QHeaderView, QScrollArea, QTableView
 
 from desktop_app.storage.user.settings import WINDOW_GEOMETRY, WINDOW_MAXIMISED
 from desktop_app.ui.main_window import MainWindow
@@ -50,6 +50,34 @@ def test_nothing_is_cut_off_at_1366_by_768(window: MainWindow, qtbot: QtBot) -> 
                 need, have = inner.minimumSizeHint().width(), area.viewport().width()
                 if need > have:
                     cut.append(f"{spec.key}: {type(inner).__name__} needs {need} px of {have}")
+    assert not cut, cut
+
+
+def test_no_stretched_table_header_is_cut_at_1366_by_768(window: MainWindow, qtbot: QtBot) -> None:
+    """Column headers of tables that share the width equally show every word at 1366×768."""
+    window.show()
+    window.resize(1366, 738)
+    cut = []
+    for spec in VIEWS:
+        window.show_view(spec.key)
+        qtbot.wait(50)
+        for table in window.views[spec.key].findChildren(QTableView):
+            header = table.horizontalHeader()
+            if not table.isVisible() or header.isHidden():
+                continue
+            metrics = header.fontMetrics()
+            model = table.model()
+            for col in range(header.count()):
+                if header.sectionResizeMode(col) != QHeaderView.ResizeMode.Stretch:
+                    continue
+                text = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+                widest = max(
+                    (metrics.horizontalAdvance(line) for line in text.split("\n")), default=0
+                )
+                if widest + 8 > header.sectionSize(col):  # 8: the header's own padding
+                    cut.append(
+                        f"{spec.key}: {text!r} needs {widest + 8} px of {header.sectionSize(col)}"
+                    )
     assert not cut, cut
 
 

@@ -23,15 +23,21 @@ from desktop_app.domain.sources.figures import Figure
 from desktop_app.ui import theme
 from desktop_app.ui.charts.cost import CumulativeCostChart, MonthlyCostChart, PerMillionChart
 
+# Short headers (two lines, each narrow enough for a 1366-pixel laptop's column); the whole
+# meaning is on hover.
 COLUMNS = (
-    "Framework",
-    "GPUs needed\nconservative /\noptimistic",
-    "GPU rent\nper month",
-    "Monthly incl.\n20–30% extra",
-    "Setup\nhours",
-    "Setup cost",
-    "Total over\nhorizon",
-    "Buy vs rent:\nbreak-even",
+    ("Framework", "The serving framework"),
+    (
+        "GPUs\nmost / least",
+        "GPUs needed: conservative (the low end of the framework's throughput range) / "
+        "optimistic (its high end)",
+    ),
+    ("GPU rent\nper month", "Rent of those GPUs per month, on demand"),
+    ("Monthly\n+20–30%", "Monthly cost including the guide's 20–30% extra (storage, network…)"),
+    ("Setup\nhours", "Engineering hours to set the framework up"),
+    ("Setup\ncost", "Setup hours × your region's engineering rate"),
+    ("Total over\nhorizon", "Monthly cost over the horizon plus the setup cost"),
+    ("Break-even\nbuy vs rent", "Months after which buying the GPUs costs less than renting"),
 )
 PRICE_COLUMNS = ("Price or rate", "Value", "Figures", "Source", "Observed at source")
 
@@ -88,7 +94,10 @@ class CostResults(QWidget):
         self.summary.setStyleSheet("font-size: 15px;")
         layout.addWidget(self.summary)
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        for column, (label, tip) in enumerate(COLUMNS):
+            header_item = QTableWidgetItem(label)
+            header_item.setToolTip(tip)
+            self.table.setHorizontalHeaderItem(column, header_item)
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

@@ -37,8 +37,8 @@ DEFINITIONS = (
     "Measured by the app on a monotonic clock, from sending the request; "
     "the token count comes from the engine."
 )
-ROWS = (
-    ("Time to first token", "ttft"),
+ROWS = (  # short labels: they share a narrow column with two columns of figures
+    ("First token", "ttft"),
     ("Decode speed", "decode"),
     ("Prompt speed", "prompt"),
     ("Total time", "total"),
@@ -152,6 +152,13 @@ class ChatPanel(QWidget):
         self.metrics.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.metrics.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.metrics.setMinimumHeight(190)
+        # Wide enough for both headers whole: the row labels, then two columns of "Engine".
+        header = self.metrics.horizontalHeader()
+        column = header.fontMetrics().horizontalAdvance("Engine") + 16
+        self.metrics.setMinimumWidth(
+            self.metrics.verticalHeader().sizeHint().width() + 2 * column
+            + 2 * self.metrics.frameWidth() + 4
+        )  # fmt: skip
         self._cells: dict[tuple[int, int], QTableWidgetItem] = {}
         for r, (_, key) in enumerate(ROWS):
             for c in range(2):
