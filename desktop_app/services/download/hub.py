@@ -339,13 +339,13 @@ def _transfer(
     on_progress: Callable[[Progress], None] | None,
 ) -> None:
     """GET the bytes after `have` into `part` (huggingface_hub's http_get: Range, retries)."""
+    url = remote.url if remote.location is None else remote.location
     # The token goes to the download address only, never to a CDN it redirects to.
     headers = {"authorization": f"Bearer {token}"} if token and _same_origin(
-        remote.url, endpoint) else {}  # fmt: skip
+        url, endpoint) else {}  # fmt: skip
     try:
         with part.open("ab") as fh:
-            http_get(remote.url if remote.location is None else remote.location, fh,
-                     resume_size=have, headers=headers, expected_size=size,
+            http_get(url, fh, resume_size=have, headers=headers, expected_size=size,
                      displayed_filename=model.filename,
                      tqdm_class=cast(Any, _progress_class(cancel, on_progress)))  # fmt: skip
     except _Stop:
