@@ -4,9 +4,10 @@ Like the Hub: `HEAD|GET /{repo}/resolve/{revision}/{filename}` answers 302 with 
 X-Linked-Size, X-Linked-Etag and an absolute Location on a CDN-like path, which serves the
 bytes with Range (206 + Content-Range). Faults are switches on the server: a status for every
 request, a connection dropped after N bytes (once or more), a byte rate, corrupted bytes of the
-right size, a Range ignored (200 and the whole file), further redirects on the CDN path. It also
-answers a request in absolute form (`GET http://host/path`) as a forward proxy would, and the CDN
-can speak TLS. Files are real files on disk (the tests serve the real Gemma 3 270M GGUF).
+right size, a Range ignored (200 and the whole file), further redirects on the CDN path, a size
+announced that is not the file's. It also answers a request in absolute form (`GET
+http://host/path`) as a forward proxy would, and the CDN can speak TLS. Files are real files
+on disk (the tests serve the real Gemma 3 270M GGUF).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class Faults:
     cdn_status: int | None = None  # only the CDN path fails
     ignore_range: bool = False  # answer a Range request with 200 and the whole file
     redirects: int = 0  # the CDN path first answers 302 to the same path on the other server
+    linked_size: int | None = None  # the size the HEAD announces, when not the file's
 
 
 @dataclass
@@ -65,7 +67,7 @@ class Log:
     requests: list[str] = field(default_factory=list)
     ranges: list[str] = field(default_factory=list)
     authorized: list[str] = field(default_factory=list)  # "{server url} {request line}"
-    proxied: list[str] = field(default_factory=list)  # absolute-form targets, as sent to a proxy
+    proxied: list[str] = field(default_factory=list)  # "GET http://host/path": as to a proxy
 
 
 class HfServer(ThreadingHTTPServer):
@@ -126,7 +128,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, body: bool) -> None:
         srv = self.server
         if m := _ABSOLUTE.match(self.path):  # a forward proxy's request: serve it here
-            srv.log.proxied.append(self.path)
+            srv.log.proxied.append(f"{self.command} {self.path}")
             self.path = m["path"]
         srv.log.requests.append(f"{self.command} {self.path}")
         if self.headers.get("Authorization"):
@@ -146,7 +148,8 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             self.send_response(302)
             self.send_header("X-Repo-Commit", COMMIT)
-            self.send_header("X-Linked-Size", str(served.size))
+            size = served.size if srv.faults.linked_size is None else srv.faults.linked_size
+            self.send_header("X-Linked-Size", str(size))
             self.send_header("X-Linked-Etag", f'"{served.sha256}"')
             self.send_header("ETag", f'"{served.sha256}"')
             self.send_header(
