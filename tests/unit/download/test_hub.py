@@ -207,3 +207,16 @@ def test_the_address_comes_from_flag_then_environment_then_setting(
     assert hub.choose_endpoint("http://10.0.0.2:8080") == "http://10.0.0.2:8080"
     with pytest.raises(hub.DownloadError, match="must start with http"):
         hub.check_endpoint("mirror.lan")
+
+
+def test_the_token_goes_to_the_download_address_and_never_to_the_cdn(
+    hf_server: HfServer, gemma_model: StarterModel, gemma_gguf: tuple[Path, str], tmp_path: Path
+) -> None:
+    hf_server.faults.redirects = 2  # the CDN sends the GET to the address, which sends it back
+    got = hub.download(gemma_model, tmp_path, endpoint=hf_server.url, token="hf_secret")
+    assert got.sha256 == gemma_gguf[1]
+    cdn = hf_server.cdn_url
+    gets = [r for r in hf_server.log.requests if r.startswith("GET /cdn/")]
+    assert len(gets) == 3, "two further redirects on the GET were followed"
+    assert any(a.startswith(f"{hf_server.url} HEAD /") for a in hf_server.log.authorized)
+    assert not [a for a in hf_server.log.authorized if a.startswith(cdn)], "never to the CDN"
