@@ -113,6 +113,7 @@ class ModelsView(QWidget):
         self.catalogue: list[ModelShape] = []
         self.local: list[ModelShape] = []
         self.results: list[FitResult] = []
+        self._cells: dict[int, Cells] = {}  # each result's row texts, by id(result)
         self.choices: list[ModelChoice] = []
         self._ids: dict[str, str] = {}  # model name -> catalogue id
         self._selected_key: tuple[str, str, str] | None = None
@@ -390,16 +391,19 @@ class ModelsView(QWidget):
         self._generation += 1
         generation = self._generation
         self.ctx.runner.submit(
-            lambda: [estimate(sh, s, profile) for sh in shapes],
-            lambda results: self._on_estimated(generation, results),
+            lambda: _estimate_rows(shapes, s, profile),
+            lambda rows: self._on_estimated(generation, *rows),
             self._on_catalogue_failed,
             key="models-fit",
         )
 
-    def _on_estimated(self, generation: int, results: list[FitResult]) -> None:
+    def _on_estimated(
+        self, generation: int, results: list[FitResult], cells: dict[int, Cells]
+    ) -> None:
         if generation != self._generation:
             return  # a newer setting is already being estimated
         self.results = results
+        self._cells = cells
         self._regroup()
 
     def _regroup(self) -> None:
@@ -417,21 +421,28 @@ class ModelsView(QWidget):
         self._fill_tree()
 
     def _fill_tree(self) -> None:
+        # Every row is built first and added in one call: added one by one to the shown
+        # tree, each insertion re-measured its ResizeToContents columns over all rows.
         self.tree.blockSignals(True)
         self.tree.clear()
         select: QTreeWidgetItem | None = None
+        expand: QTreeWidgetItem | None = None
+        tops: list[QTreeWidgetItem] = []
         for choice in self.choices:
             top = self._item(choice.best, top=True)
-            self.tree.addTopLevelItem(top)
             if _key(choice.best) == self._selected_key:
                 select = top
-            for other in choice.others:
-                child = self._item(other, top=False)
-                top.addChild(child)
+            children = [self._item(other, top=False) for other in choice.others]
+            for other, child in zip(choice.others, children, strict=True):
                 if _key(other) == self._selected_key:
-                    select = child
-                    top.setExpanded(True)
+                    select, expand = child, top
+            top.addChildren(children)
+            tops.append(top)
+        self.tree.addTopLevelItems(tops)
+        for top, choice in zip(tops, self.choices, strict=True):
             self._add_action(top, choice.best)
+        if expand is not None:
+            expand.setExpanded(True)
         if select is None and self.tree.topLevelItemCount():
             select = self.tree.topLevelItem(0)
         if select is not None:
@@ -450,29 +461,14 @@ class ModelsView(QWidget):
         self._show_selected()
 
     def _item(self, r: FitResult, *, top: bool) -> QTreeWidgetItem:
-        local = r.shape.source.startswith("GGUF header")
-        name = ("File · " if local else "") + _short(r.shape.name)
-        quant_label = QUANTS[r.shape.quant].label if r.shape.quant in QUANTS else r.shape.quant
-        cells = (
-            (name if top else "", [r.shape.name, _source_words(r.shape.source)]),
-            (r.shape.quant, [quant_label]),
-            (
-                format_bytes(r.total_bytes),
-                [
-                    f"Total {format_bytes(r.total_bytes)}",
-                    weights_lines(r)[0],
-                    kv_lines(r)[0],
-                    *other_lines(r),
-                ],
-            ),
-            (_short_verdict(r), verdict_lines(r)),
-            (format_speed(r.decode_estimate), speed_lines(r)),
-        )
+        cells = self._cells.get(id(r)) or row_cells(r)
         item = QTreeWidgetItem([text for text, _ in cells])
+        if not top:
+            item.setText(COL_MODEL, "")
         item.setData(COL_MODEL, ROLE_RESULT, r)
         colour = verdict_colour(r.verdict)
         for col, (_text, tip) in enumerate(cells):
-            item.setToolTip(col, "\n".join(line for line in tip if line))
+            item.setToolTip(col, tip)
             if colour:
                 item.setBackground(col, QColor(colour))
                 item.setForeground(col, QColor("#111111"))
@@ -712,6 +708,41 @@ def verdict_colour(verdict: Verdict) -> str | None:
             return None
         case _:
             assert_never(verdict)
+
+
+Cells = tuple[tuple[str, str], ...]  # (text, tooltip) per column, model name included
+
+
+def row_cells(r: FitResult) -> Cells:
+    """A result's row: each column's text and hover text (pure Python: built off the GUI
+    thread with the estimates, so filling the tree only creates items)."""
+    local = r.shape.source.startswith("GGUF header")
+    name = ("File · " if local else "") + _short(r.shape.name)
+    quant_label = QUANTS[r.shape.quant].label if r.shape.quant in QUANTS else r.shape.quant
+    cells = (
+        (name, [r.shape.name, _source_words(r.shape.source)]),
+        (r.shape.quant, [quant_label]),
+        (
+            format_bytes(r.total_bytes),
+            [
+                f"Total {format_bytes(r.total_bytes)}",
+                weights_lines(r)[0],
+                kv_lines(r)[0],
+                *other_lines(r),
+            ],
+        ),
+        (_short_verdict(r), verdict_lines(r)),
+        (format_speed(r.decode_estimate), speed_lines(r)),
+    )
+    return tuple((text, "\n".join(line for line in tip if line)) for text, tip in cells)
+
+
+def _estimate_rows(
+    shapes: list[ModelShape], settings: FitSettings, profile: HardwareProfile | None
+) -> tuple[list[FitResult], dict[int, Cells]]:
+    """Background: every estimate, and each one's row texts."""
+    results = [estimate(sh, settings, profile) for sh in shapes]
+    return results, {id(r): row_cells(r) for r in results}
 
 
 def _key(r: FitResult) -> tuple[str, str, str]:
