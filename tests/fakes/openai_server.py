@@ -17,7 +17,8 @@ t + ttft + k × itl (absolute deadlines, so sleeps do not drift). Output length 
 
 Failure modes for the harness's own tests: `--error-every N` (every N-th request gets HTTP 500),
 `--drop-every N` (the stream is cut half-way), `--stall-every N` (the stream stops half-way and
-the connection stays open), `--no-usage` (no usage chunk), `--not-openai` (every route answers
+the connection stays open), `--no-usage` (no usage chunk), `--close-after N` (a connection's request after the N-th is
+met by closing the connection unanswered, as llama-server does to a kept-alive one), `--not-openai` (every route answers
 an HTML page), `--reject-ignore-eos` (HTTP 400 when `ignore_eos` is sent, as OpenAI's own API).
 """
 
@@ -56,9 +57,13 @@ class Server:
         if sock is not None:  # send each event at once, as real servers do (no Nagle delay)
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        served = 0
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
+                served += 1
+                if self.args.close_after and served > self.args.close_after:
+                    break  # a kept-alive connection closed with a request unanswered
                 received = time.monotonic()  # the request's head is in: its clock starts
                 lines = head.decode("latin-1").split("\r\n")
                 method, path, _ = lines[0].split(" ", 2)
@@ -302,6 +307,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--no-usage", action="store_true")
     p.add_argument("--not-openai", action="store_true")
     p.add_argument("--reject-ignore-eos", action="store_true")
+    p.add_argument("--close-after", type=int, default=0)
     return p.parse_args(argv)
 
 

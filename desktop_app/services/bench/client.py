@@ -87,14 +87,22 @@ async def send(
     """
     t_send = clock()
     went_out = False
+    connected = False  # this request opened its own connection (not a kept-alive one)
 
     async def trace(name: str, info: dict[str, Any]) -> None:
-        nonlocal t_send, went_out
-        if went_out or not name.endswith(".started"):
+        nonlocal t_send, went_out, connected
+        if not name.endswith(".started"):
+            return
+        connected = connected or name.startswith("connection.connect_")
+        if went_out:
             return
         if name.startswith("connection.connect_") or name.endswith("send_request_headers.started"):
             t_send = clock()
             went_out = True
+
+    def again() -> None:
+        nonlocal went_out
+        went_out = False  # the retry's own start is t_send
 
     request = client.build_request("POST", spec.url, json=spec.body, extensions={"trace": trace})
     first: float | None = None
@@ -136,7 +144,17 @@ async def send(
         )
 
     try:
-        async with contextlib.aclosing(await client.send(request, stream=True)) as resp:
+        try:
+            first_try = await client.send(request, stream=True)
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
+            if connected:
+                raise
+            # A kept-alive connection the server had closed in the meantime (llama-server
+            # closes one after a few requests): nothing was answered, so it goes once more,
+            # on a new connection, its TTFT counted from then.
+            again()
+            first_try = await client.send(request, stream=True)
+        async with contextlib.aclosing(first_try) as resp:
             if resp.status_code != 200:
                 raw = (await resp.aread())[:400].decode("utf-8", "replace")
                 kind = "http_5xx" if resp.status_code >= 500 else "http_4xx"

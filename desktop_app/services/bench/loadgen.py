@@ -258,7 +258,11 @@ class _Loop:
             if any(m == "concurrency" for m, _ in plan)
             else MAX_OPEN
         )
-        limits = httpx.Limits(max_connections=top + 8, max_keepalive_connections=top + 8)
+        # Idle connections are dropped after 2 s, before a server's own keep-alive timeout
+        # (llama-server's and many others' is 5 s, httpx's default too: a race on reuse).
+        limits = httpx.Limits(
+            max_connections=top + 8, max_keepalive_connections=top + 8, keepalive_expiry=2.0
+        )
         timeout = httpx.Timeout(connect=10.0, read=self.cfg.read_timeout_s, write=30.0, pool=None)
         # TCP_NODELAY: a small request body is sent at once, not held back by Nagle's rule.
         transport = httpx.AsyncHTTPTransport(

@@ -45,6 +45,15 @@ def test_each_worker_keeps_its_connection_so_no_ttft_carries_a_connection_setup(
     assert len(used) <= 3, f"{len(used)} connections for 3 workers"
 
 
+def test_a_kept_alive_connection_the_server_closed_is_not_an_error() -> None:
+    # llama-server closes a kept-alive connection after a few requests; the next request on
+    # it finds it closed before any answer, and goes again on a new connection.
+    with running("--itl-ms", "1", "--close-after", "2") as url:
+        result = run_load(LoadTarget(url, "m"), _cfg(values=(1, 2), requests=8), PROMPTS)
+    assert [s.completed for s in result.steps] == [8, 8]
+    assert not any(s.errors for s in result.steps)
+
+
 def test_errors_and_dropped_streams_are_counted_not_fatal() -> None:
     with running("--error-every", "3", "--drop-every", "5", "--itl-ms", "1") as url:
         result = run_load(LoadTarget(url, "m"), _cfg(values=(2,), requests=30), PROMPTS)
