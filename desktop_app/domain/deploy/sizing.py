@@ -55,7 +55,7 @@ def published_throughput(fw: Framework | None) -> Throughput | None:
     return Throughput(
         fig.low,
         "published",
-        f"{fig.provenance.source} ({fig.id}, low end of {fig.display_value()})",
+        f"{fig.provenance.source} (low end of {fig.display_value()})",
         fig.provenance.retrieved,
         note,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shlex
 from pathlib import Path
 
@@ -88,6 +89,15 @@ def test_every_target_validates_against_the_published_schemas(
         assert limits["nvidia.com/gpu"] == str(gpus)
     cmd = files["docker-run.sh"].artifact.commands[0]
     assert argv(cmd)[argv(cmd).index("--gpus") + 1] == str(gpus)
+
+
+def test_the_replica_sentence_names_its_source_without_a_figure_id(bundled_store) -> None:
+    plan, _checked = _gen(
+        bundled_store, framework="vllm", model="llama-3.1-8b", gpu_name="L40S", target_rps=300
+    )
+    text = plan.sizing.explanation
+    assert "3 replicas" in text and "low end of 120–160 requests/s" in text
+    assert not re.search(r"\b[A-Z]\d{3}\b", text), text  # an internal ID such as G020
 
 
 def test_header_says_what_made_the_file(bundled_store) -> None:

@@ -513,7 +513,8 @@ class CostsView(QWidget):
                 self.fx.edit.setToolTip("")
             elif fx is not None:
                 rate = f"{fx.low:g}" if fx.low == fx.high else f"{fx.low:g}–{fx.high:g}"
-                self.fx.edit.setPlaceholderText(f"bundled {rate} ({', '.join(fx.refs)})")
+                # The rate's source and date are on hover (fx.tooltip), never an ID in the field.
+                self.fx.edit.setPlaceholderText(f"bundled {rate} {reg.currency} per USD")
                 self.fx.edit.setToolTip(
                     f"{reg.currency} per USD. Type your own rate to use and keep it.\n\n"
                     + fx.tooltip()
