@@ -153,3 +153,25 @@ def test_theme_menu_switches_live_and_is_remembered(window: MainWindow, qtbot: Q
     finally:
         window.theme_actions["system"].trigger()
     assert window.ctx.stores.user.get_setting(THEME) == "system"
+
+
+def test_colours_written_into_texts_follow_a_live_theme_switch(
+    make_window: Callable[..., MainWindow],
+) -> None:
+    """Views built in light mode, then View → Theme → Dark: no text keeps light-mode colours."""
+    window = make_window()
+    window.set_theme("light")
+    window.show()
+    for spec in VIEWS:
+        window.show_view(spec.key)
+        QApplication.processEvents()
+    window.set_theme("dark")
+    QApplication.processEvents()
+    stale = theme.LIGHT.muted.lower()
+    left = [
+        f"{spec.key}: {label.text()[:60]!r}"
+        for spec in VIEWS
+        for label in window.views[spec.key].findChildren(QLabel)
+        if stale in label.text().lower()
+    ]
+    assert not left, "\n".join(left)

@@ -294,6 +294,11 @@ class BenchView(QWidget):
         if self._shown is not None:
             self._show_answers(self._shown)
 
+    def apply_theme(self) -> None:
+        """The answers' muted notes are written in the theme's colour: write them again."""
+        if self._shown is not None:
+            self._show_answers(self._shown)
+
     def _show_answers(self, run: BenchRun) -> None:
         self._shown = run
         lines = "".join(f"<li>{escape(s)}</li>" for s in run.answers().sentences(run.slots))

@@ -294,14 +294,20 @@ def _why_out(kind: str) -> str:
     }.get(kind, "✗ ruled out")
 
 
+def panel_heading(title: str, hint: str) -> str:
+    """A panel's title and its hint, in the current theme's muted colour."""
+    return f"<b>{title}</b>" + (
+        f" <span style='color:{theme.MUTED_FG}'>{hint}</span>" if hint else ""
+    )
+
+
 def panel(title: str, body: QWidget, hint: str = "") -> QWidget:
     """A titled box used for each area of the view."""
     box = QWidget()
     layout = QVBoxLayout(box)
     layout.setContentsMargins(0, 0, 0, 0)
-    head = QLabel(
-        f"<b>{title}</b>" + (f" <span style='color:{theme.MUTED_FG}'>{hint}</span>" if hint else "")
-    )
+    head = QLabel(panel_heading(title, hint))
+    head.setProperty("panel_heading", (title, hint))  # written again when the theme changes
     head.setStyleSheet("font-size: 17px;")
     head.setWordWrap(True)
     layout.addWidget(head)

@@ -37,7 +37,13 @@ from desktop_app.domain.hardware.profile import HardwareProfile
 from desktop_app.ui import theme
 from desktop_app.ui.context import AppContext
 from desktop_app.ui.views.decide.explain import CriteriaTable, WhyPanel
-from desktop_app.ui.views.decide.panels import MatrixTable, RankingTable, WeightsPanel, panel
+from desktop_app.ui.views.decide.panels import (
+    MatrixTable,
+    RankingTable,
+    WeightsPanel,
+    panel,
+    panel_heading,
+)
 from desktop_app.ui.widgets.page import notice
 
 NOT_SET = "— not set —"
@@ -197,6 +203,14 @@ class DecideView(QWidget):
                 widget.blockSignals(False)
         self.manual_rows = answers.rows
         self.custom_weights = dict(weights) if weights else None
+        self.refresh()
+
+    def apply_theme(self) -> None:
+        """Colours written into texts and cells (muted hints, excluded rows) follow the theme."""
+        for label in self.findChildren(QLabel):
+            heading = label.property("panel_heading")
+            if heading:
+                label.setText(panel_heading(*heading))
         self.refresh()
 
     def refresh(self) -> None:
