@@ -17,9 +17,10 @@ t + ttft + k × itl (absolute deadlines, so sleeps do not drift). Output length 
 
 Failure modes for the harness's own tests: `--error-every N` (every N-th request gets HTTP 500),
 `--drop-every N` (the stream is cut half-way), `--stall-every N` (the stream stops half-way and
-the connection stays open), `--no-usage` (no usage chunk), `--close-after N` (a connection's request after the N-th is
-met by closing the connection unanswered, as llama-server does to a kept-alive one), `--not-openai` (every route answers
-an HTML page), `--reject-ignore-eos` (HTTP 400 when `ignore_eos` is sent, as OpenAI's own API).
+the connection stays open), `--no-usage` (no usage chunk), `--close-after N` (a connection's
+request after the N-th is met by closing the connection unanswered, as llama-server does to a
+kept-alive one), `--not-openai` (every route answers an HTML page), `--reject-ignore-eos`
+(HTTP 400 when `ignore_eos` is sent, as OpenAI's own API).
 """
 
 from __future__ import annotations
