@@ -59,6 +59,16 @@ def format_ms(ms: float | int | None) -> str:
     return format_quantity(ms, "ms")
 
 
+def format_duration(ms: float | int | None) -> str:
+    """A duration, short enough for a narrow column: "812 ms", "2.08 s", "24.7 s"; or "unknown"."""
+    if ms is None or isinstance(ms, bool) or not math.isfinite(ms) or ms < 0:
+        return format_ms(ms)
+    if ms < 1000:
+        return format_quantity(float(ms), "ms", 0 if ms >= 100 else 1)
+    seconds = ms / 1000
+    return format_quantity(seconds, "s", 2 if seconds < 10 else 1 if seconds < 100 else 0)
+
+
 def format_count(n: int | None) -> str:
     """A count with thousands separators ("1,234"), or "unknown"."""
     return format_quantity(n, "")

@@ -13,6 +13,7 @@ from desktop_app.domain.units import (
     UNKNOWN,
     format_bytes,
     format_count,
+    format_duration,
     format_ms,
     format_number,
     format_reading,
@@ -66,6 +67,10 @@ def test_speeds_durations_counts_and_readings() -> None:
     assert format_speed(1234.56) == "1,234.6 tok/s"
     assert format_ms(12.34) == "12.3 ms"
     assert format_ms(1200) == "1,200 ms"
+    # Short for a narrow column: milliseconds under a second, then seconds.
+    assert format_duration(98.76) == "98.8 ms" and format_duration(812.4) == "812 ms"
+    assert format_duration(2082.4) == "2.08 s" and format_duration(24712) == "24.7 s"
+    assert format_duration(None) == format_duration(float("nan")) == "unknown"
     assert format_count(12345) == "12,345"
     assert format_reading(1008.1, "GB/s") == "1,008 GB/s"
     assert format_reading(8.94, "GB/s") == "8.9 GB/s"

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from desktop_app.domain.sources.figures import Figure
 from desktop_app.domain.trial.metrics import TrialMetrics
 from desktop_app.domain.trial.record import Trial
-from desktop_app.domain.units import format_count, format_ms, format_speed
+from desktop_app.domain.units import format_count, format_duration, format_ms, format_speed
 from desktop_app.services.engines import snippets
 from desktop_app.ui import theme
 from desktop_app.ui.widgets.figure_label import FigureLabel
@@ -50,8 +50,8 @@ def _metric_cells(m: TrialMetrics) -> dict[str, tuple[str, str]]:
     s = m.server
     return {
         "ttft": (
-            format_ms(m.ttft_ms),
-            format_ms(s.prompt_ms if s else None),
+            format_duration(m.ttft_ms),
+            format_duration(s.prompt_ms if s else None),
         ),
         "decode": (
             format_speed(m.decode_tokens_per_s),
@@ -62,8 +62,8 @@ def _metric_cells(m: TrialMetrics) -> dict[str, tuple[str, str]]:
             format_speed(s.prompt_tokens_per_s if s else None),
         ),
         "total": (
-            format_ms(m.e2e_ms),
-            format_ms(s.total_ms if s else None),
+            format_duration(m.e2e_ms),
+            format_duration(s.total_ms if s else None),
         ),
         "tokens": (
             format_count(m.output_tokens),
@@ -171,11 +171,16 @@ class ChatPanel(QWidget):
         self.metrics_note.setWordWrap(True)
         theme.set_role(self.metrics_note, "muted")
         mlay.addWidget(self.metrics_note)
-        published = QHBoxLayout()
+        # The title above its value, both wrapped: side by side, "Published throughput for
+        # llama.cpp:" left the value a sliver and pushed the column past a laptop's width.
+        published = QVBoxLayout()
+        published.setSpacing(0)
         self.published_title = QLabel("Published throughput:")
+        self.published_title.setWordWrap(True)
         self.published = FigureLabel(None)
+        self.published.setWordWrap(True)
         published.addWidget(self.published_title)
-        published.addWidget(self.published, 1)
+        published.addWidget(self.published)
         mlay.addLayout(published)
         side.addWidget(metrics_box)
 
