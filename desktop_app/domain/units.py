@@ -49,9 +49,10 @@ def format_quantity(value: float | int | None, unit: str, digits: int = 1) -> st
     return f"{value:,.{digits}f} {unit}".strip()
 
 
-def format_speed(tokens_per_s: float | None) -> str:
-    """Tokens per second ("12.3 tok/s"), or "unknown"."""
-    return format_quantity(tokens_per_s, "tok/s")
+def format_speed(tokens_per_s: float | None, compact: bool = False) -> str:
+    """Tokens per second ("12.3 tok/s"), or "unknown"; compact: whole from 10 up ("24 tok/s")."""
+    digits = 0 if compact and tokens_per_s is not None and tokens_per_s >= 10 else 1
+    return format_quantity(tokens_per_s, "tok/s", digits)
 
 
 def format_ms(ms: float | int | None) -> str:

@@ -162,6 +162,12 @@ def render_screenshots(out: Path, width: int, height: int) -> list[Path]:
         raise RuntimeError("the data did not load within 60 s")
     if window.error:
         raise RuntimeError(window.error)
+    # Once loaded, the window restores its remembered geometry, kept inside the screen (the
+    # offscreen one is 800×600): the size asked for comes after that.
+    _wait_until(lambda: False, 0.5)
+    window.setWindowState(Qt.WindowState.WindowNoState)
+    window.resize(width, height)
+    _wait_until(lambda: window.width() == width and window.height() == height, 5)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for spec in VIEWS:

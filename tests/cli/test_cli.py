@@ -115,12 +115,21 @@ def test_smoke_test_prints_ok() -> None:
     assert out.stdout.strip().endswith("ok")
 
 
-def test_screenshots_writes_pngs(tmp_path: Path) -> None:
-    out = infernav("screenshots", "--out", str(tmp_path / "shots"))
-    assert out.returncode == 0, out.stderr
+def test_screenshots_writes_pngs_of_the_size_asked(tmp_path: Path) -> None:
+    from PySide6.QtGui import QImage
+
+    home = {"INFERNAV_HOME": str(tmp_path / "home")}
+    for _ in range(2):  # the second run starts from the geometry the first one remembered
+        out = infernav(
+            "screenshots", "--out", str(tmp_path / "shots"), "--size", "1366x768", env=home
+        )
+        assert out.returncode == 0, out.stderr
     pngs = sorted(p.name for p in (tmp_path / "shots").glob("*.png"))
     assert "overview.png" in pngs and "sources.png" in pngs
     assert all((tmp_path / "shots" / p).stat().st_size > 20_000 for p in pngs)
+    # The window is the size asked for, not the offscreen screen's 800×600.
+    image = QImage(str(tmp_path / "shots" / "costs.png"))
+    assert (image.width(), image.height()) == (1366, 768)
 
 
 def test_screenshots_to_a_folder_that_cannot_exist_is_one_sentence(tmp_path: Path) -> None:

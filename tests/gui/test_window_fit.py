@@ -14,6 +14,7 @@ from desktop_app.storage.user.settings import WINDOW_GEOMETRY, WINDOW_MAXIMISED
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.views import VIEWS
 from desktop_app.ui.views.compare.view import CompareView
+from desktop_app.ui.views.launch.view import LaunchView
 
 pytestmark = pytest.mark.gui
 
@@ -42,7 +43,9 @@ def test_nothing_is_cut_off_at_1366_by_768(window: MainWindow, qtbot: QtBot) -> 
     window.resize(1366, 738)  # the screen less a taskbar
     cut = []
     for spec in VIEWS:
-        window.show_view(spec.key)
+        view = window.show_view(spec.key)
+        if isinstance(view, LaunchView):  # its longest texts: an engine ready, no figure
+            view.chat.set_published("llama.cpp", None)
         qtbot.wait(50)
         for area in window.views[spec.key].findChildren(QScrollArea):
             inner = area.widget()

@@ -65,6 +65,8 @@ def test_missing_values_read_unknown_never_zero() -> None:
 
 def test_speeds_durations_counts_and_readings() -> None:
     assert format_speed(1234.56) == "1,234.6 tok/s"
+    assert format_speed(23.7, compact=True) == "24 tok/s"
+    assert format_speed(6.14, compact=True) == "6.1 tok/s"
     assert format_ms(12.34) == "12.3 ms"
     assert format_ms(1200) == "1,200 ms"
     # Short for a narrow column: milliseconds under a second, then seconds.

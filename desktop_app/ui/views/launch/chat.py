@@ -54,12 +54,12 @@ def _metric_cells(m: TrialMetrics) -> dict[str, tuple[str, str]]:
             format_duration(s.prompt_ms if s else None),
         ),
         "decode": (
-            format_speed(m.decode_tokens_per_s),
-            format_speed(s.decode_tokens_per_s if s else None),
+            format_speed(m.decode_tokens_per_s, compact=True),
+            format_speed(s.decode_tokens_per_s if s else None, compact=True),
         ),
         "prompt": (
-            format_speed(m.prompt_tokens_per_s),
-            format_speed(s.prompt_tokens_per_s if s else None),
+            format_speed(m.prompt_tokens_per_s, compact=True),
+            format_speed(s.prompt_tokens_per_s if s else None, compact=True),
         ),
         "total": (
             format_duration(m.e2e_ms),
