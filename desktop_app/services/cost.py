@@ -82,8 +82,8 @@ def set_cost_override(user: UserStore, key: PriceKey, value: float, unit: str) -
 
 
 def forget_cost_override(user: UserStore, key: PriceKey) -> None:
-    """Back to the bundled value for one price or rate."""
-    user.reset_user_prices(key.store_key())
+    """Back to the bundled value for one price or rate (only that one: L4's is not L40S's)."""
+    user.forget_user_price(key.store_key())
 
 
 def reset_cost_overrides(user: UserStore) -> None:

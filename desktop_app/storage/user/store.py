@@ -398,6 +398,15 @@ class UserStore:
         except SQLAlchemyError as exc:
             raise self._write_failed(exc) from exc
 
+    def forget_user_price(self, key: str) -> None:
+        """Forget one user-entered price, by its exact key (nothing else it prefixes)."""
+        self._writing()
+        try:
+            with self._session.begin() as s:
+                s.execute(delete(UserPriceRow).where(UserPriceRow.key == key))
+        except SQLAlchemyError as exc:
+            raise self._write_failed(exc) from exc
+
     def reset_user_prices(self, prefix: str = "") -> None:
         """Forget user-entered prices (all, or those whose key starts with `prefix`)."""
         self._writing()

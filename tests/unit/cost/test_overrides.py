@@ -71,6 +71,15 @@ def test_forgetting_one_price_keeps_the_others(tmp_path: Path) -> None:
     assert set(store.user_prices()) == {"cost:eng_rate:in"}
 
 
+def test_forgetting_a_gpus_price_keeps_a_gpu_whose_name_it_begins(tmp_path: Path) -> None:
+    # "gpu_month:us:L4" is a prefix of "gpu_month:us:L40S": forgetting L4 must keep L40S.
+    store = UserStore(tmp_path / "user.sqlite")
+    set_cost_override(store, PriceKey.gpu_month("us", "L4"), 500, "USD/GPU-month")
+    set_cost_override(store, PriceKey.gpu_month("us", "L40S"), 1200, "USD/GPU-month")
+    forget_cost_override(store, PriceKey.gpu_month("us", "L4"))
+    assert cost_overrides(store) == {PriceKey.gpu_month("us", "L40S"): 1200}
+
+
 def test_entries_for_a_region_and_gpu_carry_their_units() -> None:
     entries = price_entries(REGIONS["sg"], A100)
     assert str(entries.fx.key) == "fx:SGD" and entries.fx.unit == "SGD per USD"
