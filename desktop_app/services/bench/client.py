@@ -100,10 +100,6 @@ async def send(
             t_send = clock()
             went_out = True
 
-    def again() -> None:
-        nonlocal went_out
-        went_out = False  # the retry's own start is t_send
-
     request = client.build_request("POST", spec.url, json=spec.body, extensions={"trace": trace})
     first: float | None = None
     last: float | None = None
@@ -145,16 +141,16 @@ async def send(
 
     try:
         try:
-            first_try = await client.send(request, stream=True)
+            answer = await client.send(request, stream=True)
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError):
             if connected:
                 raise
             # A kept-alive connection the server had closed in the meantime (llama-server
             # closes one after a few requests): nothing was answered, so it goes once more,
             # on a new connection, its TTFT counted from then.
-            again()
-            first_try = await client.send(request, stream=True)
-        async with contextlib.aclosing(first_try) as resp:
+            went_out = False
+            answer = await client.send(request, stream=True)
+        async with contextlib.aclosing(answer) as resp:
             if resp.status_code != 200:
                 raw = (await resp.aread())[:400].decode("utf-8", "replace")
                 kind = "http_5xx" if resp.status_code >= 500 else "http_4xx"
